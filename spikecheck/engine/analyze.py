@@ -1,0 +1,408 @@
+"""analyze(): one LossSeries plus what is known of the epochs in, one Report out. No I/O."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from spikecheck.engine import diagnosis as dx
+from spikecheck.engine.folding import (
+    FoldResult,
+    PhaseStructure,
+    fold_by_epoch,
+    phase_of,
+    phase_structure,
+)
+from spikecheck.engine.period import PeriodFit, period_from_events
+from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events
+from spikecheck.engine.stats import binom_sf
+from spikecheck.geometry import (
+    EpochGeometry,
+    GeometryInputs,
+    implied_dataset_sizes,
+    resolve_geometry,
+)
+from spikecheck.report import Alignment, Diagnosis, FoldedPoint, Period, Report, SpikeEvent
+from spikecheck.series import LossSeries
+
+MIN_POINTS = 8
+ALPHA_EVENTS = 1e-4  # chance probability below which event alignment is real
+ALPHA_FOLD = 1e-6  # folded probability below which a boundary effect is real
+MAJOR_Z = 10.0  # an isolated spike worth a verdict on its own
+MAJOR_HEIGHT = 2.0
+PERIOD_STRENGTH = 0.6
+
+
+class InsufficientData(ValueError):
+    """Too few points to say anything."""
+
+
+def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
+    """Detect spikes, place them against the epoch geometry, and diagnose the cause."""
+    inputs = inputs or GeometryInputs()
+    steps, values = series.steps, series.values
+    n = steps.size
+    if n < MIN_POINTS:
+        raise InsufficientData(
+            f"{series.source}: only {n} points of {series.metric!r}: too few to analyse"
+        )
+    geom = resolve_geometry(inputs, steps, series.epochs, series.steps_per_epoch_hint)
+    warnings = list(series.notes)
+    norm = series.normalization
+    if norm.dropped_nonfinite:
+        warnings.append(f"{norm.dropped_nonfinite} NaN/inf values dropped; the loss first "
+                        f"became non-finite at step {norm.first_nonfinite_step}")
+    if norm.duplicate_steps:
+        warnings.append(f"{norm.duplicate_steps} repeated steps (a resumed run?) resolved "
+                        "last-write-wins")
+    warnings.extend(geom.notes)
+
+    d = detrend(values)
+    raw = find_events(d)
+    k = max(1, geom.log_every)
+    tol = max(3, k)
+
+    # Period discovery never needs the geometry; it checks it.
+    pfit = _discover_period(steps, d, raw, tol)
+    inferred = False
+    period_note = None
+    if geom.known and pfit is not None:
+        spe = float(geom.steps_per_epoch)
+        rel_diff = abs(pfit.period - spe) / spe
+        if pfit.strength >= PERIOD_STRENGTH and 0.5 / spe < rel_diff <= 0.03 and \
+                abs(pfit.period - spe) >= 0.75:
+            period_note = (f"the spikes recur every {pfit.period:.1f} steps but the epoch "
+                           f"geometry ({geom.source}) gives {spe:g}: is drop_last set, or the "
+                           "dataset size right?")
+            warnings.append(period_note)
+            geom = _with_period(geom, pfit, steps, d, k)
+            inferred = True
+    elif not geom.known and pfit is not None and pfit.strength >= PERIOD_STRENGTH:
+        geom = _with_period(geom, pfit, steps, d, k)
+        inferred = True
+    warnings.extend(geom.disagreements)
+
+    spikes: list[SpikeEvent] = []
+    alignment = Alignment(events=len(raw))
+    fold = None
+    pstruct = None
+    running_mean = series.running_mean
+    if geom.known:
+        spe, origin = float(geom.steps_per_epoch), float(geom.origin)
+        phase = phase_of(steps, spe, origin, k)
+        spikes, alignment = _align(raw, d, steps, values, phase, spe, origin, tol, geom)
+        fold = fold_by_epoch(d.z, d.resid, phase, d.log_scale)
+        pstruct = phase_structure(d.y, steps, spe, origin, k,
+                                  exclude=np.abs(phase.offset) <= tol)
+        running_mean = running_mean or _looks_like_running_mean(d.y, steps, spe, origin)
+        alignment = _with_fold(alignment, fold, pstruct, geom, k)
+    else:
+        spikes = [_event(e, d, steps, values) for e in raw]
+
+    period = _period_report(pfit, geom, inferred)
+    verdict, diagnosis = _decide(series, geom, d, spikes, alignment, fold, pstruct, pfit,
+                                 running_mean, inferred)
+    if inferred and geom.source == "inferred" and verdict == "epoch-aligned-spikes":
+        warnings.append(f"the epoch length was inferred from the data "
+                        f"({geom.steps_per_epoch:.1f} steps): pass --dataset-size and "
+                        "--batch-size (or --steps-per-epoch) to confirm it")
+    return Report(
+        source=series.source, metric=series.metric, points=int(n),
+        first_step=int(steps[0]), last_step=int(steps[-1]), verdict=verdict, geometry=geom,
+        normalization=norm, spikes=tuple(spikes), alignment=alignment, period=period,
+        diagnosis=tuple(diagnosis), warnings=tuple(dict.fromkeys(warnings)),
+        baseline_scale=float(np.median(d.scale)), log_scale=d.log_scale,
+    )
+
+
+# --- pieces -------------------------------------------------------------------------------
+
+
+def _discover_period(steps: np.ndarray, d: Detrended, raw: list[RawEvent], tol: int
+                     ) -> PeriodFit | None:
+    ups = [e for e in raw if e.direction > 0]
+    if len(ups) >= 4:
+        peaks = steps[[e.peak for e in ups]]
+        heights = np.abs(d.z[[e.peak for e in ups]])
+        fit = period_from_events(peaks, heights, tol)
+        if fit is not None and fit.strength >= PERIOD_STRENGTH:
+            return fit
+    if len(raw) >= 4:
+        peaks = steps[[e.peak for e in raw]]
+        heights = np.abs(d.z[[e.peak for e in raw]])
+        fit = period_from_events(peaks, heights, tol)
+        if fit is not None and fit.strength >= PERIOD_STRENGTH:
+            return fit
+    return None
+
+
+def _with_period(geom: EpochGeometry, fit: PeriodFit, steps: np.ndarray, d: Detrended,
+                 k: int) -> EpochGeometry:
+    """Geometry from a discovered period; the recurring anomaly marks the epoch start."""
+    origin = fit.origin
+    if fit.method == "autocorrelation":
+        width = max(1, k)
+        ph = np.mod(steps - steps[0], fit.period)
+        b = (ph // width).astype(np.int64)
+        nb = int(b.max()) + 1
+        zc = np.clip(d.z, -6, 6)
+        means = np.bincount(b, weights=zc, minlength=nb) / np.maximum(
+            np.bincount(b, minlength=nb), 1)
+        origin = float(steps[0] + np.argmax(np.abs(means)) * width)
+    origin = origin - math.floor((origin - steps[0]) / fit.period) * fit.period
+    return geom.with_period(fit.period, origin, steps)
+
+
+def _event(e: RawEvent, d: Detrended, steps: np.ndarray, values: np.ndarray) -> SpikeEvent:
+    base = math.exp(d.baseline[e.peak]) if d.log_scale else float(d.baseline[e.peak])
+    if d.log_scale:
+        height = math.exp(d.resid[e.peak])
+    else:
+        height = 1.0 + d.resid[e.peak] / abs(base) if base else float("nan")
+    return SpikeEvent(
+        start_step=int(steps[e.start]), end_step=int(steps[e.end]),
+        peak_step=int(steps[e.peak]), peak_value=float(values[e.peak]), baseline=base,
+        height=float(height), z=float(d.z[e.peak]),
+        direction="up" if e.direction > 0 else "down",
+    )
+
+
+def _align(raw: list[RawEvent], d: Detrended, steps: np.ndarray, values: np.ndarray, phase,
+           spe: float, origin: float, tol: int, geom: EpochGeometry
+           ) -> tuple[list[SpikeEvent], Alignment]:
+    lo, hi = -tol, tol
+    spikes = []
+    aligned_epochs = set()
+    n_valid = n_aligned = 0
+    for e in raw:
+        ev = _event(e, d, steps, values)
+        i = e.peak
+        off = int(phase.offset[i])
+        ep = int(math.floor((steps[i] - origin) / spe))
+        ok = bool(phase.valid[i]) and lo <= off <= hi
+        spikes.append(SpikeEvent(**{**ev.__dict__, "epoch": ep, "offset": off, "aligned": ok}))
+        if phase.valid[i]:
+            n_valid += 1
+            if ok:
+                n_aligned += 1
+                aligned_epochs.add(int(phase.epoch[i]))
+    p_window = min(1.0, (hi - lo + 1) / spe)
+    chance = binom_sf(n_aligned, n_valid, p_window) if n_valid else None
+    return spikes, Alignment(
+        boundaries=int(geom.boundaries.size), boundaries_with_spike=len(aligned_epochs),
+        events=n_valid, events_on_boundary=n_aligned, chance_probability=chance,
+        window=(lo, hi),
+    )
+
+
+def _with_fold(al: Alignment, fold: FoldResult | None, ps: PhaseStructure | None,
+               geom: EpochGeometry, k: int) -> Alignment:
+    if fold is None:
+        return Alignment(**{**al.__dict__, "phase_structure_probability":
+                            ps.probability if ps else None})
+    profile = tuple(
+        FoldedPoint(int(fold.offset[j]), int(fold.rel[j]), int(fold.n[j]),
+                    float(fold.mean_z[j]) if np.isfinite(fold.mean_z[j]) else 0.0,
+                    float(fold.ratio[j]) if np.isfinite(fold.ratio[j]) else 1.0,
+                    int(fold.hits_up[j] if fold.best_direction == "up" else fold.hits_down[j]))
+        for j in range(fold.rel.size) if fold.n[j] > 0
+    )
+    return Alignment(**{
+        **al.__dict__, "folded_probability": fold.best_p,
+        "folded_offset": int(fold.offset[fold.rel == fold.best_rel][0]),
+        "folded_direction": fold.best_direction, "profile": profile,
+        "phase_structure_probability": ps.probability if ps else None,
+    })
+
+
+def _looks_like_running_mean(y: np.ndarray, steps: np.ndarray, spe: float, origin: float
+                             ) -> bool:
+    """A running mean reset each epoch: point-to-point change shrinks like 1/position."""
+    pos = np.mod(steps - origin, spe)
+    if steps.size < 50 or (steps[-1] - steps[0]) < 2 * spe:
+        return False
+    dy = np.abs(np.diff(y))
+    p = pos[1:]
+    same = np.diff(np.floor((steps - origin) / spe)) == 0  # no boundary between the two
+    dy, p = dy[same], p[same]
+    early = dy[(p >= 1) & (p < 0.1 * spe)]
+    late = dy[p >= 0.5 * spe]
+    if early.size < 5 or late.size < 5:
+        return False
+    e_med, l_med = float(np.median(early)), float(np.median(late))
+    if l_med <= 0:
+        return e_med > 0
+    ratio = e_med / l_med
+    edges = np.linspace(1, spe, 9)
+    centers, meds = [], []
+    for a, b in zip(edges[:-1], edges[1:]):
+        sel = dy[(p >= a) & (p < b)]
+        if sel.size >= 3 and np.median(sel) > 0:
+            centers.append(math.log((a + b) / 2))
+            meds.append(math.log(float(np.median(sel))))
+    if len(centers) < 4:
+        return False
+    slope = float(np.polyfit(centers, meds, 1)[0])
+    return ratio >= 6 and slope <= -0.6
+
+
+def _period_report(fit: PeriodFit | None, geom: EpochGeometry, inferred: bool) -> Period:
+    if fit is None:
+        return Period()
+    matches = None
+    if geom.known and geom.source != "inferred":
+        spe = float(geom.steps_per_epoch)
+        matches = abs(fit.period - spe) <= max(1.0, 0.002 * spe) + geom.log_every / 2
+    sizes = None
+    if geom.batch_size:
+        sizes = implied_dataset_sizes(max(1, round(fit.period)), geom.batch_size,
+                                      grad_accum=geom.grad_accum, world_size=geom.world_size,
+                                      drop_last=geom.drop_last)
+    return Period(fit.period, fit.strength, fit.method, matches, sizes)
+
+
+def _decide(series: LossSeries, geom: EpochGeometry, d: Detrended, spikes: list[SpikeEvent],
+            al: Alignment, fold: FoldResult | None, ps: PhaseStructure | None,
+            pfit: PeriodFit | None, running_mean: bool, inferred: bool
+            ) -> tuple[str, list[Diagnosis]]:
+    """The verdict and the ranked causes."""
+    # An isolated spike must stand out against this run's own heavy tail of noise.
+    z_major = max(MAJOR_Z, 2.5 * float(np.quantile(np.abs(d.z), 0.995)))
+    major = [s for s in spikes if s.direction == "up" and abs(s.z) >= z_major
+             and (not d.log_scale or s.height >= MAJOR_HEIGHT)]
+    if running_mean:
+        ev = ("the logged value behaves like a running mean reset at each epoch start: "
+              "point-to-point changes shrink through the epoch, so each epoch starts with a "
+              "jump in the curve")
+        if series.running_mean:
+            ev = "the log says its values are running means since the epoch began (" + \
+                 "Keras-style progress output); jumps at epoch starts are the logging"
+        return "clean", [dx.make("running-mean-logging", 0.85, ev)]
+
+    if geom.known:
+        boundary = _boundary_effect(geom, al, fold)
+        spread = _spread(ps, fold)
+        if boundary is not None or spread:
+            diags = _aligned_causes(geom, al, fold, ps, boundary, spread, inferred)
+            if diags:
+                return "epoch-aligned-spikes", diags
+        if pfit is not None and pfit.strength >= PERIOD_STRENGTH and geom.source != "inferred":
+            ev = (f"{pfit.support} anomalies recur every {pfit.period:.1f} steps, which is not "
+                  f"the epoch ({geom.steps_per_epoch:g} steps): a loss scaler, evaluation or "
+                  "checkpointing every K steps, or a data shard boundary")
+            return "periodic-not-epoch", [dx.make("unknown", 0.5, ev)]
+    if major:
+        share = al.share_of_events
+        ev = f"{len(major)} spike{'s' if len(major) > 1 else ''} at no fixed phase"
+        if geom.known and share is not None:
+            ev += (f" ({al.events_on_boundary} of {al.events} anomalies near an epoch "
+                   f"boundary, as chance allows)")
+        else:
+            ev += " (no epoch geometry given and no recurring period found)"
+        ev += "; largest " + f"{max(s.height for s in major):.3g}x at step " + \
+            str(max(major, key=lambda s: s.height).peak_step)
+        return "spikes-not-epoch-aligned", [dx.make("random-instability", 0.7, ev)]
+    return "clean", []
+
+
+def _boundary_effect(geom: EpochGeometry, al: Alignment, fold: FoldResult | None
+                     ) -> str | None:
+    """'up' or 'down' when the boundary carries a real effect, else None."""
+    if al.chance_probability is not None and al.events_on_boundary >= 3 and \
+            al.chance_probability < ALPHA_EVENTS and al.boundaries and \
+            al.boundaries_with_spike / al.boundaries >= 0.15:
+        ups = al.events_on_boundary  # direction decided by the fold when available
+        if fold is not None and fold.best_p < 0.01:
+            return fold.best_direction
+        return "up" if ups else None
+    if fold is not None and fold.best_p < ALPHA_FOLD and fold.boundaries >= 3:
+        j = int(np.flatnonzero(fold.rel == fold.best_rel)[0])
+        effect = abs(fold.mean_z[j] - fold.bg_mean)
+        if effect >= 0.75:
+            return fold.best_direction
+    return None
+
+
+def _spread(ps: PhaseStructure | None, fold: FoldResult | None) -> bool:
+    """The whole within-epoch shape repeats, with peaks away from the boundary."""
+    return bool(ps is not None and ps.probability < 1e-8 and ps.split_half_r > 0.7
+                and ps.amplitude >= 1.0 and ps.peak_bins_away_from_boundary >= 1)
+
+
+def _aligned_causes(geom: EpochGeometry, al: Alignment, fold: FoldResult | None,
+                    ps: PhaseStructure | None, direction: str | None, spread: bool,
+                    inferred: bool) -> list[Diagnosis]:
+    k = max(1, geom.log_every)
+    share = (f"anomalies at {al.boundaries_with_spike} of {al.boundaries} epoch boundaries"
+             if al.boundaries else "")
+    chance = al.chance_probability if al.events_on_boundary >= 2 else None
+    p = min(x for x in (chance, fold.best_p if fold else None, 1.0) if x is not None)
+    luck = f" (chance of that by luck: about {p:.0e})" if p < 0.01 else ""
+    position, measured = _position(geom, fold, direction)
+
+    if spread and (direction is None or position == "spread"):
+        ev = (f"the same within-epoch shape recurs at the same phase of every epoch "
+              f"(split-half correlation {ps.split_half_r:.2f}), spread through the epoch, "
+              "not only at its start")
+        return [dx.make("unshuffled-data", 0.75, ev)]
+    if direction is None:
+        return []
+    if position == "final-step" and direction == "up":
+        d = dx.partial_batch_diagnosis(geom, measured, inferred)
+        ev = f"{share}{luck}; " + d.evidence if share else d.evidence
+        alt = dx.make("epoch-start-reset", 0.15 if k == 1 else 0.3,
+                      "a jump at the start of each epoch would look alike at this log "
+                      "interval" if k > 1 else "less likely: the excess peaks before the "
+                      "epoch starts")
+        return [type(d)(d.cause, d.confidence, ev, d.fix, d.expected_height, d.measured_height),
+                alt]
+    if position == "epoch-start" and direction == "up":
+        ev = (f"{share}{luck}; the loss jumps at the first steps of each epoch "
+              f"({measured:.3g}x) and decays after")
+        diags = [dx.make("epoch-start-reset", 0.7, ev, measured)]
+        h, _ = dx.expected_partial_height(geom)
+        if h is not None and k > 1:
+            diags.append(dx.partial_batch_diagnosis(geom, measured, inferred))
+        return diags
+    if direction == "down" and position == "epoch-start":
+        ev = (f"{share}{luck}; the loss drops at the start of each epoch "
+              f"(to {measured:.3g}x of the curve before): the model meets samples it has "
+              "already seen")
+        return [dx.make("epoch-start-drop", 0.7, ev, measured)]
+    if direction == "down" and position == "final-step":
+        # A tiny final batch gives a noisier, typically lower, loss value: not a spike.
+        return []
+    ev = f"{share}{luck}; the anomaly sits at offset {al.folded_offset} from the epoch start"
+    return [dx.make("unknown", 0.4, ev, measured)]
+
+
+def _position(geom: EpochGeometry, fold: FoldResult | None, direction: str | None
+              ) -> tuple[str | None, float | None]:
+    """Where the boundary excess sits and its measured height (ratio to the baseline)."""
+    if fold is None or direction is None:
+        return None, None
+    k = max(1, geom.log_every)
+    sign = 1 if direction == "up" else -1
+    ez = sign * (fold.mean_z - fold.bg_mean)
+    ez = np.where(np.isfinite(ez), ez, -np.inf)
+    j = int(np.argmax(ez))
+    r = int(fold.rel[j])
+    measured = float(fold.ratio[j]) if np.isfinite(fold.ratio[j]) else None
+    after = ez[(fold.rel > r) & (fold.rel <= r + 4)]
+    decays = bool(after.size and np.count_nonzero(after > 0.3 * ez[j]) >= 2)
+    partial = bool(geom.final_batch and geom.batch_size and geom.final_batch < geom.batch_size) \
+        or bool(geom.final_window and geom.final_window < geom.grad_accum)
+    if k == 1:
+        if -3 <= r <= -1:
+            return "final-step", measured
+        if 0 <= r <= 3:
+            if geom.source == "inferred" and r == 0 and not decays and direction == "up":
+                return "final-step", measured
+            return "epoch-start", measured
+    else:
+        if r == -1 or (r == 0 and not decays and (partial or geom.source == "inferred")):
+            return "final-step", measured
+        if 0 <= r <= 2:
+            return "epoch-start", measured
+    return "spread", measured

@@ -1,0 +1,92 @@
+"""Cause ids, their fixes, and the arithmetic that checks a partial final batch."""
+
+from __future__ import annotations
+
+from spikecheck.geometry import EpochGeometry
+from spikecheck.report import Diagnosis
+
+FIXES = {
+    "partial-final-batch": (
+        "make the loss independent of the batch size (average over samples once, or sum and "
+        "divide by the full batch size), or drop the last batch (drop_last=True)"
+    ),
+    "epoch-start-reset": (
+        "keep optimizer and scheduler state across epochs (create them once), avoid LR warm "
+        "restarts at every epoch, and call model.train() after validation"
+    ),
+    "epoch-start-drop": (
+        "the model is meeting samples it has memorized: often benign; use fewer epochs, a "
+        "lower learning rate or more data if it overfits"
+    ),
+    "running-mean-logging": (
+        "log per-step values (the logged value is a running mean reset each epoch); this is "
+        "not a training problem"
+    ),
+    "unshuffled-data": (
+        "shuffle the data every epoch (DataLoader(shuffle=True), "
+        "DistributedSampler.set_epoch(epoch), per-epoch worker seeds)"
+    ),
+    "random-instability": (
+        "not the epoch: look at the learning rate, gradient clipping, loss scaling and the "
+        "batches at those steps"
+    ),
+    "unknown": "inspect the steps listed; the anomaly recurs but matches no known signature",
+}
+
+
+def expected_partial_height(geom: EpochGeometry) -> tuple[float | None, float | None]:
+    """(B/r, the same diluted over a logging window of k steps) or (None, None)."""
+    if not geom.batch_size or not geom.final_batch or geom.final_batch >= geom.batch_size:
+        return None, None
+    h = geom.batch_size / geom.final_batch
+    k = max(1, geom.log_every)
+    return h, ((k - 1) + h) / k
+
+
+def partial_batch_diagnosis(geom: EpochGeometry, measured: float | None, inferred: bool
+                            ) -> Diagnosis:
+    """partial-final-batch, with the expected B/r against the measured height."""
+    h, diluted = expected_partial_height(geom)
+    conf = 0.6
+    parts = []
+    expected = None
+    if h is not None:
+        r, b = geom.final_batch, geom.batch_size
+        expected = h if geom.log_every <= 1 else diluted
+        parts.append(f"the final batch holds {r} of {b} samples, so a batch-size-dependent "
+                     f"loss would spike {h:.3g}x")
+        if geom.log_every > 1:
+            parts[-1] += (f" ({diluted:.3g}x when each logged value is the mean of "
+                          f"{geom.log_every} steps)")
+        if measured is not None:
+            ok = any(e / 1.6 <= measured <= e * 1.6 for e in (h, diluted) if e)
+            parts.append(f"the log shows {measured:.3g}x"
+                         + (", about as predicted" if ok else ", not the predicted height"))
+            conf += 0.3 if ok else -0.15
+    elif geom.final_window is not None and geom.final_window < geom.grad_accum:
+        parts.append(f"the final accumulation window holds {geom.final_window} of "
+                     f"{geom.grad_accum} micro-batches")
+        conf += 0.1
+    elif geom.batch_size and geom.final_batch and geom.final_batch >= geom.batch_size:
+        parts.append("but the geometry given has no partial final batch: check --drop-last, "
+                     "--dataset-size and --grad-accum")
+        conf -= 0.25
+    else:
+        parts.append("pass --dataset-size and --batch-size to check the expected height B/r")
+        if measured is not None:
+            parts.append(f"the log shows {measured:.3g}x")
+    if inferred:
+        conf -= 0.15
+    evidence = "spikes sit on the final step of each epoch; " + "; ".join(parts)
+    return Diagnosis("partial-final-batch", _clip(conf), evidence, FIXES["partial-final-batch"],
+                     expected, measured)
+
+
+def make(cause: str, confidence: float, evidence: str, measured: float | None = None
+         ) -> Diagnosis:
+    """A diagnosis with the standard fix for its cause id."""
+    return Diagnosis(cause, _clip(confidence), evidence, FIXES[cause], None, measured)
+
+
+def _clip(c: float) -> float:
+    return max(0.05, min(0.99, c))

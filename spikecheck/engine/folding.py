@@ -1,0 +1,196 @@
+"""Epoch folding: stack the residuals of every epoch by phase and test the boundary.
+
+A spike too small to flag at any one boundary still stands out when the same offset from
+the epoch start is compared across many epochs against the rest of the epoch.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from spikecheck.engine.stats import binom_sf, norm_sf
+
+PROFILE = (-5, 10)  # folded offsets reported, in logged points from the epoch start
+BACKGROUND_GAP = (-10, 20)  # offsets excluded from the background
+HIT_Z = 3.0
+Z_CLIP = 12.0
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Each point's epoch, step offset from the nearest epoch start, and relative index."""
+
+    epoch: np.ndarray  # epoch whose start is nearest (the boundary index)
+    offset: np.ndarray  # steps from that epoch start (negative: before it)
+    rel: np.ndarray  # offset in logged points (floor(offset / log_every))
+    valid: np.ndarray  # the nearest boundary lies inside the observed range
+
+
+def phase_of(steps: np.ndarray, spe: float, origin: float, log_every: int) -> Phase:
+    """Place every logged point relative to its nearest epoch start."""
+    pos = (steps - origin) / spe
+    k = np.floor(pos + 0.5).astype(np.int64)
+    offset = np.round(steps - (origin + k * spe)).astype(np.int64)
+    rel = np.floor_divide(offset, max(1, log_every))
+    first = math.ceil((steps[0] - origin) / spe - 1e-9) if steps.size else 0
+    last = math.floor((steps[-1] - origin) / spe + 1e-9) if steps.size else 0
+    valid = (k >= max(1, first)) & (k <= last)
+    return Phase(k, offset, rel, valid)
+
+
+@dataclass(frozen=True)
+class FoldResult:
+    """The folded profile around the boundary and how unlikely its strongest point is."""
+
+    rel: np.ndarray
+    offset: np.ndarray  # median step offset per rel
+    n: np.ndarray
+    mean_z: np.ndarray
+    ratio: np.ndarray  # median exp(resid) (or resid + 1 on a linear scale)
+    hits_up: np.ndarray
+    hits_down: np.ndarray
+    p_up: np.ndarray  # per-offset probability of this excess by chance (upward)
+    p_down: np.ndarray
+    best_p: float
+    best_rel: int
+    best_direction: str
+    bg_mean: float
+    bg_sd: float
+    boundaries: int
+
+
+def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: bool,
+                  lo: int = PROFILE[0], hi: int = PROFILE[1]) -> FoldResult | None:
+    """Test each offset near the epoch start against the background of the epoch."""
+    zc = np.clip(z, -Z_CLIP, Z_CLIP)
+    near = phase.valid & (phase.rel >= lo) & (phase.rel <= hi)
+    bg = ~((phase.rel >= BACKGROUND_GAP[0]) & (phase.rel <= BACKGROUND_GAP[1]))
+    if np.count_nonzero(bg) < 20 or not near.any():
+        return None
+    zb = zc[bg]
+    bg_mean = float(np.mean(zb))
+    bg_sd = float(np.std(zb)) or 1.0
+    p_hit_up = (np.count_nonzero(zb > HIT_Z) + 1) / (zb.size + 2)
+    p_hit_down = (np.count_nonzero(zb < -HIT_Z) + 1) / (zb.size + 2)
+
+    rels = np.arange(lo, hi + 1)
+    idx = phase.rel[near] - lo
+    nr = rels.size
+    n = np.bincount(idx, minlength=nr)
+    sum_z = np.bincount(idx, weights=zc[near], minlength=nr)
+    up = np.bincount(idx, weights=(zc[near] > HIT_Z).astype(float), minlength=nr).astype(int)
+    down = np.bincount(idx, weights=(zc[near] < -HIT_Z).astype(float), minlength=nr).astype(int)
+    off_sum = np.bincount(idx, weights=phase.offset[near].astype(float), minlength=nr)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_z = np.where(n > 0, sum_z / np.maximum(n, 1), np.nan)
+        offset = np.where(n > 0, np.round(off_sum / np.maximum(n, 1)), rels)
+    ratio = np.full(nr, np.nan)
+    r_near = resid[near]
+    order = np.argsort(idx, kind="stable")
+    splits = np.cumsum(n)[:-1]
+    for j, group in enumerate(np.split(r_near[order], splits)):
+        if group.size:
+            med = float(np.median(group))
+            ratio[j] = math.exp(med) if log_scale else med
+    p_up = np.ones(nr)
+    p_down = np.ones(nr)
+    for j in range(nr):
+        if n[j] < 2:
+            continue
+        t = (mean_z[j] - bg_mean) / (bg_sd / math.sqrt(n[j]))
+        p_up[j] = min(norm_sf(t), binom_sf(int(up[j]), int(n[j]), p_hit_up))
+        p_down[j] = min(norm_sf(-t), binom_sf(int(down[j]), int(n[j]), p_hit_down))
+    # Bonferroni over the offsets and both directions and tests.
+    m = 4 * int(np.count_nonzero(n >= 2))
+    pu, pd = p_up.min(), p_down.min()
+    if pu <= pd:
+        best_p, best_rel, direction = pu * m, int(rels[np.argmin(p_up)]), "up"
+    else:
+        best_p, best_rel, direction = pd * m, int(rels[np.argmin(p_down)]), "down"
+    boundaries = int(np.unique(phase.epoch[phase.valid]).size)
+    return FoldResult(rels, offset.astype(int), n, mean_z, ratio, up, down, p_up, p_down,
+                      float(min(1.0, best_p)), best_rel, direction, bg_mean, bg_sd, boundaries)
+
+
+@dataclass(frozen=True)
+class PhaseStructure:
+    """Whether the whole within-epoch shape repeats from epoch to epoch."""
+
+    bins: int
+    probability: float  # chance of this much between-bin variation with no structure
+    split_half_r: float  # correlation of the profile in odd vs even epochs
+    amplitude: float  # range of the phase profile, in robust sd of the residual
+    peak_bins_away_from_boundary: int
+
+
+def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
+                    log_every: int, bins: int = 20, exclude: np.ndarray | None = None
+                    ) -> PhaseStructure | None:
+    """Fold the epoch-detrended curve into phase bins; ANOVA-like test plus split-half.
+
+    `exclude` masks points next to the boundary, so a spike on the final step alone does
+    not pass for a shape spread through the epoch.
+    """
+    pos = (steps - origin) / spe
+    ep = np.floor(pos).astype(np.int64)
+    frac = pos - ep
+    keep = ep >= 1  # the first epoch is dominated by the initial fall of the loss
+    if exclude is not None:
+        keep &= ~exclude
+    if np.unique(ep[keep]).size < 3:
+        return None
+    ppe = spe / max(1, log_every)
+    bins = int(max(4, min(bins, ppe // 3)))
+    if bins < 4:
+        return None
+    y, ep, frac = y[keep], ep[keep], frac[keep]
+    # Detrend by each epoch's median, so the fall of the loss across epochs is removed.
+    e0 = ep - ep.min()
+    ne = int(e0.max()) + 1
+    order = np.argsort(e0, kind="stable")
+    counts = np.bincount(e0, minlength=ne)
+    med = np.array([np.median(g) if g.size else np.nan
+                    for g in np.split(y[order], np.cumsum(counts)[:-1])])
+    r = y - med[e0]
+    b = np.minimum((frac * bins).astype(np.int64), bins - 1)
+    nb = np.bincount(b, minlength=bins)
+    if np.any(nb < 3):
+        return None
+    mad = float(np.median(np.abs(r - np.median(r)))) * 1.4826 or float(np.std(r)) or 1.0
+    rc = np.clip(r, -8 * mad, 8 * mad)
+    means = np.bincount(b, weights=rc, minlength=bins) / nb
+    within = np.bincount(b, weights=rc ** 2, minlength=bins) / nb - means ** 2
+    w = float(np.sum(within * nb) / max(1, nb.sum() - bins))
+    between = float(np.sum(nb * (means - np.average(means, weights=nb)) ** 2) / (bins - 1))
+    f = between / w if w > 0 else 0.0
+    prob = _f_sf(f, bins - 1, int(nb.sum() - bins))
+    odd = (ep % 2).astype(bool)
+    m_odd = _bin_means(rc[odd], b[odd], bins)
+    m_even = _bin_means(rc[~odd], b[~odd], bins)
+    ok = np.isfinite(m_odd) & np.isfinite(m_even)
+    split_r = float(np.corrcoef(m_odd[ok], m_even[ok])[0, 1]) if ok.sum() >= 4 else 0.0
+    if not np.isfinite(split_r):
+        split_r = 0.0
+    amp = float((means.max() - means.min()) / mad)
+    dev = np.abs(means - np.median(means))
+    peaks = np.flatnonzero(dev > 0.5 * dev.max()) if dev.max() > 0 else np.empty(0, int)
+    away = int(np.count_nonzero((peaks >= 2) & (peaks <= bins - 3)))
+    return PhaseStructure(bins, prob, split_r, amp, away)
+
+
+def _bin_means(v: np.ndarray, b: np.ndarray, bins: int) -> np.ndarray:
+    n = np.bincount(b, minlength=bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.bincount(b, weights=v, minlength=bins) / n
+
+
+def _f_sf(f: float, d1: int, d2: int) -> float:
+    """Upper tail of the F distribution via the Wilson-Hilferty chi-square approximation."""
+    if f <= 0 or d1 <= 0:
+        return 1.0
+    x = f * d1  # ~ chi2(d1) when d2 is large
+    t = ((x / d1) ** (1 / 3) - (1 - 2 / (9 * d1))) / math.sqrt(2 / (9 * d1))
+    return norm_sf(t)

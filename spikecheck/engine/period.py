@@ -1,0 +1,136 @@
+"""Period discovery with no geometry: how often the anomalies (or the shape) recur."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_EVENTS = 400
+MAX_BINS = 1 << 18
+
+
+@dataclass(frozen=True)
+class PeriodFit:
+    """A recurrence period in steps, its phase origin, and the share it explains."""
+
+    period: float
+    origin: float  # a step at which the recurring anomaly sits
+    strength: float  # 0..1
+    support: int  # events (or epochs) that agree
+    method: str
+
+
+def period_from_events(peaks: np.ndarray, heights: np.ndarray, tol: float,
+                       min_events: int = 4) -> PeriodFit | None:
+    """The period that puts the most spike events at one phase.
+
+    Candidates are the gaps between events (first and second neighbours, so spikes that
+    skip some epochs still count); each is scored by how many events fall within `tol`
+    steps of the best phase, vectorized over candidates x events.
+    """
+    if peaks.size < min_events:
+        return None
+    if peaks.size > MAX_EVENTS:
+        keep = np.sort(np.argsort(heights)[-MAX_EVENTS:])
+        peaks = peaks[keep]
+    t = np.sort(peaks.astype(np.float64))
+    gaps = np.concatenate((np.diff(t), t[2:] - t[:-2]))
+    gaps = gaps[gaps > 6 * (2 * tol + 1)]
+    if gaps.size == 0:
+        return None
+    cands = np.unique(np.round(gaps))
+    if cands.size > 300:
+        counts = np.array([np.count_nonzero(np.abs(gaps - c) <= tol) for c in cands])
+        cands = cands[np.argsort(counts)[-300:]]
+    # phase of every event under every candidate, relative to each event in turn
+    phase = np.mod(t[None, :], cands[:, None])  # (C, E)
+    best_count = np.zeros(cands.size, dtype=int)
+    best_phase = np.zeros(cands.size)
+    for j in range(t.size):  # each event as the anchor of the phase (E is small)
+        d = np.abs(phase - phase[:, j:j + 1])
+        d = np.minimum(d, cands[:, None] - d)
+        c = np.count_nonzero(d <= tol, axis=1)
+        better = c > best_count
+        best_count[better] = c[better]
+        best_phase[better] = phase[better, j]
+    if best_count.max() < min_events:
+        return None
+    # Score each candidate by how unlikely its count is for events at random phases, so a
+    # short period whose tolerance covers much of the cycle does not win by default.
+    q = np.minimum(1.0, (2 * tol + 1) / cands)
+    logp = np.array([_log_binom_sf(int(c), t.size, float(qq)) for c, qq in zip(best_count, q)])
+    logp[best_count < min_events] = 0.0
+    j = int(np.argmin(logp))
+    if logp[j] > np.log(1e-3):
+        return None
+    p0, ph = float(cands[j]), float(best_phase[j])
+    d = np.abs(np.mod(t, p0) - ph)
+    d = np.minimum(d, p0 - d)
+    inph = t[d <= tol]
+    # Refine: least squares of event step against its cycle number.
+    cyc = np.round((inph - inph[0]) / p0)
+    if np.ptp(cyc) >= 1:
+        slope, icpt = np.polyfit(cyc, inph, 1)
+    else:
+        slope, icpt = p0, inph[0]
+    strength = inph.size / t.size
+    return PeriodFit(float(slope), float(icpt), float(strength), int(inph.size), "events")
+
+
+def _log_binom_sf(k: int, n: int, p: float) -> float:
+    from spikecheck.engine.stats import binom_sf
+
+    return float(np.log(max(binom_sf(k, n, p), 1e-300)))
+
+
+def period_from_autocorrelation(steps: np.ndarray, z: np.ndarray, min_period: float
+                                ) -> PeriodFit | None:
+    """The strongest autocorrelation peak of the (clipped) residual on a regular step grid."""
+    if steps.size < 64:
+        return None
+    span = float(steps[-1] - steps[0]) + 1
+    width = max(1.0, span / MAX_BINS)
+    gaps = np.diff(steps)
+    width = max(width, float(np.median(gaps)) if gaps.size else 1.0)
+    idx = ((steps - steps[0]) / width).astype(np.int64)
+    nb = int(idx[-1]) + 1
+    zc = np.clip(z, -6, 6)
+    sums = np.bincount(idx, weights=zc, minlength=nb)
+    cnt = np.bincount(idx, minlength=nb)
+    x = np.where(cnt > 0, sums / np.maximum(cnt, 1), 0.0)
+    x = np.where(cnt > 0, x - x[cnt > 0].mean(), 0.0)
+    n = x.size
+    if n < 16:
+        return None
+    f = np.fft.rfft(x, 2 * n)
+    acf = np.fft.irfft(f * np.conj(f))[:n]
+    if acf[0] <= 0:
+        return None
+    overlap = np.arange(n, 0, -1)
+    acf = acf / acf[0] * n / overlap
+    lo = max(2, int(np.ceil(min_period / width)))
+    hi = n // 3  # at least three cycles observed
+    if hi <= lo + 1:
+        return None
+    seg = acf[lo:hi]
+    k = int(np.argmax(seg)) + lo
+    peak = float(acf[k])
+    noise = 4.0 / np.sqrt(max(1, np.count_nonzero(cnt)))
+    if peak < max(0.15, noise):
+        return None
+    # Prefer the fundamental: a peak near k/2 nearly as strong.
+    for div in (3, 2):
+        kk = int(round(k / div))
+        if kk >= lo and acf[max(lo, kk - 1):kk + 2].max() > 0.8 * peak:
+            k = int(max(lo, kk - 1) + np.argmax(acf[max(lo, kk - 1):kk + 2]))
+            peak = float(acf[k])
+            break
+    if 0 < k < n - 1:
+        a, b, c = acf[k - 1], acf[k], acf[k + 1]
+        den = a - 2 * b + c
+        shift = 0.5 * (a - c) / den if den != 0 else 0.0
+    else:
+        shift = 0.0
+    period = (k + shift) * width
+    return PeriodFit(float(period), float(steps[0]), min(1.0, peak), 0, "autocorrelation")

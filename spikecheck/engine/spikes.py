@@ -1,0 +1,112 @@
+"""Robust spike detection: rolling-median baseline, local MAD scale, grouped events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+Z_SPIKE = 6.0  # robust z above which a point is an anomaly
+MIN_LOG_HEIGHT = np.log(1.25)  # and at least 25% above (or below) the baseline
+BLOCK = 256  # points per block of the local noise scale
+CHUNK = 1 << 20  # points per chunk of the rolling median (bounds memory)
+
+
+@dataclass(frozen=True)
+class Detrended:
+    """The series on the analysis scale, its baseline, and robust z-scores."""
+
+    y: np.ndarray  # log(loss) when the loss is positive, else the loss
+    baseline: np.ndarray
+    resid: np.ndarray
+    scale: np.ndarray  # local robust standard deviation of the residual
+    z: np.ndarray
+    log_scale: bool
+
+
+def rolling_median(x: np.ndarray, window: int) -> np.ndarray:
+    """Centered rolling median with edge padding; vectorized in bounded chunks."""
+    n = x.size
+    window = max(1, min(window, n if n % 2 else n - 1))
+    if window <= 1 or n < 3:
+        return x.copy()
+    h = window // 2
+    padded = np.concatenate((np.full(h, x[0]), x, np.full(h, x[-1])))
+    out = np.empty(n, dtype=np.float64)
+    view = np.lib.stride_tricks.sliding_window_view(padded, window)
+    for start in range(0, n, CHUNK):
+        block = np.array(view[start:start + CHUNK])
+        block.partition(h, axis=1)
+        out[start:start + CHUNK] = block[:, h]
+    return out
+
+
+def local_scale(resid: np.ndarray, block: int = BLOCK) -> np.ndarray:
+    """Robust standard deviation per block of points, interpolated between blocks.
+
+    The noise of a loss curve changes as training goes on; a single global MAD would
+    flag every point of a noisy early phase and miss spikes in a quiet late phase.
+    """
+    n = resid.size
+    a = np.abs(resid)
+    nb = max(1, n // block)
+    if nb < 2:
+        s = np.median(a) * 1.4826
+        return np.full(n, s)
+    cut = nb * block
+    med = np.median(a[:cut].reshape(nb, block), axis=1)
+    if cut < n:
+        med = np.append(med, np.median(a[cut:]))
+        centers = np.append(np.arange(nb) * block + block / 2, (cut + n) / 2)
+    else:
+        centers = np.arange(nb) * block + block / 2
+    # Smooth over neighbouring blocks so one odd block does not dominate.
+    if med.size >= 5:
+        med = rolling_median(med, 5)
+    scale = np.interp(np.arange(n), centers, med) * 1.4826
+    floor = 1.4826 * np.median(a) * 0.25
+    tiny = 1e-12 * max(1.0, float(np.max(np.abs(resid))) if n else 1.0)
+    return np.maximum(scale, max(floor, tiny))
+
+
+def detrend(values: np.ndarray, window: int = 21) -> Detrended:
+    """Residuals from a short rolling median on the log scale (when the loss is positive)."""
+    log_scale = bool(values.size and np.min(values) > 0)
+    y = np.log(values) if log_scale else values.astype(np.float64, copy=True)
+    w = min(window, max(3, (values.size // 3) | 1))
+    base = rolling_median(y, w)
+    resid = y - base
+    scale = local_scale(resid)
+    z = resid / scale
+    return Detrended(y, base, resid, scale, z, log_scale)
+
+
+@dataclass(frozen=True)
+class RawEvent:
+    """Index range of consecutive flagged points and the index of their peak."""
+
+    start: int
+    end: int
+    peak: int
+    direction: int  # +1 up, -1 down
+
+
+def find_events(d: Detrended, z_thr: float = Z_SPIKE) -> list[RawEvent]:
+    """Consecutive points beyond the threshold, in one direction, form one event."""
+    big = np.abs(d.z) >= z_thr
+    if d.log_scale:
+        big &= np.abs(d.resid) >= MIN_LOG_HEIGHT
+    idx = np.flatnonzero(big)
+    if idx.size == 0:
+        return []
+    sign = np.sign(d.resid[idx]).astype(np.int8)
+    breaks = np.flatnonzero((np.diff(idx) > 1) | (np.diff(sign) != 0)) + 1
+    starts = np.concatenate(([0], breaks))
+    ends = np.concatenate((breaks, [idx.size]))
+    absz = np.abs(d.z)
+    events = []
+    for s, e in zip(starts, ends):
+        seg = idx[s:e]
+        peak = int(seg[np.argmax(absz[seg])])
+        events.append(RawEvent(int(seg[0]), int(seg[-1]), peak, int(sign[s])))
+    return events

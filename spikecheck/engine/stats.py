@@ -1,0 +1,31 @@
+"""Tail probabilities the engine needs, in pure Python (no scipy at start-up)."""
+
+from __future__ import annotations
+
+import math
+
+
+def norm_sf(t: float) -> float:
+    """P(Z > t) for a standard normal Z, accurate far into the tail."""
+    if not math.isfinite(t):
+        return 0.0 if t > 0 else 1.0
+    return 0.5 * math.erfc(t / math.sqrt(2.0))
+
+
+def binom_sf(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p), summed in log space so 1e-30 is representable."""
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    p = min(max(p, 1e-300), 1.0)
+    if p >= 1.0:
+        return 1.0
+    lp, lq = math.log(p), math.log1p(-p)
+    terms = []
+    top = min(n, k + 2000)  # later terms are negligible next to the first ones
+    for i in range(k, top + 1):
+        terms.append(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
+                     + i * lp + (n - i) * lq)
+    m = max(terms)
+    return min(1.0, math.exp(m) * sum(math.exp(t - m) for t in terms))

@@ -1,0 +1,328 @@
+"""EpochGeometry: where epochs start, in optimizer steps, and how full the final batch is.
+
+Sources in order of trust: an epoch column in the log, --steps-per-epoch, --dataset-size
+with --batch-size (plus --drop-last, --grad-accum, --world-size), and finally a period
+inferred from the data (filled in by the engine). Disagreements are kept as plain sentences.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+
+class GeometryError(ValueError):
+    """Flags that cannot describe a real run (a batch of 0, a negative dataset...)."""
+
+
+@dataclass(frozen=True)
+class GeometryInputs:
+    """What the user told us on the command line."""
+
+    dataset_size: int | None = None
+    batch_size: int | None = None
+    drop_last: bool = False
+    grad_accum: int = 1
+    world_size: int = 1
+    steps_per_epoch: int | None = None
+    first_step: int | None = None
+
+    def validate(self) -> None:
+        for name in ("dataset_size", "batch_size", "steps_per_epoch"):
+            val = getattr(self, name)
+            if val is not None and val < 1:
+                raise GeometryError(f"--{name.replace('_', '-')} must be a positive integer")
+        if self.grad_accum < 1 or self.world_size < 1:
+            raise GeometryError("--grad-accum and --world-size must be positive integers")
+        if self.first_step not in (None, 0, 1):
+            raise GeometryError("--first-step must be 0 or 1")
+        if (self.dataset_size is None) != (self.batch_size is None) and self.steps_per_epoch is None:
+            # One of the pair alone is still useful (batch size for implied dataset sizes).
+            pass
+
+
+@dataclass(frozen=True)
+class BatchArithmetic:
+    """Steps per epoch and the final batch implied by N, B and the loader settings."""
+
+    steps_per_epoch: int
+    micro_batches_per_epoch: int
+    final_batch: int  # samples in the final micro-batch on one device
+    final_window: int  # micro-batches in the final accumulation window
+    samples_per_device: int
+
+
+def batch_arithmetic(
+    dataset_size: int, batch_size: int, *, drop_last: bool = False, grad_accum: int = 1,
+    world_size: int = 1,
+) -> BatchArithmetic:
+    """Loader arithmetic as PyTorch does it (DistributedSampler pads unless drop_last)."""
+    if drop_last:
+        per_device = dataset_size // world_size
+        micro = per_device // batch_size
+        final = batch_size
+    else:
+        per_device = math.ceil(dataset_size / world_size)
+        micro = math.ceil(per_device / batch_size)
+        final = per_device - (micro - 1) * batch_size
+    if micro < 1:
+        raise GeometryError(
+            f"dataset size {dataset_size} gives no full batch of {batch_size}"
+            + (" with --drop-last" if drop_last else "")
+        )
+    steps = math.ceil(micro / grad_accum)
+    window = micro - (steps - 1) * grad_accum
+    return BatchArithmetic(steps, micro, final, window, per_device)
+
+
+def implied_dataset_sizes(
+    steps_per_epoch: int, batch_size: int, *, grad_accum: int = 1, world_size: int = 1,
+    drop_last: bool = False,
+) -> tuple[int, int]:
+    """The range of dataset sizes N that give this many optimizer steps per epoch."""
+    per_step = batch_size * grad_accum * world_size
+    if drop_last:
+        return steps_per_epoch * per_step, (steps_per_epoch + 1) * per_step - 1
+    return (steps_per_epoch - 1) * per_step + 1, steps_per_epoch * per_step
+
+
+@dataclass(frozen=True)
+class EpochGeometry:
+    """Resolved geometry of one series: steps per epoch, origin, boundaries, provenance."""
+
+    steps_per_epoch: float | None
+    origin: float  # step at which epoch 0 begins (0 or 1, or fitted from an epoch column)
+    source: str  # "epoch-column", "steps-per-epoch", "dataset-size", "inferred", "none"
+    log_every: int = 1
+    batch_size: int | None = None
+    dataset_size: int | None = None
+    final_batch: int | None = None
+    final_window: int | None = None
+    grad_accum: int = 1
+    world_size: int = 1
+    drop_last: bool = False
+    first_step: int = 0
+    boundaries: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
+    disagreements: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> bool:
+        return self.steps_per_epoch is not None
+
+    def with_period(self, period: float, origin: float, steps: np.ndarray) -> EpochGeometry:
+        """The same geometry with an inferred period (used when nothing was given)."""
+        return replace(
+            self, steps_per_epoch=period, origin=origin, source="inferred",
+            boundaries=boundaries_in_range(period, origin, steps),
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "steps_per_epoch": _num(self.steps_per_epoch),
+            "origin": _num(self.origin),
+            "first_step": self.first_step,
+            "log_every": self.log_every,
+            "dataset_size": self.dataset_size,
+            "batch_size": self.batch_size,
+            "final_batch": self.final_batch,
+            "final_window": self.final_window,
+            "grad_accum": self.grad_accum,
+            "world_size": self.world_size,
+            "drop_last": self.drop_last,
+            "boundaries_in_range": int(self.boundaries.size),
+            "disagreements": list(self.disagreements),
+            "notes": list(self.notes),
+        }
+
+
+def _num(x: float | None) -> float | int | None:
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else round(float(x), 3)
+
+
+def boundaries_in_range(spe: float, origin: float, steps: np.ndarray) -> np.ndarray:
+    """Epoch start steps strictly inside the observed step range (the first epoch excluded)."""
+    if steps.size == 0 or spe <= 0:
+        return np.empty(0, dtype=np.float64)
+    lo, hi = float(steps[0]), float(steps[-1])
+    k0 = max(1, math.ceil((lo - origin) / spe))
+    k1 = math.floor((hi - origin) / spe)
+    if k1 < k0:
+        return np.empty(0, dtype=np.float64)
+    return origin + spe * np.arange(k0, k1 + 1, dtype=np.float64)
+
+
+def infer_log_every(steps: np.ndarray) -> int:
+    """The logging interval: the most common gap between consecutive logged steps."""
+    if steps.size < 2:
+        return 1
+    gaps = np.diff(steps)
+    gaps = gaps[gaps > 0]
+    if gaps.size == 0:
+        return 1
+    vals, counts = np.unique(gaps, return_counts=True)
+    return int(vals[np.argmax(counts)])
+
+
+def infer_first_step(steps: np.ndarray, log_every: int) -> int:
+    """Whether steps count from 0 or from 1.
+
+    Loggers that stamp the number of optimizer steps done (Hugging Face, Lightning's
+    global_step after the update) log at multiples of the interval; loop indices log at
+    k-1, 2k-1, ... A log that starts at step 1 counts from 1.
+    """
+    if steps.size == 0:
+        return 0
+    if log_every > 1:
+        rem = np.bincount((steps % log_every).astype(np.int64), minlength=log_every)
+        if rem[0] >= rem[log_every - 1] and rem[0] > 0:
+            return 1
+        return 0
+    return 1 if int(steps[0]) == 1 else 0
+
+
+def geometry_from_epochs(steps: np.ndarray, epochs: np.ndarray) -> tuple[float, float] | None:
+    """Steps per epoch and origin from a per-point epoch column, integer or fractional.
+
+    Integer epochs: the first logged step of each epoch marks its start; fractional
+    epochs (Hugging Face: epoch = step / steps_per_epoch) are fitted by least squares.
+    """
+    ok = np.isfinite(epochs)
+    s, e = steps[ok].astype(np.float64), epochs[ok]
+    if s.size < 2 or np.ptp(e) <= 0:
+        return None
+    if np.all(np.abs(e - np.round(e)) < 1e-9):
+        change = np.flatnonzero(np.diff(e) > 0) + 1
+        if change.size == 0:
+            return None
+        starts_e = e[change]
+        starts_s = s[change]
+        if change.size >= 2:
+            # Fit start step = origin + spe * epoch over the epoch starts seen.
+            spe, origin = np.polyfit(starts_e, starts_s, 1)
+        else:
+            spe = (starts_s[0] - s[0]) / max(starts_e[0] - e[0], 1)
+            origin = starts_s[0] - spe * starts_e[0]
+        # Logged every k steps the first logged point of an epoch can sit up to k-1 steps
+        # after the real start; pull the origin back to the earliest consistent start.
+        gaps = np.diff(s)
+        k = float(np.median(gaps[gaps > 0])) if np.any(gaps > 0) else 1.0
+        if k > 1:
+            resid = starts_s - (origin + spe * starts_e)
+            origin = origin + float(resid.min()) - (k - 1) / 2 if resid.size else origin
+        return float(spe), float(origin)
+    # Fractional epochs: step = origin + spe * epoch. Use points with a monotone epoch.
+    mono = np.concatenate(([True], np.diff(e) > 0))
+    if mono.sum() < 2:
+        return None
+    spe, origin = np.polyfit(e[mono], s[mono], 1)
+    if spe <= 0:
+        return None
+    return float(spe), float(origin)
+
+
+def resolve_geometry(
+    inputs: GeometryInputs,
+    steps: np.ndarray,
+    epochs: np.ndarray | None = None,
+    steps_per_epoch_hint: int | None = None,
+) -> EpochGeometry:
+    """Combine what the user said with what the log says; record any disagreement."""
+    inputs.validate()
+    log_every = infer_log_every(steps)
+    first_step = inputs.first_step if inputs.first_step is not None else infer_first_step(
+        steps, log_every
+    )
+    disagreements: list[str] = []
+    notes: list[str] = []
+
+    arith = None
+    if inputs.dataset_size is not None and inputs.batch_size is not None:
+        arith = batch_arithmetic(
+            inputs.dataset_size, inputs.batch_size, drop_last=inputs.drop_last,
+            grad_accum=inputs.grad_accum, world_size=inputs.world_size,
+        )
+
+    from_column = None
+    if epochs is not None:
+        from_column = geometry_from_epochs(steps, epochs)
+        if from_column is not None and from_column[0] < 1.5:
+            notes.append("the epoch column changes about every step: a per-epoch log")
+            from_column = None
+
+    candidates: list[tuple[str, float, float]] = []
+    if from_column is not None:
+        candidates.append(("epoch-column", from_column[0], from_column[1]))
+    if steps_per_epoch_hint:
+        candidates.append(("log-header", float(steps_per_epoch_hint), float(first_step)))
+    if inputs.steps_per_epoch is not None:
+        candidates.append(("steps-per-epoch", float(inputs.steps_per_epoch), float(first_step)))
+    if arith is not None:
+        candidates.append(("dataset-size", float(arith.steps_per_epoch), float(first_step)))
+
+    if not candidates:
+        return EpochGeometry(
+            steps_per_epoch=None, origin=float(first_step), source="none", log_every=log_every,
+            batch_size=inputs.batch_size, dataset_size=inputs.dataset_size,
+            grad_accum=inputs.grad_accum, world_size=inputs.world_size,
+            drop_last=inputs.drop_last, first_step=first_step, notes=tuple(notes),
+        )
+
+    source, spe, origin = candidates[0]
+    if source == "epoch-column":
+        # A fitted period is only as precise as the logging interval; prefer an exact
+        # integer from the user or the loader arithmetic when it agrees with the log.
+        for other, val, _ in candidates[1:]:
+            if abs(val - spe) <= max(1.0, 0.002 * val) + (log_every - 1):
+                spe = val
+                break
+        else:
+            spe = float(round(spe))
+    for other, val, _ in candidates[1:]:
+        if abs(val - spe) > 0.5:
+            disagreements.append(_disagreement(source, spe, other, val, inputs))
+
+    final_batch = final_window = None
+    if arith is not None and abs(arith.steps_per_epoch - spe) < 0.5:
+        final_batch = arith.final_batch
+        final_window = arith.final_window
+    return EpochGeometry(
+        steps_per_epoch=spe, origin=origin, source=source, log_every=log_every,
+        batch_size=inputs.batch_size, dataset_size=inputs.dataset_size,
+        final_batch=final_batch, final_window=final_window, grad_accum=inputs.grad_accum,
+        world_size=inputs.world_size, drop_last=inputs.drop_last, first_step=first_step,
+        boundaries=boundaries_in_range(spe, origin, steps),
+        disagreements=tuple(disagreements), notes=tuple(notes),
+    )
+
+
+_SOURCE_WORDS = {
+    "epoch-column": "the log's epoch column",
+    "log-header": "the log's own iteration counter",
+    "steps-per-epoch": "--steps-per-epoch",
+    "dataset-size": "--dataset-size/--batch-size",
+}
+
+
+def _disagreement(src: str, spe: float, other: str, val: float, inputs: GeometryInputs) -> str:
+    msg = (
+        f"{_SOURCE_WORDS.get(src, src)} gives {spe:g} steps per epoch but "
+        f"{_SOURCE_WORDS.get(other, other)} gives {val:g}"
+    )
+    if other == "dataset-size" and inputs.dataset_size and inputs.batch_size:
+        alt = batch_arithmetic(
+            inputs.dataset_size, inputs.batch_size, drop_last=not inputs.drop_last,
+            grad_accum=inputs.grad_accum, world_size=inputs.world_size,
+        ) if inputs.dataset_size >= inputs.batch_size else None
+        if alt is not None and abs(alt.steps_per_epoch - spe) < 0.5:
+            msg += f"; the log matches drop_last={'True' if not inputs.drop_last else 'False'}"
+        elif inputs.grad_accum == 1 and spe > 0 and round(val / spe) >= 2:
+            msg += f"; is gradient accumulation ({round(val / spe)} steps) missing?"
+        else:
+            msg += "; check --drop-last, --grad-accum and --world-size"
+    return msg

@@ -1,0 +1,126 @@
+"""The reader registry: sniff the content, pick the reader that explains it best.
+
+Adding a format: write readers/<format>.py with a class following interface.Reader and add
+one line to READERS below. Reader modules must import heavy packages inside `read`, not at
+import time: every reader is imported to sniff.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+from spikecheck.readers.interface import InputSource, Reader, ReadError, ReadOptions
+from spikecheck.series import LossSeries, SeriesError
+
+# name -> "module:Class"; the order breaks ties in sniff scores.
+READERS: dict[str, str] = {
+    "tensorboard": "spikecheck.readers.tensorboard:TensorBoardReader",
+    "json": "spikecheck.readers.json:JsonReader",
+    "csv": "spikecheck.readers.csv:CsvReader",
+    "text": "spikecheck.readers.text:TextReader",
+}
+
+
+def get_reader(name: str) -> Reader:
+    module, cls = READERS[name].split(":")
+    return getattr(importlib.import_module(module), cls)()
+
+
+def available() -> list[str]:
+    """Reader names whose module is present (a format still being built is skipped)."""
+    names = []
+    for name, target in READERS.items():
+        try:
+            importlib.import_module(target.split(":")[0])
+        except ModuleNotFoundError:
+            continue
+        names.append(name)
+    return names
+
+
+def choose_reader(src: InputSource, forced: str | None = None) -> Reader:
+    """The reader named by --input-format, or the best sniff score."""
+    if forced:
+        return get_reader(forced)
+    head = src.head()
+    if not head:
+        raise ReadError(f"{src.name}: file is empty")
+    best, best_score = None, 0
+    for name in available():
+        reader = get_reader(name)
+        score = reader.sniff(src)
+        if score > best_score:
+            best, best_score = reader, score
+    if best is None:
+        if b"\x00" in head[:4096]:
+            raise ReadError(f"{src.name}: binary content that is not a TensorBoard event file")
+        raise ReadError(
+            f"{src.name}: not a recognised training log (tried {', '.join(available())}); "
+            "use --pattern with named groups step and loss for a custom text format"
+        )
+    return best
+
+
+def check_path(arg: str) -> None:
+    """Clear one-line errors for paths that are not readable files or directories."""
+    if arg == "-":
+        return
+    p = Path(arg)
+    if p.is_symlink() and not p.exists():
+        raise ReadError(f"{arg}: dangling symbolic link")
+    if not p.exists():
+        raise ReadError(f"{arg}: no such file or directory")
+    if not os.access(p, os.R_OK):
+        raise ReadError(f"{arg}: permission denied")
+    if not (p.is_file() or p.is_dir()):
+        raise ReadError(f"{arg}: not a regular file")
+
+
+def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> list[LossSeries]:
+    """Every series in a path (file or directory) or '-' (stdin)."""
+    check_path(arg)
+    if arg != "-" and Path(arg).is_dir():
+        if forced not in (None, "tensorboard"):
+            raise ReadError(f"{arg}: is a directory; pass the log file itself")
+        reader = get_reader("tensorboard") if "tensorboard" in available() else None
+        if reader is None:
+            raise ReadError(f"{arg}: is a directory; pass the log file itself")
+        return _guard(arg, lambda: reader.read_directory(Path(arg), options))  # type: ignore[attr-defined]
+    src = InputSource.from_arg(arg)
+    try:
+        reader = choose_reader(src, forced)
+    except OSError as exc:
+        raise ReadError(f"{arg}: {exc.strerror or exc}") from None
+    return _guard(src.name, lambda: reader.read(src, options))
+
+
+def list_metrics(arg: str, options: ReadOptions, forced: str | None = None
+                 ) -> list[tuple[str, int]]:
+    check_path(arg)
+    if arg != "-" and Path(arg).is_dir():
+        reader = get_reader("tensorboard")
+        return _guard(arg, lambda: reader.list_directory(Path(arg), options))  # type: ignore[attr-defined]
+    src = InputSource.from_arg(arg)
+    reader = choose_reader(src, forced)
+    return _guard(src.name, lambda: reader.list_metrics(src, options))
+
+
+def _guard(name: str, fn):
+    try:
+        return fn()
+    except ReadError:
+        raise
+    except SeriesError as exc:
+        raise ReadError(str(exc)) from None
+    except IsADirectoryError:
+        raise ReadError(f"{name}: is a directory") from None
+    except PermissionError:
+        raise ReadError(f"{name}: permission denied") from None
+    except MemoryError:
+        raise ReadError(f"{name}: too large to read into memory") from None
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"{name}: undecodable text ({exc.reason})") from None
+    except OSError as exc:
+        raise ReadError(f"{name}: {exc.strerror or exc}") from None
