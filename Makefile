@@ -1,0 +1,34 @@
+# spikecheck: `make run` shows it on the bundled example, `make test` runs the tests.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed-stamp
+
+.PHONY: run test lint eval bench fuzz install clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The bundled example is the buggy run of fixtures/README.md: exit 1 (findings) is expected.
+run: $(STAMP)
+	$(VENV)/bin/spikecheck fixtures/example-buggy.csv --dataset-size 1777 --batch-size 16 || [ $$? -eq 1 ]
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check spikecheck tests fixtures
+
+eval: $(STAMP)
+	$(PY) fixtures/evaluate.py
+
+bench: $(STAMP)
+	$(PY) tests/bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
