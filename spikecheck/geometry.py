@@ -38,9 +38,6 @@ class GeometryInputs:
             raise GeometryError("--grad-accum and --world-size must be positive integers")
         if self.first_step not in (None, 0, 1):
             raise GeometryError("--first-step must be 0 or 1")
-        if (self.dataset_size is None) != (self.batch_size is None) and self.steps_per_epoch is None:
-            # One of the pair alone is still useful (batch size for implied dataset sizes).
-            pass
 
 
 @dataclass(frozen=True)
@@ -277,9 +274,11 @@ def resolve_geometry(
     if source == "epoch-column":
         # A fitted period is only as precise as the logging interval; prefer an exact
         # integer from the user or the loader arithmetic when it agrees with the log.
-        for other, val, _ in candidates[1:]:
-            if abs(val - spe) <= max(1.0, 0.002 * val) + (log_every - 1):
+        for _other, val, _ in candidates[1:]:
+            if abs(val - spe) <= max(0.5, 0.0002 * val) + (log_every - 1):
                 spe = val
+                if abs(origin - first_step) <= log_every:
+                    origin = float(first_step)
                 break
         else:
             spe = float(round(spe))

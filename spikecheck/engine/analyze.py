@@ -44,8 +44,14 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
     steps, values = series.steps, series.values
     n = steps.size
     if n < MIN_POINTS:
+        norm = series.normalization
+        why = ""
+        if norm.dropped_nonfinite:
+            why = (f" ({norm.dropped_nonfinite} of {norm.raw_points} values are NaN/inf; the "
+                   f"loss became non-finite at step {norm.first_nonfinite_step})")
         raise InsufficientData(
-            f"{series.source}: only {n} points of {series.metric!r}: too few to analyse"
+            f"{series.source}: only {n} finite point{'s' if n != 1 else ''} of "
+            f"{series.metric!r}{why}: too few to analyse"
         )
     geom = resolve_geometry(inputs, steps, series.epochs, series.steps_per_epoch_hint)
     warnings = list(series.notes)
@@ -92,7 +98,7 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
         spe, origin = float(geom.steps_per_epoch), float(geom.origin)
         phase = phase_of(steps, spe, origin, k)
         spikes, alignment = _align(raw, d, steps, values, phase, spe, origin, tol, geom)
-        fold = fold_by_epoch(d.z, d.resid, phase, d.log_scale)
+        fold = fold_by_epoch(d.z, d.resid, phase, d.log_scale, points_per_epoch=spe / k)
         pstruct = phase_structure(d.y, steps, spe, origin, k,
                                   exclude=np.abs(phase.offset) <= tol)
         running_mean = running_mean or _looks_like_running_mean(d.y, steps, spe, origin)

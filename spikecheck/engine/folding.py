@@ -63,11 +63,21 @@ class FoldResult:
 
 
 def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: bool,
-                  lo: int = PROFILE[0], hi: int = PROFILE[1]) -> FoldResult | None:
+                  lo: int = PROFILE[0], hi: int = PROFILE[1],
+                  points_per_epoch: float | None = None) -> FoldResult | None:
     """Test each offset near the epoch start against the background of the epoch."""
     zc = np.clip(z, -Z_CLIP, Z_CLIP)
+    # Short epochs: keep the profile and its gap inside the epoch, so a background remains.
+    if points_per_epoch is not None:
+        lo = max(lo, -int(points_per_epoch // 4))
+        hi = min(hi, int(points_per_epoch // 3))
+        gap = (min(BACKGROUND_GAP[0], 2 * lo), max(BACKGROUND_GAP[1], 2 * hi))
+        gap = (max(gap[0], lo - 1 - int(points_per_epoch // 8)),
+               min(gap[1], hi + 1 + int(points_per_epoch // 8)))
+    else:
+        gap = BACKGROUND_GAP
     near = phase.valid & (phase.rel >= lo) & (phase.rel <= hi)
-    bg = ~((phase.rel >= BACKGROUND_GAP[0]) & (phase.rel <= BACKGROUND_GAP[1]))
+    bg = ~((phase.rel >= gap[0]) & (phase.rel <= gap[1]))
     if np.count_nonzero(bg) < 20 or not near.any():
         return None
     zb = zc[bg]

@@ -52,7 +52,7 @@ def local_scale(resid: np.ndarray, block: int = BLOCK) -> np.ndarray:
     nb = max(1, n // block)
     if nb < 2:
         s = np.median(a) * 1.4826
-        return np.full(n, s)
+        return np.full(n, max(float(s), 1e-12 * max(1.0, float(a.max()) if n else 1.0)))
     cut = nb * block
     med = np.median(a[:cut].reshape(nb, block), axis=1)
     if cut < n:
@@ -65,7 +65,7 @@ def local_scale(resid: np.ndarray, block: int = BLOCK) -> np.ndarray:
         med = rolling_median(med, 5)
     scale = np.interp(np.arange(n), centers, med) * 1.4826
     floor = 1.4826 * np.median(a) * 0.25
-    tiny = 1e-12 * max(1.0, float(np.max(np.abs(resid))) if n else 1.0)
+    tiny = 1e-12 * max(1.0, float(a.max()) if n else 1.0)
     return np.maximum(scale, max(floor, tiny))
 
 
