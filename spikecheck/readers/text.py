@@ -1,0 +1,621 @@
+"""Plain-text training logs: what trainers print, recognised by line style, read in chunks.
+
+Each style is one entry in STYLES: a regular expression with named groups (`step`, `loss`,
+or `epoch` + `iter` [+ `iters`] when the counter restarts every epoch) and how to turn its
+matches into steps. Adding a style is adding one entry. The chosen style's expression runs
+over multi-megabyte chunks of text (findall, not line by line), so memory grows with the
+number of points and the speed beats a plain per-match `re.finditer` loop. Every repetition
+is bounded, so hostile input (a 100 MB line, endless digits or spaces) stays linear.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from operator import itemgetter
+from pathlib import PurePath
+
+import numpy as np
+
+from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
+from spikecheck.series import LossSeries, normalize
+
+CHUNK_BYTES = 4 << 20  # bytes read per chunk
+MAX_LINE = 8 << 20  # a "line" longer than this is scanned in pieces
+SNIFF_TEXT = 256 * 1024  # how much of the head decides the style
+
+INT = r"[0-9]{1,15}"
+_NUM = (
+    r"[-+]?(?:[0-9]{1,300}(?:\.[0-9]{0,300})?|\.[0-9]{1,300})(?:[eE][-+]?[0-9]{1,4})?"
+    r"|[-+]?(?:nan|NaN|NAN|inf|Inf|INF|Infinity)"
+)
+NUM = f"(?:{_NUM})"
+GAP = r"[^\n]{0,4000}?"  # the rest of a line between two fields, never across lines
+
+
+@dataclass(frozen=True)
+class Style:
+    """One printed line style: its expression, its example line and how steps follow.
+
+    `regex` may hold {key} (the metric name, escaped: options.metric selects another key
+    where the line prints several) plus {INT}, {NUM} and {GAP}. `kind` says where steps
+    come from: "step" (a global step group), "epoch_iter" (the iteration restarts every
+    epoch: global step = epoch * iterations per epoch + iteration), "row" (no step at all:
+    Hugging Face printed dicts). `header` is an expression for epoch header lines that
+    precede their counter lines (Keras). `kv` lists the keys a line offers (for --list).
+    """
+
+    name: str
+    example: str
+    regex: str
+    metric: str = "loss"
+    kind: str = "step"
+    keyed: bool = False
+    epoch_base: int = 0
+    header: str | None = None
+    running_mean: bool = False
+    note: str = ""
+    kv: str | None = None
+    flags: int = 0
+
+
+STYLES: tuple[Style, ...] = (
+    Style("nanoGPT", "iter 4200: loss 2.3456, time 12.3ms, mfu 30.1%",
+          r"iter(?<!\witer) (?P<step>{INT}): loss (?P<loss>{NUM})"),
+    Style("llm.c", "step   12/19560 | train loss 3.2 | norm 1.1 | lr 6e-4 | (90 ms)",
+          r"step {{0,20}}(?P<step>{INT})/{INT} \| (?:train )?loss (?P<loss>{NUM})"),
+    Style("llm.c-compact", "s:12 trl:3.2 lr:0.0006 norm:1.1",
+          r"s:(?<![\w:]s:)(?P<step>{INT}) trl:(?P<loss>{NUM})"),
+    Style("detectron2", "iter: 11839  total_loss: 0.3965  loss_cls: 0.1  lr: 0.02",
+          r"iter: (?P<step>{INT}){GAP}[ \t]{key}: (?P<loss>{NUM})",
+          metric="total_loss", keyed=True, kv=r"(?<![\w/])([A-Za-z_][\w/]{0,100}): {NUM}"),
+    Style("mmcv", "Epoch [3][120/1390]\tlr: 1.0e-02, eta: 1:00:00, loss: 0.4312",
+          r"Epoch(?:\(train\))? {{0,20}}\[(?P<epoch>{INT})\]\[ {{0,20}}(?P<iter>{INT})"
+          r"/(?P<iters>{INT})\]{GAP}[ \t]{key}: (?P<loss>{NUM})",
+          kind="epoch_iter", keyed=True, epoch_base=1,
+          kv=r"(?<![\w/])([A-Za-z_][\w/]{0,100}): {NUM}"),
+    Style("mmengine-iter", "Iter(train) [  50/80000]  lr: 1.0e-02  loss: 0.4312",
+          r"Iter\(train\) {{0,20}}\[ {{0,20}}(?P<step>{INT})/{INT}\]{GAP}"
+          r"(?<![\w/]){key}: (?P<loss>{NUM})",
+          keyed=True, kv=r"(?<![\w/])([A-Za-z_][\w/]{0,100}): {NUM}"),
+    Style("pytorch-meter", "Epoch: [3][ 120/1390]\tTime 0.12 (0.13)\tLoss 0.4312 (0.4410)",
+          r"Epoch: \[(?P<epoch>{INT})\]\[ {{0,20}}(?P<iter>{INT})(?:/(?P<iters>{INT}))?\]"
+          r"{GAP}[ \t]{key} {{1,10}}(?P<loss>{NUM})",
+          metric="Loss", kind="epoch_iter", keyed=True,
+          note="the first number after the metric name is the current value; the one in "
+               "parentheses is a running average and is not used",
+          kv=r"(?<![\w/])([A-Za-z][\w@/]{0,100}) {1,10}" + NUM + r" \("),
+    Style("pytorch-tutorial", "[3,   120] loss: 0.431",
+          r"\[ {{0,20}}(?P<epoch>{INT}), {{0,20}}(?P<iter>{INT})\] loss: (?P<loss>{NUM})",
+          kind="epoch_iter", epoch_base=1),
+    Style("keras", "Epoch 3/20  then  120/1390 [====>...] - ETA: 1s - loss: 0.4312",
+          r"(?P<iter>{INT})/(?P<iters>{INT}) {GAP}[ \t]{key}: (?P<loss>{NUM})",
+          kind="epoch_iter", keyed=True, epoch_base=1, running_mean=True,
+          header=r"^[ \t]{0,20}Epoch (?P<epoch>[0-9]{1,9})/[0-9]{1,9}[ \t]{0,200}$",
+          note="Keras prints a running mean of the loss since the epoch began, not the "
+               "loss of each step",
+          kv=r"(?<![\w])([A-Za-z_]\w{0,100}): " + NUM),
+    Style("hf-trainer", "{'loss': 0.4312, 'learning_rate': 4.9e-05, 'epoch': 0.29}",
+          r"\{{{GAP_CURLY}['\"]{key}['\"]: '?(?P<loss>{NUM})'?"
+          r"(?:{GAP_CURLY}['\"]epoch['\"]: '?(?P<epoch>{NUM}))?",
+          kind="row", keyed=True,
+          note="Hugging Face logs the mean loss over each logging interval",
+          kv=r"['\"]([^'\"\n]{1,100})['\"]: '?" + NUM),
+    Style("fairseq", "epoch 001:   450 / 1891 loss=11.521, nll_loss=11.3, num_updates=445",
+          r"epoch (?P<epoch>{INT}): {{0,20}}(?P<iter>{INT}) / (?P<iters>{INT})"
+          r"{GAP}[ \t]{key}=(?P<loss>{NUM})(?:{GAP}num_updates=(?P<step>{INT}))?",
+          kind="epoch_iter", keyed=True, epoch_base=1,
+          kv=r"(?<![\w])([A-Za-z_]\w{0,100})=" + NUM),
+    Style("megatron", "iteration      122/  250000 | consumed samples: 1 | lm loss: 2.504220E+00 |",
+          r"iteration {{0,20}}(?P<step>{INT})/ {{0,20}}{INT} \|{GAP}\| {key}: (?P<loss>{NUM})",
+          metric="lm loss", keyed=True, kv=r"\| ([A-Za-z][\w ]{0,100}?): " + NUM),
+    Style("ssd.pytorch", "iter 10 || Loss: 10.4773 ||",
+          r"iter(?<!\witer) (?P<step>{INT}) \|\| Loss: (?P<loss>{NUM})", metric="Loss"),
+    Style("mlflow", "1628697792090 0.4312 120   (MLflow metric file: timestamp value step)",
+          r"^[0-9]{{9,16}} (?P<loss>{NUM}) (?P<step>-?{INT})[ \t]{{0,20}}$",
+          flags=re.MULTILINE,
+          note="MLflow metric file: the step is whatever the logger used (Keras autolog "
+               "logs once per epoch)"),
+)
+
+_GAP_CURLY = r"[^\n{}]{0,4000}?"
+
+
+def _compile(style: Style, key: str | None = None) -> re.Pattern[str]:
+    """The style's expression with its placeholders filled in."""
+    metric = key if key is not None else style.metric
+    src = style.regex.format(INT=INT, NUM=NUM, GAP=GAP, GAP_CURLY=_GAP_CURLY,
+                             key=re.escape(metric))
+    return re.compile(src, style.flags)
+
+
+_COMPILED: dict[tuple[str, str | None], re.Pattern[str]] = {}
+
+
+def _rx(style: Style, key: str | None = None) -> re.Pattern[str]:
+    k = (style.name, key)
+    if k not in _COMPILED:
+        _COMPILED[k] = _compile(style, key)
+    return _COMPILED[k]
+
+
+def style_names() -> list[str]:
+    """Names of the recognised styles, for messages and docs."""
+    return [s.name for s in STYLES]
+
+
+# --------------------------------------------------------------------------- reading text
+
+
+def _decode_head(src: InputSource, n: int) -> str:
+    """The first n bytes as text with newlines unified (cut lines at the end dropped)."""
+    head = src.head(n)
+    text = head.decode(_encoding(src), errors="replace")
+    text = _unify_newlines(text)
+    if len(head) >= n:
+        cut = text.rfind("\n")
+        if cut > 0:
+            text = text[: cut + 1]
+    return text
+
+
+def _encoding(src: InputSource) -> str:
+    from spikecheck.readers.interface import _sniff_encoding
+
+    return _sniff_encoding(src.head(4096))
+
+
+def _unify_newlines(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def iter_chunks(src: InputSource) -> Iterator[str]:
+    """The decoded content in chunks that end at a line end (\\r, \\r\\n become \\n)."""
+    decoder = codecs.getincrementaldecoder(_encoding(src))(errors="replace")
+    carry = ""
+    with src.open() as f:
+        while True:
+            try:
+                raw = f.read(CHUNK_BYTES)
+            except (OSError, EOFError) as exc:
+                raise ReadError(f"{src.name}: cannot decompress ({exc})") from None
+            text = carry + _unify_newlines(decoder.decode(raw, final=not raw))
+            if not raw:
+                if text:
+                    yield text if text.endswith("\n") else text + "\n"
+                return
+            cut = text.rfind("\n")
+            if cut < 0:
+                if len(text) < MAX_LINE:
+                    carry = text
+                    continue
+                yield text  # an endless line: scan it in pieces rather than hold it
+                carry = ""
+                continue
+            yield text[: cut + 1]
+            carry = text[cut + 1:]
+
+
+# --------------------------------------------------------------------------- sniffing
+
+
+def detect_style(text: str) -> tuple[Style | None, int]:
+    """The style whose lines occur most often in text, and how many it explains."""
+    best, best_n = None, 0
+    for style in STYLES:
+        n = len(_rx(style).findall(text))
+        if n > best_n:
+            best, best_n = style, n
+    return best, best_n
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+class TextReader:
+    """Plain-text logs (train.log, nohup.out, CI consoles) in any style of STYLES."""
+
+    name = "text"
+
+    def sniff(self, src: InputSource) -> int:
+        """A moderate score when a known style explains many lines; 1 for other text."""
+        head = src.head()
+        if not head or b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return 0
+        text = _decode_head(src, SNIFF_TEXT)
+        style, n = detect_style(text)
+        self._detected = (src, style)
+        lines = max(1, text.count("\n"))
+        if style is not None and style.name == "mlflow":
+            return 60 if n >= 0.9 * lines else (20 if n else 1)
+        if n >= 20 or (n >= 3 and n >= 0.05 * lines):
+            return 60
+        if n:
+            return 25
+        return 1  # any text: the text reader gives the most helpful error
+
+    def read(self, src: InputSource, options: ReadOptions) -> list[LossSeries]:
+        """One series: the chosen style's loss, steps derived as the style dictates."""
+        if options.pattern:
+            return [_read_pattern(src, options)]
+        style = self._style_for(src)
+        return [_read_style(src, style, options)]
+
+    def list_metrics(self, src: InputSource, options: ReadOptions) -> list[tuple[str, int]]:
+        """Loss-like keys printed on the style's lines, with how many lines carry each."""
+        if options.pattern:
+            s = _read_pattern(src, options)
+            return [(s.metric, len(s))]
+        style = self._style_for(src)
+        if not style.keyed or style.kv is None:
+            n = sum(len(_rx(style).findall(c)) for c in iter_chunks(src))
+            return [(style.metric, n)]
+        line_rx = re.compile(r"^[^\n]*?(?:" + _line_anchor(style) + r")[^\n]*", re.MULTILINE)
+        kv_rx = re.compile(style.kv)
+        counts: Counter[str] = Counter()
+        for chunk in iter_chunks(src):
+            for line in line_rx.findall(chunk):
+                for key in set(kv_rx.findall(line)):
+                    counts[key] += 1
+        found = [(k, n) for k, n in counts.most_common() if "loss" in k.lower()]
+        return found or [(style.metric, 0)]
+
+    def _style_for(self, src: InputSource) -> Style:
+        cached = getattr(self, "_detected", None)
+        if cached is not None and cached[0] is src and cached[1] is not None:
+            return cached[1]
+        style, n = detect_style(_decode_head(src, SNIFF_TEXT))
+        if style is not None:
+            return style
+        # Nothing in the head (a long preamble): look further, chunk by chunk.
+        for chunk in iter_chunks(src):
+            style, n = detect_style(chunk)
+            if style is not None:
+                return style
+        raise ReadError(_no_style_message(src.name))
+
+
+def _line_anchor(style: Style) -> str:
+    """The part of a style's expression before its first gap, groups unnamed: its lines' mark."""
+    src = style.regex.split("{GAP")[0]
+    src = src.format(INT=INT, NUM=NUM, key=re.escape(style.metric))
+    return re.sub(r"\(\?P<\w+>", "(?:", src)
+
+
+def _no_style_message(name: str) -> str:
+    return (
+        f"{name}: no training-loss lines found (tried styles: {', '.join(style_names())}); "
+        "for another format pass --pattern with named groups step and loss, e.g. "
+        "--pattern 'it=(?P<step>\\d+) .*?loss=(?P<loss>[-0-9.e]+)'"
+    )
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None
+          ) -> tuple[list[tuple], int, list[int]]:
+    """All matches in write order, the number of lines, and the header epoch per match.
+
+    With a header expression the chunk is split at header lines, and each match gets the
+    epoch of the last header before it (-1 before any header).
+    """
+    matches: list[tuple] = []
+    header_epochs: list[int] = []
+    lines = 0
+    current = -1
+    for chunk in iter_chunks(src):
+        lines += chunk.count("\n")
+        if header is None:
+            found = rx.findall(chunk)
+            if found and not isinstance(found[0], tuple):
+                found = [(x,) for x in found]
+            matches.extend(found)
+            continue
+        parts = header.split(chunk)
+        # split gives [text, epoch, text, epoch, text...]
+        for i, part in enumerate(parts):
+            if i % 2 == 1:
+                current = int(part)
+                continue
+            found = rx.findall(part)
+            matches.extend(found)
+            header_epochs.extend([current] * len(found))
+    return matches, lines, header_epochs
+
+
+def _column(matches: list[tuple], idx: int, dtype: type, optional: bool = False) -> np.ndarray:
+    """One capture group of every match as a numpy array ('' becomes NaN / -1)."""
+    get = itemgetter(idx)
+    n = len(matches)
+    if not optional:
+        try:
+            return np.fromiter(map(get, matches), dtype=dtype, count=n)
+        except (ValueError, OverflowError):
+            pass
+    if dtype is np.int64:
+        return np.fromiter((_int_or(get(m), -1) for m in matches), dtype=np.int64, count=n)
+    return np.fromiter((_float_or_nan(get(m)) for m in matches), dtype=np.float64, count=n)
+
+
+def _int_or(s: str, default: int) -> int:
+    try:
+        return int(s) if s else default
+    except (ValueError, OverflowError):
+        return default
+
+
+def _float_or_nan(s: str) -> float:
+    if not s:
+        return math.nan
+    s = s.removeprefix("tensor(")
+    try:
+        return float(s)
+    except ValueError:
+        return math.nan
+
+
+# --------------------------------------------------------------------------- restarts
+
+
+def supersede(keys: np.ndarray, ties_distinct: bool = False) -> tuple[np.ndarray, int, int]:
+    """Which points survive restarts appended to one log, resumed or from scratch.
+
+    A point survives when every later point has a larger key (a later write supersedes
+    everything at or after its own step, as TensorBoard purges orphaned events). Points
+    whose exact key is written again later are kept so normalize() resolves them
+    last-write-wins and counts them. Returns (keep mask, restarts, points dropped).
+    """
+    n = keys.size
+    if n < 2:
+        return np.ones(n, dtype=bool), 0, 0
+    restarts = int(np.count_nonzero(np.diff(keys) < 0))
+    if restarts == 0:
+        return np.ones(n, dtype=bool), 0, 0
+    later_min = np.empty(n, dtype=keys.dtype)
+    later_min[:-1] = np.minimum.accumulate(keys[::-1])[::-1][1:]
+    later_min[-1] = np.inf if keys.dtype.kind == "f" else np.iinfo(keys.dtype).max
+    if ties_distinct:
+        superseded = keys > later_min
+        has_later_dup = np.zeros(n, dtype=bool)
+    else:
+        superseded = keys >= later_min
+        order = np.argsort(keys, kind="stable")
+        ks = keys[order]
+        has_later_dup = np.zeros(n, dtype=bool)
+        has_later_dup[order[:-1]] = ks[1:] == ks[:-1]
+    drop = superseded & ~has_later_dup
+    return ~drop, restarts, int(drop.sum())
+
+
+# --------------------------------------------------------------------------- styles → series
+
+
+def _steps_per_epoch_option(options: ReadOptions) -> int | None:
+    spe = getattr(options, "steps_per_epoch", None)
+    return int(spe) if spe else None
+
+
+def _read_style(src: InputSource, style: Style, options: ReadOptions) -> LossSeries:
+    if style.name == "mlflow":
+        metric = options.metric or metric_name_for_mlflow(src.name)
+    else:
+        metric = options.metric or style.metric
+    if options.metric and not style.keyed and options.metric != metric:
+        raise ReadError(
+            f"{src.name}: {style.name} lines print one loss ({style.metric!r}); "
+            f"--metric {options.metric!r} is not in them"
+        )
+    rx = _rx(style, metric)
+    header = re.compile(style.header, re.MULTILINE) if style.header else None
+    matches, lines, header_epochs = _scan(src, rx, header)
+    if not matches:
+        if options.metric:
+            raise ReadError(
+                f"{src.name}: {style.name} lines found, but none prints {metric!r} "
+                "(use --list to see the metrics)"
+            )
+        raise ReadError(_no_style_message(src.name))
+    g = {name: i - 1 for name, i in rx.groupindex.items()}
+    values = _column(matches, g["loss"], np.float64)
+    notes = [f"text log in {style.name} style ({style.example!r})"]
+    if style.note:
+        notes.append(style.note)
+    skipped = lines - len(matches)
+    if skipped > 0:
+        notes.append(
+            f"{len(matches)} loss lines read; {skipped} other lines skipped "
+            "(evaluation lines, warnings, tracebacks, config dumps)"
+        )
+    if style.kind == "step":
+        return _finish_step(src, style, options, metric, matches, g, values, notes)
+    if style.kind == "row":
+        return _finish_rows(src, options, metric, matches, g, values, notes)
+    epochs = (np.asarray(header_epochs, dtype=np.int64) if header is not None
+              else _column(matches, g["epoch"], np.int64))
+    return _finish_epoch_iter(src, style, options, metric, matches, g, values, epochs, notes)
+
+
+def _finish_step(src, style, options, metric, matches, g, values, notes) -> LossSeries:
+    steps = _column(matches, g["step"], np.int64)
+    keep, restarts, dropped = supersede(steps)
+    _restart_notes(notes, restarts, dropped)
+    return normalize(steps[keep], values[keep], metric=metric, source=src.name,
+                     notes=notes, running_mean=style.running_mean)
+
+
+def _restart_notes(notes: list[str], restarts: int, dropped: int) -> None:
+    if restarts:
+        msg = (f"the log goes back in steps {restarts} time(s) (runs appended to one file); "
+               "later writes win")
+        if dropped:
+            msg += f", {dropped} points of abandoned runs dropped"
+        notes.append(msg)
+
+
+def _finish_rows(src, options, metric, matches, g, values, notes) -> LossSeries:
+    """Hugging Face printed dicts: no step on the line; derive it or use the row number."""
+    epochs = _column(matches, g["epoch"], np.float64, optional=True) if "epoch" in g else None
+    has_epochs = epochs is not None and bool(np.isfinite(epochs).any())
+    if has_epochs:
+        keep, restarts, dropped = supersede(np.nan_to_num(epochs, nan=-1.0), ties_distinct=True)
+        _restart_notes(notes, restarts, dropped)
+        values, epochs = values[keep], epochs[keep]
+    n = values.size
+    spe = _steps_per_epoch_option(options)
+    from_rows = False
+    if options.log_every:
+        steps = np.arange(1, n + 1, dtype=np.int64) * int(options.log_every)
+        notes.append(f"no step printed: step = row x {options.log_every} (--log-every)")
+    elif spe and has_epochs:
+        steps = np.rint(epochs * spe).astype(np.int64)
+        notes.append(f"no step printed: step = epoch x {spe} steps per epoch")
+    else:
+        steps = np.arange(1, n + 1, dtype=np.int64)
+        from_rows = True
+        notes.append("no step printed: steps are row numbers (pass --log-every N, the "
+                     "logging interval, to get optimizer steps)")
+    return normalize(steps, values, metric=metric, source=src.name,
+                     epochs=epochs if has_epochs else None, notes=notes,
+                     step_from_row_index=from_rows)
+
+
+def _finish_epoch_iter(src, style, options, metric, matches, g, values, epochs, notes
+                       ) -> LossSeries:
+    """Epoch and per-epoch iteration: the global step needs the iterations per epoch."""
+    iters = _column(matches, g["iter"], np.int64)
+    n = iters.size
+    totals = (_column(matches, g["iters"], np.int64, optional=True)
+              if "iters" in g else np.full(n, -1, dtype=np.int64))
+    gsteps = (_column(matches, g["step"], np.int64, optional=True)
+              if "step" in g else np.full(n, -1, dtype=np.int64))
+    if style.header is not None and np.any(epochs < 0):
+        epochs = np.where(epochs < 0, style.epoch_base, epochs)
+    e0 = epochs - style.epoch_base  # epochs counted from 0
+
+    hint = None
+    if np.any(totals > 0):
+        vals, counts = np.unique(totals[totals > 0], return_counts=True)
+        hint = int(vals[np.argmax(counts)])
+        odd = (totals > 0) & (totals != hint)
+        if odd.any():
+            # Another total on the same kind of line: an evaluation progress bar (Keras
+            # model.evaluate after fit) or another loader; not this training loop.
+            notes.append(f"{int(odd.sum())} lines counting to another total than {hint} "
+                         "(evaluation progress bars?) skipped")
+            ok = ~odd
+            e0, iters, totals, gsteps, values = (e0[ok], iters[ok], totals[ok], gsteps[ok],
+                                                 values[ok])
+
+    # Restarts: order by (epoch, iteration), or by the global step where one is printed.
+    use_global = bool(gsteps.size and np.all(gsteps >= 0))
+    span = int(max(iters.max(initial=0), totals.max(initial=0), 0)) + 1
+    keys = gsteps if use_global else e0 * span + iters
+    keep, restarts, dropped = supersede(keys)
+    _restart_notes(notes, restarts, dropped)
+    e0, iters, totals, gsteps, values = e0[keep], iters[keep], totals[keep], gsteps[keep], \
+        values[keep]
+
+    if hint is not None:
+        spe = hint
+    elif _steps_per_epoch_option(options):
+        spe = hint = _steps_per_epoch_option(options)
+    else:
+        spe = _infer_iters_per_epoch(e0, iters)
+        notes.append(
+            f"iterations per epoch are not printed: assumed {spe} from the counter "
+            f"(up to {int(iters.max(initial=0))}); pass --steps-per-epoch for exact steps"
+        )
+    if use_global:
+        steps = gsteps
+        notes.append("step = the printed update counter")
+    else:
+        steps = e0 * spe + iters
+    per_epoch = False
+    if hint is not None and iters.size and np.all(iters == totals) \
+            and np.unique(e0).size == e0.size:
+        per_epoch = True
+        notes.append("one loss value per epoch (end-of-epoch lines only): spikes inside an "
+                     "epoch cannot be seen")
+    return normalize(steps, values, metric=metric, source=src.name, epochs=e0, notes=notes,
+                     per_epoch=per_epoch, running_mean=style.running_mean,
+                     steps_per_epoch_hint=hint)
+
+
+def _infer_iters_per_epoch(epochs: np.ndarray, iters: np.ndarray) -> int:
+    """Iterations per epoch from the counter alone: the largest value one logging
+    interval allows (exact when every iteration is logged; otherwise logged points stay
+    evenly spaced across the boundary)."""
+    top = int(iters.max(initial=0))
+    same = np.diff(epochs) == 0
+    gaps = np.diff(iters)[same]
+    gaps = gaps[gaps > 0]
+    if gaps.size:
+        vals, counts = np.unique(gaps, return_counts=True)
+        k = int(vals[np.argmax(counts)])
+    else:
+        k = 1
+    zero_based = bool(np.any(iters == 0))
+    return top + k if zero_based else top + k - 1
+
+
+# --------------------------------------------------------------------------- --pattern
+
+
+def compile_pattern(pattern: str, name: str = "--pattern") -> re.Pattern[str]:
+    """The user's expression, checked: it must compile and name groups step and loss."""
+    try:
+        rx = re.compile(pattern, re.MULTILINE)
+    except re.error as exc:
+        raise ReadError(f"{name}: not a valid regular expression ({exc})") from None
+    missing = [g for g in ("step", "loss") if g not in rx.groupindex]
+    if missing:
+        raise ReadError(
+            f"{name}: the expression needs named groups step and loss (missing: "
+            f"{', '.join(missing)}), e.g. 'it=(?P<step>\\d+) .*?loss=(?P<loss>[-0-9.e]+)'"
+        )
+    return rx
+
+
+def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
+    assert options.pattern is not None
+    rx = compile_pattern(options.pattern)
+    matches, lines, _ = _scan(src, rx, None)
+    if not matches:
+        raise ReadError(f"{src.name}: --pattern matched no line")
+    g = {name: i - 1 for name, i in rx.groupindex.items()}
+    if rx.groups == 1:
+        raise ReadError(f"{src.name}: --pattern needs groups step and loss")
+    steps_f = _column(matches, g["step"], np.float64, optional=True)
+    values = _column(matches, g["loss"], np.float64, optional=True)
+    bad = ~np.isfinite(steps_f)
+    notes = [f"text log read with --pattern {options.pattern!r}"]
+    if bad.any():
+        notes.append(f"{int(bad.sum())} matches without a numeric step skipped")
+    steps = steps_f[~bad].astype(np.int64)
+    values = values[~bad]
+    epochs = None
+    if "epoch" in g:
+        epochs = _column(matches, g["epoch"], np.float64, optional=True)[~bad]
+    skipped = lines - len(matches)
+    if skipped > 0:
+        notes.append(f"{len(matches)} lines matched; {skipped} other lines skipped")
+    keep, restarts, dropped = supersede(steps)
+    _restart_notes(notes, restarts, dropped)
+    return normalize(steps[keep], values[keep], metric=options.metric or "loss",
+                     source=src.name, epochs=None if epochs is None else epochs[keep],
+                     notes=notes)
+
+
+def metric_name_for_mlflow(name: str) -> str:
+    """MLflow names a metric file after the metric (mlruns/<exp>/<run>/metrics/<name>)."""
+    p = PurePath(name)
+    if p.parent.name == "metrics":
+        return p.name
+    return "loss" if "loss" in p.name.lower() else "value"
