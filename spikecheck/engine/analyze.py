@@ -14,7 +14,7 @@ from spikecheck.engine.folding import (
     phase_of,
     phase_structure,
 )
-from spikecheck.engine.period import PeriodFit, period_from_events
+from spikecheck.engine.period import PeriodFit, period_from_autocorrelation, period_from_events
 from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events
 from spikecheck.engine.stats import binom_sf
 from spikecheck.geometry import (
@@ -32,6 +32,8 @@ ALPHA_FOLD = 1e-6  # folded probability below which a boundary effect is real
 MAJOR_Z = 10.0  # an isolated spike worth a verdict on its own
 MAJOR_HEIGHT = 2.0
 PERIOD_STRENGTH = 0.6
+ALPHA_PERIOD = 1e-6
+ACF_STRENGTH = 0.3
 
 
 class InsufficientData(ValueError):
@@ -99,8 +101,7 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
         phase = phase_of(steps, spe, origin, k)
         spikes, alignment = _align(raw, d, steps, values, phase, spe, origin, tol, geom)
         fold = fold_by_epoch(d.z, d.resid, phase, d.log_scale, points_per_epoch=spe / k)
-        pstruct = phase_structure(d.y, steps, spe, origin, k,
-                                  exclude=np.abs(phase.offset) <= tol)
+        pstruct = phase_structure(d.y, steps, spe, origin, k)
         running_mean = running_mean or _looks_like_running_mean(d.y, steps, spe, origin)
         alignment = _with_fold(alignment, fold, pstruct, geom, k)
     else:
@@ -127,19 +128,18 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
 
 def _discover_period(steps: np.ndarray, d: Detrended, raw: list[RawEvent], tol: int
                      ) -> PeriodFit | None:
-    ups = [e for e in raw if e.direction > 0]
-    if len(ups) >= 4:
-        peaks = steps[[e.peak for e in ups]]
-        heights = np.abs(d.z[[e.peak for e in ups]])
-        fit = period_from_events(peaks, heights, tol)
-        if fit is not None and fit.strength >= PERIOD_STRENGTH:
-            return fit
-    if len(raw) >= 4:
-        peaks = steps[[e.peak for e in raw]]
-        heights = np.abs(d.z[[e.peak for e in raw]])
-        fit = period_from_events(peaks, heights, tol)
-        if fit is not None and fit.strength >= PERIOD_STRENGTH:
-            return fit
+    """Recurring spikes first (sharp), then the autocorrelation of the residual (shapes)."""
+    for group in ([e for e in raw if e.direction > 0], raw):
+        if len(group) >= 5:
+            peaks = steps[[e.peak for e in group]]
+            heights = np.abs(d.z[[e.peak for e in group]])
+            fit = period_from_events(peaks, heights, tol)
+            if fit is not None and fit.strength >= PERIOD_STRENGTH and \
+                    fit.probability < ALPHA_PERIOD and fit.support >= 5:
+                return fit
+    fit = period_from_autocorrelation(steps, d.z, min_period=8 * tol)
+    if fit is not None and fit.strength >= ACF_STRENGTH and fit.support >= 4:
+        return fit
     return None
 
 
@@ -331,9 +331,11 @@ def _boundary_effect(geom: EpochGeometry, al: Alignment, fold: FoldResult | None
 
 
 def _spread(ps: PhaseStructure | None, fold: FoldResult | None) -> bool:
-    """The whole within-epoch shape repeats, with peaks away from the boundary."""
-    return bool(ps is not None and ps.probability < 1e-8 and ps.split_half_r > 0.7
-                and ps.amplitude >= 1.0 and ps.peak_bins_away_from_boundary >= 1)
+    """The whole within-epoch shape repeats, and its largest part is not at the boundary."""
+    if ps is None or ps.probability >= 1e-8 or ps.split_half_r <= 0.8 or ps.amplitude < 1.0:
+        return False
+    at_boundary = ps.peak_bin in (0, 1, ps.bins - 1)
+    return not at_boundary or ps.peak_bins_away_from_boundary >= 3
 
 
 def _aligned_causes(geom: EpochGeometry, al: Alignment, fold: FoldResult | None,
@@ -347,11 +349,41 @@ def _aligned_causes(geom: EpochGeometry, al: Alignment, fold: FoldResult | None,
     luck = f" (chance of that by luck: about {p:.0e})" if p < 0.01 else ""
     position, measured = _position(geom, fold, direction)
 
-    if spread and (direction is None or position == "spread"):
-        ev = (f"the same within-epoch shape recurs at the same phase of every epoch "
-              f"(split-half correlation {ps.split_half_r:.2f}), spread through the epoch, "
-              "not only at its start")
-        return [dx.make("unshuffled-data", 0.75, ev)]
+    shuffled_ev = None
+    if spread:
+        shuffled_ev = (f"the same within-epoch shape recurs at the same phase of every epoch "
+                       f"(split-half correlation {ps.split_half_r:.2f}), spread through the "
+                       "epoch, not only at its start")
+    boundary = _boundary_causes(geom, al, direction, position, measured, share, luck, k,
+                                inferred)
+    if boundary and (shuffled_ev is None or _sharp(fold)):
+        if shuffled_ev is not None:
+            boundary.append(dx.make("unshuffled-data", 0.2, shuffled_ev))
+        return boundary
+    if shuffled_ev is not None:
+        return [dx.make("unshuffled-data", 0.75, shuffled_ev)] + [
+            type(b)(b.cause, min(b.confidence, 0.3), b.evidence, b.fix, b.expected_height,
+                    b.measured_height) for b in boundary[:1]]
+    return boundary
+
+
+def _sharp(fold: FoldResult | None) -> bool:
+    """The boundary excess stands far above the rest of the folded profile."""
+    if fold is None:
+        return False
+    ex = np.abs(fold.mean_z - fold.bg_mean)
+    ex = ex[np.isfinite(ex)]
+    if ex.size < 4:
+        return False
+    top = float(ex.max())
+    rest = np.sort(ex)[:-1]
+    return top >= 8 and top >= 4 * float(np.quantile(rest, 0.75))
+
+
+def _boundary_causes(geom: EpochGeometry, al: Alignment, direction: str | None,
+                     position: str | None, measured: float | None, share: str, luck: str,
+                     k: int, inferred: bool) -> list[Diagnosis]:
+    """The causes whose signature sits at the boundary itself."""
     if direction is None:
         return []
     if position == "final-step" and direction == "up":

@@ -134,6 +134,7 @@ class PhaseStructure:
     split_half_r: float  # correlation of the profile in odd vs even epochs
     amplitude: float  # range of the phase profile, in robust sd of the residual
     peak_bins_away_from_boundary: int
+    peak_bin: int = 0  # the bin that deviates most (0 = epoch start, bins-1 = epoch end)
 
 
 def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
@@ -164,7 +165,12 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     counts = np.bincount(e0, minlength=ne)
     med = np.array([np.median(g) if g.size else np.nan
                     for g in np.split(y[order], np.cumsum(counts)[:-1])])
-    r = y - med[e0]
+    # The trend between epoch centres, so the steady fall of the loss within each epoch
+    # is not mistaken for a shape that repeats every epoch.
+    ok = np.isfinite(med)
+    centers = np.arange(ne, dtype=np.float64) + 0.5
+    trend = np.interp(e0 + frac, centers[ok], med[ok])
+    r = y - trend
     b = np.minimum((frac * bins).astype(np.int64), bins - 1)
     nb = np.bincount(b, minlength=bins)
     if np.any(nb < 3):
@@ -188,7 +194,7 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     dev = np.abs(means - np.median(means))
     peaks = np.flatnonzero(dev > 0.5 * dev.max()) if dev.max() > 0 else np.empty(0, int)
     away = int(np.count_nonzero((peaks >= 2) & (peaks <= bins - 3)))
-    return PhaseStructure(bins, prob, split_r, amp, away)
+    return PhaseStructure(bins, prob, split_r, amp, away, int(np.argmax(dev)))
 
 
 def _bin_means(v: np.ndarray, b: np.ndarray, bins: int) -> np.ndarray:

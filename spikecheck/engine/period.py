@@ -19,6 +19,7 @@ class PeriodFit:
     strength: float  # 0..1
     support: int  # events (or epochs) that agree
     method: str
+    probability: float = 1.0  # chance of this much agreement with no period
 
 
 def period_from_events(peaks: np.ndarray, heights: np.ndarray, tol: float,
@@ -75,7 +76,8 @@ def period_from_events(peaks: np.ndarray, heights: np.ndarray, tol: float,
     else:
         slope, icpt = p0, inph[0]
     strength = inph.size / t.size
-    return PeriodFit(float(slope), float(icpt), float(strength), int(inph.size), "events")
+    return PeriodFit(float(slope), float(icpt), float(strength), int(inph.size), "events",
+                     float(np.exp(logp[j])))
 
 
 def _log_binom_sf(k: int, n: int, p: float) -> float:
@@ -133,4 +135,6 @@ def period_from_autocorrelation(steps: np.ndarray, z: np.ndarray, min_period: fl
     else:
         shift = 0.0
     period = (k + shift) * width
-    return PeriodFit(float(period), float(steps[0]), min(1.0, peak), 0, "autocorrelation")
+    cycles = int(span // period)
+    return PeriodFit(float(period), float(steps[0]), min(1.0, peak), cycles, "autocorrelation",
+                     float(np.exp(-peak * peak * np.count_nonzero(cnt) / 2)))
