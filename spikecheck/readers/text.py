@@ -61,6 +61,7 @@ class Style:
     note: str = ""
     kv: str | None = None
     flags: int = 0
+    alt_metrics: tuple[str, ...] = ()  # other default keys, tried in order when absent
 
 
 STYLES: tuple[Style, ...] = (
@@ -99,6 +100,14 @@ STYLES: tuple[Style, ...] = (
           note="Keras prints a running mean of the loss since the epoch began, not the "
                "loss of each step",
           kv=r"(?<![\w])([A-Za-z_]\w{0,100}): " + NUM),
+    Style("lightning-tqdm",
+          "Epoch 3:  40%|####  | 120/300 [00:10<00:15, v_num=0, train_loss_step=0.43]",
+          r"Epoch (?P<epoch>{INT}):[^\n|]{{0,20}}\|[^\n|]{{0,400}}\| {{0,5}}(?P<iter>{INT})/"
+          r"(?P<iters>{INT}) \[{GAP}[ ,]{key}=(?P<loss>{NUM})",
+          metric="train_loss_step", alt_metrics=("train_loss", "loss", "train/loss"),
+          kind="epoch_iter", keyed=True,
+          note="the progress bar shows the latest logged value at each redraw, not every step",
+          kv=r"[ ,]([A-Za-z_][\w/]{0,100})=" + NUM),
     Style("hf-trainer", "{'loss': 0.4312, 'learning_rate': 4.9e-05, 'epoch': 0.29}",
           r"\{{{GAP_CURLY}['\"]{key}['\"]: '?(?P<loss>{NUM})'?"
           r"(?:{GAP_CURLY}['\"]epoch['\"]: '?(?P<epoch>{NUM}))?",
@@ -169,9 +178,15 @@ def _encoding(src: InputSource) -> str:
     return _sniff_encoding(src.head(4096))
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]{0,40}[A-Za-z]")
+
+
 def _unify_newlines(text: str) -> str:
+    """Progress-bar redraws (\\r) become lines; terminal colour codes are removed."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
     return text
 
 
@@ -205,14 +220,17 @@ def iter_chunks(src: InputSource) -> Iterator[str]:
 # --------------------------------------------------------------------------- sniffing
 
 
-def detect_style(text: str) -> tuple[Style | None, int]:
-    """The style whose lines occur most often in text, and how many it explains."""
-    best, best_n = None, 0
+def detect_style(text: str) -> tuple[Style | None, int, str | None]:
+    """The style whose lines occur most often in text, how many, and its metric key."""
+    best, best_n, best_key = None, 0, None
     for style in STYLES:
-        n = len(_rx(style).findall(text))
+        for key in (style.metric, *style.alt_metrics):
+            n = len(_rx(style, key).findall(text))
+            if n:
+                break
         if n > best_n:
-            best, best_n = style, n
-    return best, best_n
+            best, best_n, best_key = style, n, key
+    return best, best_n, best_key
 
 
 # --------------------------------------------------------------------------- the reader
@@ -229,8 +247,8 @@ class TextReader:
         if not head or b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             return 0
         text = _decode_head(src, SNIFF_TEXT)
-        style, n = detect_style(text)
-        self._detected = (src, style)
+        style, n, key = detect_style(text)
+        self._detected = (src, style, key)
         lines = max(1, text.count("\n"))
         if style is not None and style.name == "mlflow":
             return 60 if n >= 0.9 * lines else (20 if n else 1)
@@ -244,17 +262,17 @@ class TextReader:
         """One series: the chosen style's loss, steps derived as the style dictates."""
         if options.pattern:
             return [_read_pattern(src, options)]
-        style = self._style_for(src)
-        return [_read_style(src, style, options)]
+        style, key = self._style_for(src)
+        return [_read_style(src, style, options, key)]
 
     def list_metrics(self, src: InputSource, options: ReadOptions) -> list[tuple[str, int]]:
         """Loss-like keys printed on the style's lines, with how many lines carry each."""
         if options.pattern:
             s = _read_pattern(src, options)
             return [(s.metric, len(s))]
-        style = self._style_for(src)
+        style, key = self._style_for(src)
         if not style.keyed or style.kv is None:
-            n = sum(len(_rx(style).findall(c)) for c in iter_chunks(src))
+            n = sum(len(_rx(style, key).findall(c)) for c in iter_chunks(src))
             return [(style.metric, n)]
         line_rx = re.compile(r"^[^\n]*?(?:" + _line_anchor(style) + r")[^\n]*", re.MULTILINE)
         kv_rx = re.compile(style.kv)
@@ -266,18 +284,18 @@ class TextReader:
         found = [(k, n) for k, n in counts.most_common() if "loss" in k.lower()]
         return found or [(style.metric, 0)]
 
-    def _style_for(self, src: InputSource) -> Style:
+    def _style_for(self, src: InputSource) -> tuple[Style, str | None]:
         cached = getattr(self, "_detected", None)
         if cached is not None and cached[0] is src and cached[1] is not None:
-            return cached[1]
-        style, n = detect_style(_decode_head(src, SNIFF_TEXT))
+            return cached[1], cached[2]
+        style, n, key = detect_style(_decode_head(src, SNIFF_TEXT))
         if style is not None:
-            return style
+            return style, key
         # Nothing in the head (a long preamble): look further, chunk by chunk.
         for chunk in iter_chunks(src):
-            style, n = detect_style(chunk)
+            style, n, key = detect_style(chunk)
             if style is not None:
-                return style
+                return style, key
         raise ReadError(_no_style_message(src.name))
 
 
@@ -402,11 +420,12 @@ def _steps_per_epoch_option(options: ReadOptions) -> int | None:
     return int(spe) if spe else None
 
 
-def _read_style(src: InputSource, style: Style, options: ReadOptions) -> LossSeries:
+def _read_style(src: InputSource, style: Style, options: ReadOptions,
+                key: str | None = None) -> LossSeries:
     if style.name == "mlflow":
         metric = options.metric or metric_name_for_mlflow(src.name)
     else:
-        metric = options.metric or style.metric
+        metric = options.metric or key or style.metric
     if options.metric and not style.keyed and options.metric != metric:
         raise ReadError(
             f"{src.name}: {style.name} lines print one loss ({style.metric!r}); "

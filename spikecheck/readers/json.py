@@ -1,0 +1,408 @@
+"""JSON training logs: Hugging Face trainer_state.json and JSON Lines metric files.
+
+JSON Lines flavours: detectron2 metrics.json (`iteration`), mmdetection 2.x / mmcv 1.x
+`.log.json` (`mode`, `epoch`, per-epoch `iter`), mmengine `vis_data/scalars.json` (`step`)
+and any other file of one object per line with a step-like and a loss-like key. JSON Lines
+are streamed line by line, keeping only the few fields needed, so memory grows with the
+number of points.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+import numpy as np
+
+from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
+from spikecheck.readers.text import iter_chunks, supersede
+from spikecheck.series import LossSeries, normalize
+
+STEP_KEYS = ("step", "global_step", "iteration", "_step", "num_updates", "iter", "it")
+LOSS_KEYS = ("loss", "total_loss", "train_loss", "train/loss", "loss_step", "train/loss_step",
+             "training_loss", "lm_loss", "batch_loss")
+NOT_TRAIN = re.compile(r"(^|[/_\s.-])(val|valid|validation|eval|test|predict)([/_\s.-]|$)",
+                       re.I)
+SNIFF_LINES = 50
+
+
+def _looks_like_loss(key: str) -> bool:
+    return "loss" in key.lower() and not NOT_TRAIN.search(key)
+
+
+def _is_num(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+class JsonReader:
+    """Hugging Face trainer_state.json and JSON Lines logs (detectron2, mmdet, mmengine)."""
+
+    name = "json"
+
+    def sniff(self, src: InputSource) -> int:
+        """High for trainer_state.json and for JSON Lines of metric records; else low."""
+        head = src.head()
+        text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        if not text.startswith(("{", "[")):
+            return 0
+        if '"log_history"' in text:
+            return 95
+        records = _head_records(text, len(head) >= 256 * 1024)
+        if records:
+            keys = set().union(*(r.keys() for r in records))
+            if any(_looks_like_loss(k) for k in keys) or keys & set(STEP_KEYS):
+                return 90
+            return 40
+        return 30 if text.startswith("{") else 20
+
+    def read(self, src: InputSource, options: ReadOptions) -> list[LossSeries]:
+        """One series from the file's training-loss records."""
+        kind, doc = self._kind(src)
+        if kind == "document":
+            return [_read_document(src, doc, options)]
+        return [_read_lines(src, options)]
+
+    def list_metrics(self, src: InputSource, options: ReadOptions) -> list[tuple[str, int]]:
+        """Loss-like keys with the number of records carrying each (numbers only)."""
+        kind, doc = self._kind(src)
+        counts: Counter[str] = Counter()
+        records = (_document_records(src, doc) if kind == "document"
+                   else (r for _, r in _iter_records(src)))
+        for rec in records:
+            for k, v in rec.items():
+                if _is_num(v) and "loss" in k.lower():
+                    counts[k] += 1
+        return counts.most_common()
+
+    def _kind(self, src: InputSource) -> tuple[str, object]:
+        """'lines' for JSON Lines, or 'document' with the parsed document."""
+        head = src.head()
+        text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        if _head_records(text, len(head) >= 256 * 1024) and not text.startswith("["):
+            return "lines", None
+        try:
+            with src.text_stream() as f:
+                doc = json.load(f)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ReadError(f"{src.name}: not valid JSON ({exc})") from None
+        return "document", doc
+
+
+def _head_records(text: str, cut: bool) -> list[dict]:
+    """The first lines as JSON objects, when the head is JSON Lines (else [])."""
+    lines = [ln for ln in text.splitlines()[: SNIFF_LINES + 1] if ln.strip()]
+    if cut and len(lines) > 1:
+        lines = lines[:-1]
+    lines = lines[:SNIFF_LINES]
+    out = []
+    for ln in lines:
+        try:
+            obj = json.loads(ln)
+        except ValueError:
+            return out if len(out) >= 2 else []
+        if not isinstance(obj, dict):
+            return []
+        out.append(obj)
+    return out
+
+
+def _iter_records(src: InputSource) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for every JSON object line; other lines are skipped."""
+    n = 0
+    for chunk in iter_chunks(src):
+        for line in chunk.splitlines():
+            n += 1
+            if not line.startswith("{"):
+                line = line.strip()
+                if not line.startswith("{"):
+                    continue
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(obj, dict):
+                yield n, obj
+
+
+def _document_records(src: InputSource, doc: object) -> list[dict]:
+    if isinstance(doc, dict) and isinstance(doc.get("log_history"), list):
+        return [e for e in doc["log_history"] if isinstance(e, dict)]
+    if isinstance(doc, list):
+        return [e for e in doc if isinstance(e, dict)]
+    raise ReadError(f"{src.name}: JSON without training records (expected a Hugging Face "
+                    "trainer_state.json with log_history, or one object per line)")
+
+
+# --------------------------------------------------------------------------- trainer_state
+
+
+def _read_document(src: InputSource, doc: object, options: ReadOptions) -> LossSeries:
+    records = _document_records(src, doc)
+    if not (isinstance(doc, dict) and "log_history" in doc):
+        return _records_to_series(src, iter(enumerate(records, 1)), options, "JSON array")
+    metric = options.metric or "loss"
+    steps, values, epochs = [], [], []
+    n_eval = n_nostep = 0
+    for e in records:
+        if metric not in e:
+            if any(k.startswith("eval_") for k in e):
+                n_eval += 1
+            continue
+        if "step" not in e:
+            n_nostep += 1
+            continue
+        steps.append(e["step"])
+        values.append(_num(e[metric]))
+        epochs.append(_num(e.get("epoch")))
+    if not steps:
+        found = sorted({k for e in records for k in e if "loss" in k.lower()})
+        raise ReadError(
+            f"{src.name}: trainer_state.json log_history has no per-step {metric!r} "
+            f"entries (loss keys present: {', '.join(found) or 'none'}; eval_loss is "
+            "evaluation, train_loss the final summary)"
+        )
+    notes = [f"Hugging Face trainer_state.json: {len(steps)} training entries"]
+    every = doc.get("logging_steps")
+    if metric == "loss":
+        notes.append("each value is the mean loss over its logging interval"
+                     + (f" (logging_steps={every})" if every else ""))
+    if n_eval:
+        notes.append(f"{n_eval} evaluation entries (eval_loss) skipped")
+    if n_nostep:
+        notes.append(f"{n_nostep} entries without a step skipped")
+    s = np.asarray(steps, dtype=np.int64)
+    v = np.asarray(values, dtype=np.float64)
+    ep = np.asarray(epochs, dtype=np.float64)
+    keep, restarts, dropped = supersede(s)
+    if restarts:
+        notes.append(f"step goes back {restarts} time(s); later entries win")
+    s, v, ep = s[keep], v[keep], ep[keep]
+    ep_out: np.ndarray | None = ep
+    fin = np.isfinite(ep)
+    if not fin.any():
+        ep_out = None
+    else:
+        back = np.flatnonzero(np.diff(ep[fin]) < 0) + 1
+        if back.size:
+            where = ", ".join(str(int(x)) for x in s[fin][back][:5])
+            notes.append(
+                f"the epoch field falls back while step rises (at steps {where}): a resumed "
+                "run on a streaming dataset; epochs ignored, steps kept"
+            )
+            ep_out = None
+    hint = _hf_steps_per_epoch(doc, s, ep if ep_out is not None else None)
+    return normalize(s, v, metric=metric, source=src.name, epochs=ep_out, notes=notes,
+                     steps_per_epoch_hint=hint)
+
+
+def _hf_steps_per_epoch(doc: dict, steps: np.ndarray, epochs: np.ndarray | None
+                        ) -> int | None:
+    """max_steps / num_train_epochs, when the entries' step/epoch ratio agrees with it."""
+    try:
+        max_steps = int(doc.get("max_steps") or 0)
+        n_ep = float(doc.get("num_train_epochs") or 0)
+    except (TypeError, ValueError):
+        return None
+    if epochs is None or max_steps <= 0 or not 0 < n_ep < 1e6:
+        return None
+    spe = max_steps / n_ep
+    ok = np.isfinite(epochs) & (epochs > 0.05)
+    if not ok.any():
+        return None
+    ratio = float(np.median(steps[ok] / epochs[ok]))
+    if abs(ratio - spe) <= 0.02 * spe and abs(spe - round(spe)) < 1e-6:
+        return int(round(spe))
+    return None
+
+
+def _num(x: object) -> float:
+    if _is_num(x):
+        return float(x)  # type: ignore[arg-type]
+    if isinstance(x, str):
+        try:
+            return float(x)
+        except ValueError:
+            return math.nan
+    return math.nan
+
+
+# --------------------------------------------------------------------------- JSON Lines
+
+
+def _read_lines(src: InputSource, options: ReadOptions) -> LossSeries:
+    return _records_to_series(src, _iter_records(src), options, "JSON Lines")
+
+
+def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
+                       options: ReadOptions, what: str) -> LossSeries:
+    """Training records to a series; the flavour is decided by the first records' keys."""
+    metric: str | None = options.metric
+    flavour: str | None = None
+    steps: list[int] = []
+    values: list[float] = []
+    epochs: list[float] = []
+    iters: list[int] = []
+    val_iters: list[int] = []
+    skipped = Counter()
+    pending: list[dict] = []  # records seen before the metric is known
+    total = 0
+
+    def take(rec: dict) -> None:
+        nonlocal flavour
+        if flavour == "mmcv":
+            mode = rec.get("mode")
+            if mode is not None and mode != "train":
+                if mode == "val" and _is_num(rec.get("iter")):
+                    val_iters.append(int(rec["iter"]))
+                skipped[f"{mode} records"] += 1
+                return
+        v = rec.get(metric)  # type: ignore[arg-type]
+        if not _is_num(v) and not isinstance(v, str):
+            skipped["records without " + repr(metric)] += 1
+            return
+        if flavour == "mmcv":
+            if not (_is_num(rec.get("epoch")) and _is_num(rec.get("iter"))):
+                skipped["records without epoch/iter"] += 1
+                return
+            epochs.append(float(rec["epoch"]))
+            iters.append(int(rec["iter"]))
+            steps.append(0)
+        else:
+            key = _step_key(rec)
+            if key is None:
+                skipped["records without a step"] += 1
+                return
+            steps.append(int(rec[key]))
+            epochs.append(_num(rec.get("epoch")))
+        values.append(_num(v))
+
+    for _, rec in records:
+        total += 1
+        if flavour is None:
+            pending.append(rec)
+            if len(pending) < SNIFF_LINES and not _decisive(pending, metric):
+                continue
+            flavour, metric = _decide(pending, metric, src.name)
+            for r in pending:
+                take(r)
+            pending = []
+            continue
+        take(rec)
+    if flavour is None:
+        if not pending:
+            raise ReadError(f"{src.name}: no JSON records found")
+        flavour, metric = _decide(pending, metric, src.name)
+        for r in pending:
+            take(r)
+    assert metric is not None
+    if not values:
+        raise ReadError(
+            f"{src.name}: no training records carry {metric!r} with a step "
+            f"({what}, {total} records); it holds no per-step loss"
+        )
+    names = {"detectron2": "detectron2 metrics.json", "mmcv": "mmcv/mmdetection .log.json",
+             "mmengine": "mmengine vis_data scalars", "generic": what}
+    notes = [f"{names[flavour]}: {len(values)} training records"]
+    for why, n in skipped.items():
+        notes.append(f"{n} {why} skipped")
+    v = np.asarray(values, dtype=np.float64)
+    ep = np.asarray(epochs, dtype=np.float64)
+    hint = None
+    if flavour == "mmcv":
+        return _mmcv_series(src, options, metric, ep, np.asarray(iters, dtype=np.int64), v,
+                            val_iters, notes)
+    s = np.asarray(steps, dtype=np.int64)
+    keep, restarts, dropped = supersede(s)
+    if restarts:
+        msg = (f"step goes back {restarts} time(s) (runs appended to one file); "
+               "later records win")
+        notes.append(msg + (f", {dropped} points of abandoned runs dropped" if dropped else ""))
+    s, v, ep = s[keep], v[keep], ep[keep]
+    ep_out = None
+    if np.isfinite(ep).any():
+        if np.all(np.diff(ep[np.isfinite(ep)]) >= 0):
+            base = 1 if flavour == "mmengine" else 0
+            ep_out = ep - base
+        else:
+            notes.append("the epoch field is not monotone: epochs ignored")
+    return normalize(s, v, metric=metric, source=src.name, epochs=ep_out, notes=notes,
+                     steps_per_epoch_hint=hint)
+
+
+def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes) -> LossSeries:
+    """mmcv 1.x: the iteration restarts every epoch; val records give iters per epoch."""
+    from spikecheck.readers.text import _infer_iters_per_epoch
+
+    e0 = ep.astype(np.int64) - 1
+    span = int(iters.max(initial=0)) + 1
+    keep, restarts, dropped = supersede(e0 * span + iters)
+    if restarts:
+        notes.append(f"(epoch, iter) goes back {restarts} time(s); later records win"
+                     + (f", {dropped} points of abandoned runs dropped" if dropped else ""))
+    e0, iters, v = e0[keep], iters[keep], v[keep]
+    spe_opt = getattr(options, "steps_per_epoch", None)
+    hint = None
+    if val_iters and len(set(val_iters)) == 1 and val_iters[0] >= iters.max(initial=0):
+        hint = spe = val_iters[0]
+        notes.append(f"{spe} iterations per epoch (from the val records)")
+    elif spe_opt:
+        hint = spe = int(spe_opt)
+    else:
+        spe = _infer_iters_per_epoch(e0, iters)
+        notes.append(f"iterations per epoch not recorded: assumed {spe}; pass "
+                     "--steps-per-epoch for exact steps")
+    steps = e0 * spe + iters
+    return normalize(steps, v, metric=metric, source=src.name, epochs=e0.astype(np.float64),
+                     notes=notes, steps_per_epoch_hint=hint)
+
+
+def _step_key(rec: dict) -> str | None:
+    for k in STEP_KEYS:
+        if _is_num(rec.get(k)):
+            return k
+    return None
+
+
+def _decisive(records: list[dict], metric: str | None) -> bool:
+    """Enough records seen to pick the flavour (a training record with a loss)."""
+    want = metric
+    for r in records:
+        if want is not None and want in r:
+            return True
+        if want is None and any(_looks_like_loss(k) and _is_num(v) for k, v in r.items()):
+            return True
+    return False
+
+
+def _decide(records: list[dict], metric: str | None, name: str) -> tuple[str, str]:
+    """The flavour and the metric key from the first records."""
+    keys: Counter[str] = Counter()
+    for r in records:
+        keys.update(k for k, v in r.items() if _is_num(v))
+    if "mode" in keys or any("mode" in r for r in records):
+        if any("iter" in r and "epoch" in r for r in records):
+            flavour = "mmcv"
+        else:
+            flavour = "generic"
+    elif "iteration" in keys:
+        flavour = "detectron2"
+    elif "step" in keys and ("data_time" in keys or "memory" in keys):
+        flavour = "mmengine"
+    else:
+        flavour = "generic"
+    if metric is None:
+        prefer = ("total_loss",) if flavour == "detectron2" else LOSS_KEYS
+        metric = next((k for k in prefer if k in keys), None)
+        if metric is None:
+            lossy = [k for k, _ in keys.most_common() if _looks_like_loss(k)]
+            if not lossy:
+                raise ReadError(
+                    f"{name}: JSON records without a training loss key (keys: "
+                    f"{', '.join(sorted(keys)[:12]) or 'none'}); it holds no per-step loss "
+                    "(use --metric to pick a key)"
+                )
+            metric = lossy[0]
+    return flavour, metric
