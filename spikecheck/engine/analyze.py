@@ -409,6 +409,11 @@ def _boundary_causes(geom: EpochGeometry, al: Alignment, direction: str | None,
               "already seen")
         return [dx.make("epoch-start-drop", 0.7, ev, measured)]
     if direction == "down" and position == "final-step":
+        h, _ = dx.expected_partial_height(geom)
+        if h is not None and h < 1 and measured is not None and measured < 0.8:
+            d = dx.partial_batch_diagnosis(geom, measured, inferred)
+            return [type(d)(d.cause, d.confidence, f"{share}{luck}; " + d.evidence, d.fix,
+                            d.expected_height, d.measured_height)]
         # A tiny final batch gives a noisier, typically lower, loss value: not a spike.
         return []
     ev = f"{share}{luck}; the anomaly sits at offset {al.folded_offset} from the epoch start"
@@ -439,7 +444,10 @@ def _position(geom: EpochGeometry, fold: FoldResult | None, direction: str | Non
                 return "final-step", measured
             return "epoch-start", measured
     else:
-        if r == -1 or (r == 0 and not decays and (partial or geom.source == "inferred")):
+        _, diluted = dx.expected_partial_height(geom)
+        matches = bool(diluted and measured and diluted / 1.6 <= measured <= diluted * 1.6)
+        if r == -1 or (r == 0 and (matches or (not decays and (
+                partial or geom.source == "inferred")))):
             return "final-step", measured
         if 0 <= r <= 2:
             return "epoch-start", measured

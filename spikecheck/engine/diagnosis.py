@@ -35,11 +35,18 @@ FIXES = {
 
 
 def expected_partial_height(geom: EpochGeometry) -> tuple[float | None, float | None]:
-    """(B/r, the same diluted over a logging window of k steps) or (None, None)."""
-    if not geom.batch_size or not geom.final_batch or geom.final_batch >= geom.batch_size:
-        return None, None
-    h = geom.batch_size / geom.final_batch
+    """(B/r, the same diluted over a logging window of k steps) or (None, None).
+
+    With a partial final accumulation window (w of G micro-batches) and a loss divided by
+    G regardless, the logged loss is w/G of its usual size instead.
+    """
     k = max(1, geom.log_every)
+    if geom.batch_size and geom.final_batch and geom.final_batch < geom.batch_size:
+        h = geom.batch_size / geom.final_batch
+    elif geom.final_window and geom.final_window < geom.grad_accum:
+        h = geom.final_window / geom.grad_accum
+    else:
+        return None, None
     return h, ((k - 1) + h) / k
 
 
@@ -50,7 +57,17 @@ def partial_batch_diagnosis(geom: EpochGeometry, measured: float | None, inferre
     conf = 0.6
     parts = []
     expected = None
-    if h is not None:
+    if h is not None and h < 1:
+        w, g = geom.final_window, geom.grad_accum
+        expected = h if geom.log_every <= 1 else diluted
+        parts.append(f"the final accumulation window holds {w} of {g} micro-batches, so a "
+                     f"loss divided by {g} regardless comes out {h:.3g}x")
+        if measured is not None:
+            ok = expected / 1.6 <= measured <= expected * 1.6
+            parts.append(f"the log shows {measured:.3g}x"
+                         + (", about as predicted" if ok else ", not the predicted height"))
+            conf += 0.3 if ok else -0.15
+    elif h is not None:
         r, b = geom.final_batch, geom.batch_size
         expected = h if geom.log_every <= 1 else diluted
         parts.append(f"the final batch holds {r} of {b} samples, so a batch-size-dependent "
@@ -77,7 +94,9 @@ def partial_batch_diagnosis(geom: EpochGeometry, measured: float | None, inferre
             parts.append(f"the log shows {measured:.3g}x")
     if inferred:
         conf -= 0.15
-    evidence = "spikes sit on the final step of each epoch; " + "; ".join(parts)
+    where = ("the loss is off on the final step of each epoch" if h is not None and h < 1
+             else "spikes sit on the final step of each epoch")
+    evidence = where + "; " + "; ".join(parts)
     return Diagnosis("partial-final-batch", _clip(conf), evidence, FIXES["partial-final-batch"],
                      expected, measured)
 

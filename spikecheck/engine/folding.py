@@ -71,9 +71,9 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
     if points_per_epoch is not None:
         lo = max(lo, -int(points_per_epoch // 4))
         hi = min(hi, int(points_per_epoch // 3))
-        gap = (min(BACKGROUND_GAP[0], 2 * lo), max(BACKGROUND_GAP[1], 2 * hi))
-        gap = (max(gap[0], lo - 1 - int(points_per_epoch // 8)),
-               min(gap[1], hi + 1 + int(points_per_epoch // 8)))
+        gap = (max(BACKGROUND_GAP[0], 2 * lo - 1), min(BACKGROUND_GAP[1], 2 * hi + 1))
+        if gap[1] - gap[0] + 1 > points_per_epoch - 3:
+            gap = (lo, hi)
     else:
         gap = BACKGROUND_GAP
     near = phase.valid & (phase.rel >= lo) & (phase.rel <= hi)
