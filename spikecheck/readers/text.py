@@ -62,6 +62,7 @@ class Style:
     kv: str | None = None
     flags: int = 0
     alt_metrics: tuple[str, ...] = ()  # other default keys, tried in order when absent
+    counter_from_one: bool = False  # a progress counter: 0/N is a redraw before any step
 
 
 STYLES: tuple[Style, ...] = (
@@ -95,7 +96,7 @@ STYLES: tuple[Style, ...] = (
           kind="epoch_iter", epoch_base=1),
     Style("keras", "Epoch 3/20  then  120/1390 [====>...] - ETA: 1s - loss: 0.4312",
           r"(?P<iter>{INT})/(?P<iters>{INT}) {GAP}[ \t]{key}: (?P<loss>{NUM})",
-          kind="epoch_iter", keyed=True, epoch_base=1, running_mean=True,
+          kind="epoch_iter", keyed=True, epoch_base=1, running_mean=True, counter_from_one=True,
           header=r"^[ \t]{0,20}Epoch (?P<epoch>[0-9]{1,9})/[0-9]{1,9}[ \t]{0,200}$",
           note="Keras prints a running mean of the loss since the epoch began, not the "
                "loss of each step",
@@ -106,6 +107,7 @@ STYLES: tuple[Style, ...] = (
           r"(?P<iters>{INT}) \[{GAP}[ ,]{key}=(?P<loss>{NUM})",
           metric="train_loss_step", alt_metrics=("train_loss", "loss", "train/loss"),
           kind="epoch_iter", keyed=True,
+          counter_from_one=True,
           note="the progress bar shows the latest logged value at each redraw, not every step",
           kv=r"[ ,]([A-Za-z_][\w/]{0,100})=" + NUM),
     Style("hf-trainer", "{'loss': 0.4312, 'learning_rate': 4.9e-05, 'epoch': 0.29}",
@@ -385,30 +387,34 @@ def _float_or_nan(s: str) -> float:
 def supersede(keys: np.ndarray, ties_distinct: bool = False) -> tuple[np.ndarray, int, int]:
     """Which points survive restarts appended to one log, resumed or from scratch.
 
-    A point survives when every later point has a larger key (a later write supersedes
-    everything at or after its own step, as TensorBoard purges orphaned events). Points
+    The log is cut into segments where the key goes back. A point survives unless a later
+    segment starts at or before its key: a resumed run supersedes everything the abandoned
+    run logged from its resume point on (as TensorBoard purges orphaned events). Points
     whose exact key is written again later are kept so normalize() resolves them
-    last-write-wins and counts them. Returns (keep mask, restarts, points dropped).
+    last-write-wins and counts them; with ties_distinct (keys that are not steps, such
+    as rounded epochs) they are dropped here. Returns (keep mask, restarts, dropped).
     """
     n = keys.size
-    if n < 2:
-        return np.ones(n, dtype=bool), 0, 0
-    restarts = int(np.count_nonzero(np.diff(keys) < 0))
+    back = np.diff(keys) < 0 if n > 1 else np.zeros(0, dtype=bool)
+    restarts = int(np.count_nonzero(back))
     if restarts == 0:
         return np.ones(n, dtype=bool), 0, 0
-    later_min = np.empty(n, dtype=keys.dtype)
-    later_min[:-1] = np.minimum.accumulate(keys[::-1])[::-1][1:]
-    later_min[-1] = np.inf if keys.dtype.kind == "f" else np.iinfo(keys.dtype).max
+    k = keys.astype(np.float64)
+    seg = np.concatenate(([0], np.cumsum(back)))
+    nseg = restarts + 1
+    seg_min = np.full(nseg, np.inf)
+    np.minimum.at(seg_min, seg, k)
+    later = np.full(nseg, np.inf)
+    later[:-1] = np.minimum.accumulate(seg_min[::-1])[::-1][1:]
+    superseded = k >= later[seg]
     if ties_distinct:
-        superseded = keys > later_min
-        has_later_dup = np.zeros(n, dtype=bool)
+        drop = superseded
     else:
-        superseded = keys >= later_min
-        order = np.argsort(keys, kind="stable")
-        ks = keys[order]
+        order = np.argsort(k, kind="stable")
+        ks = k[order]
         has_later_dup = np.zeros(n, dtype=bool)
         has_later_dup[order[:-1]] = ks[1:] == ks[:-1]
-    drop = superseded & ~has_later_dup
+        drop = superseded & ~has_later_dup
     return ~drop, restarts, int(drop.sum())
 
 
@@ -517,6 +523,9 @@ def _finish_epoch_iter(src, style, options, metric, matches, g, values, epochs, 
     if style.header is not None and np.any(epochs < 0):
         epochs = np.where(epochs < 0, style.epoch_base, epochs)
     e0 = epochs - style.epoch_base  # epochs counted from 0
+    if style.counter_from_one and np.any(iters == 0):
+        ok = iters > 0  # a bar redrawn at 0/N (a new epoch's bar showing stale values)
+        e0, iters, totals, gsteps, values = e0[ok], iters[ok], totals[ok], gsteps[ok], values[ok]
 
     hint = None
     if np.any(totals > 0):
