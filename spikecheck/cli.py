@@ -118,6 +118,7 @@ def _analyse_path(path, options, input_format, inputs, fail_on):
     from spikecheck.engine import InsufficientData, analyze
     from spikecheck.geometry import GeometryError
     from spikecheck.readers.registry import read_input
+    from spikecheck.render.curve import Curve
     from spikecheck.render.interface import RunOutcome
 
     outcomes = []
@@ -133,7 +134,8 @@ def _analyse_path(path, options, input_format, inputs, fail_on):
             outcomes.append(_error_outcome(series.source, str(exc)))
             continue
         outcomes.append(RunOutcome(series.source, report, None,
-                                   _fails(report.verdict, fail_on)))
+                                   _fails(report.verdict, fail_on),
+                                   curve=Curve.from_series(series)))
     return outcomes
 
 

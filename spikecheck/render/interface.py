@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from spikecheck.render import RENDERERS
 from spikecheck.report import Report
 
+if TYPE_CHECKING:
+    from spikecheck.render.curve import Curve
+
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """One analysed input: its report (or the error that stopped it) and whether it fails."""
+    """One analysed input: its report (or the error that stopped it) and whether it fails.
+
+    `curve` is the loss thinned for drawing (terminal chart, --plot); `path` is the file
+    the run was read from, for CI annotations (None for stdin); `seconds` is the time the
+    read and analysis took (JUnit reports it).
+    """
 
     name: str
     report: Report | None
     error: str | None = None
     failed: bool = False
+    curve: Curve | None = None
+    path: str | None = None
+    seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -28,7 +39,7 @@ class RenderOptions:
     quiet: bool = False
     width: int | None = None
     color: bool | None = None
-    max_spikes: int = 10
+    max_spikes: int = 6
     extras: dict = field(default_factory=dict)
 
 
@@ -40,5 +51,6 @@ class Renderer(Protocol):
 
 
 def get_renderer(name: str) -> Renderer:
+    """The renderer registered under --format `name`, imported on demand."""
     module, cls = RENDERERS[name].split(":")
     return getattr(importlib.import_module(module), cls)()

@@ -1,186 +1,261 @@
-"""The rich terminal report: verdict first, then geometry, evidence, and the fix.
+"""The terminal report: the verdict in one line, then geometry, evidence and the fix.
 
-Every string that came from a log (file, tag and column names) goes into rich `Text`
-objects, never into markup, so a tag named "[bold red]x" prints literally.
+Layout, top to bottom: verdict line (the only line with --quiet); one sentence of key
+evidence; geometry (steps per epoch and where that came from, the final batch); evidence
+(the whole loss curve with boundaries and spikes marked, the folded epoch profile, the
+largest spike events); diagnosis (cause, evidence, fix). Several runs end with a summary
+table. It fits 80 columns and uses more when the terminal has them.
+
+Every string from a log (file, tag and column names, and engine sentences quoting them)
+is cleaned by sanitize and placed in rich Text objects, never parsed as markup, so a
+column named "[bold red]x[/]" prints literally. With NO_COLOR, TERM=dumb or a pipe the
+console has no colour system and writes plain text without a single escape code.
 """
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from rich.console import Console, Group
-from rich.panel import Panel
+from rich import box
+from rich.console import Console, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from spikecheck.render import sanitize
+from spikecheck.render.charts import Glyphs, curve_chart, profile_chart
 from spikecheck.render.interface import RenderOptions, RunOutcome
+from spikecheck.render.words import (
+    VERDICT_WORDS,
+    common_dir,
+    fmt_num,
+    geometry_lines,
+    headline,
+    notes,
+    status,
+)
 from spikecheck.report import Report
 
+MAX_WIDTH = 120
+
+STATUS_STYLE = {"fail": "bold red", "warn": "bold yellow", "pass": "bold green",
+                "error": "bold red"}
 VERDICT_STYLE = {
     "epoch-aligned-spikes": "bold red",
     "periodic-not-epoch": "bold yellow",
     "spikes-not-epoch-aligned": "bold yellow",
     "clean": "bold green",
 }
-VERDICT_WORDS = {
-    "epoch-aligned-spikes": "loss spikes recur at epoch boundaries",
-    "periodic-not-epoch": "anomalies recur, but not with the epoch",
-    "spikes-not-epoch-aligned": "isolated spikes, not tied to the epoch",
-    "clean": "no epoch-aligned spikes",
-}
+MARK = {"fail": ("✗", "bold red"), "warn": ("!", "bold yellow"), "pass": ("✓", "bold green"),
+        "error": ("✗", "bold red")}
+ASCII_MARK = {"fail": "X", "warn": "!", "pass": "+", "error": "X"}
 
 
-def safe(s: str) -> str:
-    """Drop control characters (terminal escape sequences) from untrusted text."""
-    return "".join(ch if ch.isprintable() else "?" for ch in s)
+def make_console(out: TextIO, options: RenderOptions) -> Console:
+    """A console on `out`: plain when options.color is False, width capped for reading."""
+    kwargs: dict = {"file": out, "highlight": False, "emoji": False, "markup": False,
+                    "soft_wrap": False}
+    if options.color is False:
+        kwargs["color_system"] = None
+    elif options.color is True:
+        kwargs["force_terminal"] = True
+    console = Console(**kwargs)
+    width = options.width or min(console.width, MAX_WIDTH)
+    console.width = width
+    return console
 
 
-def verdict_line(o: RunOutcome) -> Text:
-    """The one line a person reads first."""
+def verdict_line(o: RunOutcome, width: int = 80, unicode: bool = True) -> Text:
+    """Verdict, cause and run on one line that fits `width` (the name is shortened).
+
+    The verdict id comes first, literally, so `spikecheck -q run.csv | cut -d' ' -f1`
+    works; colour (red fails --fail-on, yellow a finding below it) is only decoration.
+    """
+    st = status(o)
     if o.report is None:
-        return Text.assemble(("error", "bold red"), "  ", safe(o.error or ""))
+        line = Text("error", "bold red")
+        line.append(": ")
+        line.append(sanitize.clean(o.error or "unreadable input"))
+        line.truncate(width, overflow="ellipsis")
+        return line
     r = o.report
-    t = Text.assemble((r.verdict, VERDICT_STYLE[r.verdict]), "  ")
-    t.append(VERDICT_WORDS[r.verdict])
+    line = Text(r.verdict, STATUS_STYLE[st])
     if r.cause:
-        t.append(" — cause: ")
-        t.append(r.cause, style="bold")
-    t.append(f"  ({safe(r.source)}: {safe(r.metric)})", style="dim")
-    return t
+        line.append(" · " if unicode else " - ")
+        line.append(r.cause, "bold")
+    name = f"{sanitize.name(r.source)} ({sanitize.name(r.metric)})"
+    room = width - line.cell_len - 2
+    if room >= 8:
+        if len(name) > room:
+            name = ("…" if unicode else "~") + name[-(room - 1):]
+        line.append("  ")
+        line.append(name, "dim")
+    line.truncate(width, overflow="ellipsis")
+    return line
 
 
-def geometry_text(r: Report) -> Text:
-    g = r.geometry
-    t = Text()
-    if g.known:
-        t.append(f"{g.steps_per_epoch:g} steps per epoch", style="bold")
-        t.append(f" (from {g.source.replace('-', ' ')})")
-        if g.final_batch is not None and g.batch_size:
-            t.append(f"; final batch {g.final_batch} of {g.batch_size} samples")
-        if g.final_window is not None and g.grad_accum > 1:
-            t.append(f"; final accumulation window {g.final_window} of {g.grad_accum}")
-        t.append(f"; {g.boundaries.size} epoch boundaries in steps {r.first_step}–{r.last_step}")
-    else:
-        t.append("epochs unknown", style="bold")
-        t.append(" (pass --dataset-size and --batch-size, or --steps-per-epoch)")
-    if g.log_every > 1:
-        t.append(f"; logged every {g.log_every} steps")
-    t.append(f"; {r.points} points")
-    return t
+def _section(title: str, unicode: bool) -> Rule:
+    return Rule(Text(title, "bold"), align="left", characters="─" if unicode else "-",
+                style="dim")
 
 
-def evidence(r: Report) -> Group:
-    parts = []
+def _pairs(rows: list[tuple[str, Text | str]]) -> Table:
+    """Label: text rows with a hanging indent, so wrapped lines stay readable."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, text in rows:
+        grid.add_row(Text(label), text if isinstance(text, Text) else Text(text))
+    return grid
+
+
+def report_body(o: RunOutcome, width: int, glyphs: Glyphs,
+                max_spikes: int = 6) -> list[RenderableType]:
+    """Everything under the verdict line for one run."""
+    if o.report is None:
+        return []
+    r = o.report
+    parts: list[RenderableType] = [Padding(Text(headline(r)), (0, 0, 0, 2))]
+    parts.append(_section("geometry", glyphs.unicode))
+    rows: list[tuple[str, Text | str]] = [(k, v) for k, v in geometry_lines(r)]
+    rows += [("note", Text(n, "yellow")) for n in notes(r)]
+    parts.append(_pairs(rows))
+
+    parts.append(_section("evidence", glyphs.unicode))
+    if o.curve is not None and o.curve.values.size >= 2:
+        parts.extend(curve_chart(r, o.curve, width, glyphs=glyphs))
     a = r.alignment
-    if a.boundaries:
-        line = Text(f"spikes at {a.boundaries_with_spike} of {a.boundaries} epoch boundaries; "
-                    f"{a.events_on_boundary} of {a.events} anomalies on a boundary")
-        if a.chance_probability is not None and a.events_on_boundary >= 2:
-            line.append(f"; chance of that by luck: {a.chance_probability:.1e}")
-        if a.folded_probability is not None:
-            line.append(f"; folded over all epochs: p={a.folded_probability:.1e} at offset "
-                        f"{a.folded_offset}")
-        parts.append(line)
-    if r.period.steps is not None:
-        pt = Text(f"recurrence period found in the data: {r.period.steps:.1f} steps "
-                  f"({r.period.method}, strength {r.period.strength:.2f})")
-        if r.period.implied_dataset_sizes:
-            lo, hi = r.period.implied_dataset_sizes
-            pt.append(f"; implies a dataset of {lo}–{hi} samples")
-        parts.append(pt)
-    if r.alignment.profile:
-        parts.append(profile_chart(r))
+    if a.boundaries and a.events:
+        s = (f"{a.boundaries_with_spike} of {a.boundaries} epoch boundaries have an anomaly; "
+             f"{a.events_on_boundary} of {a.events} anomalies sit on a boundary")
+        parts.append(Text(s))
+    elif a.boundaries:
+        parts.append(Text(f"no single anomaly stands out at the {a.boundaries} epoch "
+                          "boundaries; the folded profile below compares them all at once"))
+    if a.profile:
+        n = max(p.epochs for p in a.profile)
+        parts.append(Text(""))
+        parts.append(Text(f"loss around the epoch start, folded over {n} epochs "
+                          "(x the usual loss)", "bold"))
+        parts.extend(profile_chart(r, width, glyphs=glyphs))
+        parts.append(Text("offset: steps from the epoch start; -1 is the last step of an "
+                          "epoch, +0 the first of the next", "dim"))
     if r.spikes:
-        parts.append(spike_table(r))
-    return Group(*parts)
+        parts.append(Text(""))
+        parts.append(spike_table(r, max_spikes, glyphs))
+        rest = len(r.spikes) - min(len(r.spikes), max_spikes)
+        if rest:
+            on_b = sum(1 for s in r.spikes if s.aligned)
+            tail = f"… and {rest} more" if glyphs.unicode else f"... and {rest} more"
+            if r.geometry.known:
+                tail += f" ({on_b} of all {len(r.spikes)} on an epoch boundary)"
+            parts.append(Text(tail, "dim"))
+    else:
+        parts.append(Text("no spike events found"))
+
+    parts.append(_section("diagnosis", glyphs.unicode))
+    parts.append(diagnosis_table(r))
+    return parts
 
 
-def profile_chart(r: Report) -> Table:
-    """The folded epoch profile around the boundary as a row of bars."""
-    prof = r.alignment.profile
-    table = Table(title="loss around the epoch boundary, folded over all epochs",
-                  title_justify="left", box=None, pad_edge=False, show_header=True)
-    table.add_column("offset", justify="right")
-    table.add_column("× baseline", justify="right")
-    table.add_column("", justify="left")
-    peak = max((abs(p.ratio - 1) for p in prof), default=0) or 1
-    for p in prof:
-        width = int(round(20 * abs(p.ratio - 1) / peak))
-        bar = ("█" * width) if p.ratio >= 1 else ("░" * width)
-        style = "red" if abs(p.mean_z) >= 3 else ""
-        label = f"{p.offset:+d}" + (" ← final step" if p.offset == -1 else
-                                    " ← epoch start" if p.offset == 0 else "")
-        table.add_row(label, f"{p.ratio:.3g}", Text(bar, style=style))
-    return table
-
-
-def spike_table(r: Report, limit: int = 10) -> Table:
+def spike_table(r: Report, limit: int, glyphs: Glyphs) -> Table:
+    """The largest `limit` events by |z|, in step order."""
     spikes = sorted(r.spikes, key=lambda s: -abs(s.z))[:limit]
     spikes.sort(key=lambda s: s.peak_step)
-    title = f"largest {len(spikes)} of {len(r.spikes)} anomalies" if len(r.spikes) > limit \
-        else f"{len(r.spikes)} anomalies"
-    table = Table(title=title, title_justify="left")
+    known = r.geometry.known
+    title = (f"largest {len(spikes)} of {len(r.spikes)} spike events" if len(r.spikes) > limit
+             else f"{len(r.spikes)} spike event{'s' if len(r.spikes) != 1 else ''}")
+    table = Table(title=Text(title, "bold"), title_justify="left",
+                  box=box.SIMPLE_HEAD if glyphs.unicode else box.ASCII2, pad_edge=False,
+                  show_edge=False)
     table.add_column("step", justify="right")
-    table.add_column("epoch", justify="right")
-    table.add_column("offset", justify="right")
-    table.add_column("height", justify="right")
+    if known:
+        table.add_column("epoch", justify="right")
+        table.add_column("offset", justify="right")
+    table.add_column("loss", justify="right")
+    table.add_column("x usual", justify="right")
     table.add_column("z", justify="right")
+    if known:
+        table.add_column("on boundary")
     for s in spikes:
-        table.add_row(
-            str(s.peak_step), "" if s.epoch is None else str(s.epoch),
-            "" if s.offset is None else f"{s.offset:+d}",
-            f"{s.height:.3g}x", f"{s.z:.1f}",
-            style="red" if s.aligned else None,
-        )
+        row = [str(s.peak_step)]
+        if known:
+            row += ["" if s.epoch is None else str(s.epoch),
+                    "" if s.offset is None else f"{s.offset:+d}"]
+        row += [fmt_num(s.peak_value), fmt_num(s.height), f"{s.z:.1f}"]
+        if known:
+            row.append("yes" if s.aligned else "")
+        table.add_row(*row, style="red" if s.aligned else None)
     return table
 
 
-def diagnosis_text(r: Report) -> Group:
-    parts = []
-    for i, d in enumerate(r.diagnosis):
-        head = Text.assemble(("cause: " if i == 0 else "also possible: ", "bold"),
-                             (d.cause, "bold magenta" if i == 0 else "magenta"),
-                             f"  (confidence {d.confidence:.2f})")
-        parts.append(head)
-        parts.append(Text("  evidence: ") + Text(safe(d.evidence)))
-        if i == 0:
-            parts.append(Text("  fix: ", style="bold green") + Text(d.fix))
-    return Group(*parts)
+def diagnosis_table(r: Report) -> Table:
+    """Cause, its evidence and its fix; the alternatives after, one line each."""
+    if not r.diagnosis:
+        return _pairs([("verdict", f"{r.verdict}: {VERDICT_WORDS[r.verdict]}; nothing to fix")])
+    d = r.diagnosis[0]
+    rows: list[tuple[str, Text | str]] = [
+        ("cause", Text.assemble((d.cause, "bold magenta"), f" (confidence {d.confidence:.2f})")),
+        ("evidence", sanitize.clean(d.evidence)),
+        ("fix", Text(sanitize.clean(d.fix), "green")),
+    ]
+    for alt in r.diagnosis[1:]:
+        rows.append(("also", Text.assemble((alt.cause, "magenta"),
+                                           f" ({alt.confidence:.2f}): ",
+                                           sanitize.clean(alt.evidence))))
+    return _pairs(rows)
+
+
+def summary_table(outcomes: list[RunOutcome], unicode: bool = True) -> Table:
+    """One row per run: run, metric, points, verdict, cause; names relative to a shared dir."""
+    names = [o.report.source if o.report else o.name for o in outcomes]
+    prefix = common_dir(names)
+    fails = sum(1 for o in outcomes if o.failed)
+    title = f"{len(outcomes)} runs, {fails} failing"
+    if prefix:
+        title += f", in {sanitize.name(prefix)}"
+    table = Table(title=Text(title, "bold"), title_justify="left",
+                  box=box.SIMPLE_HEAD if unicode else box.ASCII2, pad_edge=False,
+                  show_edge=False)
+    table.add_column("", no_wrap=True)
+    table.add_column("run", overflow="fold", ratio=3)
+    table.add_column("metric", overflow="fold", ratio=1)
+    table.add_column("points", justify="right", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("cause", overflow="fold")
+    for o, n in zip(outcomes, names):
+        st = status(o)
+        mark = MARK[st][0] if unicode else ASCII_MARK[st]
+        short = sanitize.name(n[len(prefix):] if prefix and n.startswith(prefix) else n)
+        if o.report is None:
+            table.add_row(Text(mark, MARK[st][1]), Text(short), "", "",
+                          Text("error", "bold red"), Text(sanitize.clean(o.error or "")))
+            continue
+        r = o.report
+        table.add_row(Text(mark, MARK[st][1]), Text(short), Text(sanitize.name(r.metric)),
+                      str(r.points), Text(r.verdict, VERDICT_STYLE.get(r.verdict, "")),
+                      r.cause or "")
+    return table
 
 
 class TerminalRenderer:
-    """Human-readable report; plain text when not a terminal or NO_COLOR is set."""
+    """The human-readable report; plain text when not a terminal or NO_COLOR is set."""
 
     def render(self, outcomes: list[RunOutcome], options: RenderOptions, out: TextIO) -> None:
-        console = Console(file=out, width=options.width, no_color=options.color is False,
-                          highlight=False, emoji=False)
-        for o in outcomes:
-            console.print(verdict_line(o))
-            if options.quiet or o.report is None:
+        """Print each run's report (or only its verdict line with quiet), then a summary."""
+        console = make_console(out, options)
+        width = console.width
+        unicode = console.encoding.lower().replace("-", "").startswith("utf")
+        glyphs = Glyphs(unicode)
+        for i, o in enumerate(outcomes):
+            if i and not options.quiet:
+                console.print()
+            console.print(verdict_line(o, width, unicode), crop=True, overflow="ellipsis")
+            if options.quiet:
                 continue
-            r = o.report
-            body = [geometry_text(r)]
-            for w in r.warnings:
-                body.append(Text("note: ", style="yellow") + Text(safe(w)))
-            body.append(evidence(r))
-            if r.diagnosis:
-                body.append(diagnosis_text(r))
-            console.print(Panel(Group(*body), title=Text(safe(r.source)), title_align="left",
-                                expand=True))
+            for part in report_body(o, width, glyphs, options.max_spikes):
+                console.print(part, crop=True)
         if len(outcomes) > 1 and not options.quiet:
-            console.print(summary_table(outcomes))
-
-
-def summary_table(outcomes: list[RunOutcome]) -> Table:
-    table = Table(title="summary", title_justify="left")
-    for col in ("run", "metric", "points", "verdict", "cause"):
-        table.add_column(col)
-    for o in outcomes:
-        if o.report is None:
-            table.add_row(Text(safe(o.name)), "", "", Text("error", style="bold red"),
-                          Text(safe(o.error or "")))
-            continue
-        r = o.report
-        table.add_row(Text(safe(r.source)), Text(safe(r.metric)), str(r.points),
-                      Text(r.verdict, style=VERDICT_STYLE[r.verdict]), r.cause or "")
-    return table
+            console.print()
+            console.print(summary_table(outcomes, unicode))

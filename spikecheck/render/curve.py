@@ -1,0 +1,51 @@
+"""Curve: the loss series thinned for drawing, keeping every spike visible.
+
+A run can hold millions of points; a terminal chart has ~150 dot columns and a PNG a few
+thousand pixels. Min-max decimation keeps, in each bucket of consecutive points, the lowest
+and the highest one, so a one-step spike survives any thinning. The CLI keeps this (not
+the full series) for each run, so many huge logs do not pile up in memory.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_POINTS = 4000
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Steps and values to draw (a min-max thinned copy when the series is long)."""
+
+    steps: np.ndarray
+    values: np.ndarray
+    points: int  # points in the full series
+    thinned: bool = False
+
+    @classmethod
+    def from_arrays(cls, steps: np.ndarray, values: np.ndarray,
+                    max_points: int = MAX_POINTS) -> Curve:
+        """Thin (steps, values) to at most max_points by min-max decimation."""
+        s = np.asarray(steps)
+        v = np.asarray(values, dtype=np.float64)
+        n = int(v.size)
+        if n <= max_points:
+            return cls(s.copy(), v.copy(), n, False)
+        size = math.ceil(n / (max_points // 2))
+        buckets = math.ceil(n / size)
+        padded = np.full(buckets * size, np.nan)
+        padded[:n] = v
+        grid = padded.reshape(buckets, size)
+        base = np.arange(buckets) * size
+        lo = base + np.nanargmin(grid, axis=1)
+        hi = base + np.nanargmax(grid, axis=1)
+        idx = np.unique(np.concatenate([lo, hi, [0, n - 1]]))
+        return cls(s[idx], v[idx], n, True)
+
+    @classmethod
+    def from_series(cls, series: object, max_points: int = MAX_POINTS) -> Curve:
+        """A Curve from a LossSeries (anything with .steps and .values)."""
+        return cls.from_arrays(series.steps, series.values, max_points)  # type: ignore[attr-defined]
