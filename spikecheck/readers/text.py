@@ -74,16 +74,16 @@ STYLES: tuple[Style, ...] = (
           r"s:(?<![\w:]s:)(?P<step>{INT}) trl:(?P<loss>{NUM})"),
     Style("detectron2", "iter: 11839  total_loss: 0.3965  loss_cls: 0.1  lr: 0.02",
           r"iter: (?P<step>{INT}){GAP}[ \t]{key}: (?P<loss>{NUM})",
-          metric="total_loss", keyed=True, kv=r"(?<![\w/])([A-Za-z_][\w/]{0,100}): {NUM}"),
+          metric="total_loss", keyed=True, kv=r"(?<![\w/])([A-Za-z_][\w/]{0,100}): " + NUM),
     Style("mmcv", "Epoch [3][120/1390]\tlr: 1.0e-02, eta: 1:00:00, loss: 0.4312",
           r"Epoch(?:\(train\))? {{0,20}}\[(?P<epoch>{INT})\]\[ {{0,20}}(?P<iter>{INT})"
           r"/(?P<iters>{INT})\]{GAP}[ \t]{key}: (?P<loss>{NUM})",
           kind="epoch_iter", keyed=True, epoch_base=1,
-          kv=r"(?<![\w/])([A-Za-z_][\w/]{0,100}): {NUM}"),
+          kv=r"(?<![\w/])([A-Za-z_][\w/]{0,100}): " + NUM),
     Style("mmengine-iter", "Iter(train) [  50/80000]  lr: 1.0e-02  loss: 0.4312",
           r"Iter\(train\) {{0,20}}\[ {{0,20}}(?P<step>{INT})/{INT}\]{GAP}"
           r"(?<![\w/]){key}: (?P<loss>{NUM})",
-          keyed=True, kv=r"(?<![\w/])([A-Za-z_][\w/]{0,100}): {NUM}"),
+          keyed=True, kv=r"(?<![\w/])([A-Za-z_][\w/]{0,100}): " + NUM),
     Style("pytorch-meter", "Epoch: [3][ 120/1390]\tTime 0.12 (0.13)\tLoss 0.4312 (0.4410)",
           r"Epoch: \[(?P<epoch>{INT})\]\[ {{0,20}}(?P<iter>{INT})(?:/(?P<iters>{INT}))?\]"
           r"{GAP}[ \t]{key} {{1,10}}(?P<loss>{NUM})",
@@ -432,7 +432,8 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
         metric = options.metric or metric_name_for_mlflow(src.name)
     else:
         metric = options.metric or key or style.metric
-    if options.metric and not style.keyed and options.metric != metric:
+    if options.metric and not style.keyed and options.metric != (key or style.metric) \
+            and style.name != "mlflow":
         raise ReadError(
             f"{src.name}: {style.name} lines print one loss ({style.metric!r}); "
             f"--metric {options.metric!r} is not in them"
