@@ -27,11 +27,11 @@ from spikecheck.series import LossSeries, normalize
 CHUNK_BYTES = 4 << 20  # bytes read per chunk
 MAX_LINE = 8 << 20  # a "line" longer than this is scanned in pieces
 SNIFF_TEXT = 256 * 1024  # how much of the head decides the style
+QUICK_TEXT = 64 * 1024  # enough when a style already explains many lines there
 
 INT = r"[0-9]{1,15}"
-_NUM = (
-    r"[-+]?(?:[0-9]{1,300}(?:\.[0-9]{0,300})?|\.[0-9]{1,300})(?:[eE][-+]?[0-9]{1,4})?"
-    r"|[-+]?(?:nan|NaN|NAN|inf|Inf|INF|Infinity)"
+_NUM = (  # one branch for numbers (a bad one like "1.2.3" fails float() and becomes NaN)
+    r"[-+]?(?:[0-9.]{1,300}(?:[eE][-+]?[0-9]{1,4})?|nan|NaN|NAN|inf|Inf|INF|Infinity)"
 )
 NUM = f"(?:{_NUM})"
 GAP = r"[^\n]{0,4000}?"  # the rest of a line between two fields, never across lines
@@ -248,8 +248,7 @@ class TextReader:
         head = src.head()
         if not head or b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             return 0
-        text = _decode_head(src, SNIFF_TEXT)
-        style, n, key = detect_style(text)
+        text, style, n, key = _detect_head(src)
         self._detected = (src, style, key)
         lines = max(1, text.count("\n"))
         if style is not None and style.name == "mlflow":
@@ -290,7 +289,7 @@ class TextReader:
         cached = getattr(self, "_detected", None)
         if cached is not None and cached[0] is src and cached[1] is not None:
             return cached[1], cached[2]
-        style, n, key = detect_style(_decode_head(src, SNIFF_TEXT))
+        _, style, n, key = _detect_head(src)
         if style is not None:
             return style, key
         # Nothing in the head (a long preamble): look further, chunk by chunk.
@@ -299,6 +298,16 @@ class TextReader:
             if style is not None:
                 return style, key
         raise ReadError(_no_style_message(src.name))
+
+
+def _detect_head(src: InputSource) -> tuple[str, Style | None, int, str | None]:
+    """Detect on the first 64 KB, and on the whole sniff head when that is not decisive."""
+    text = _decode_head(src, QUICK_TEXT)
+    style, n, key = detect_style(text)
+    if n < 20 and len(src.head(QUICK_TEXT)) >= QUICK_TEXT:
+        text = _decode_head(src, SNIFF_TEXT)
+        style, n, key = detect_style(text)
+    return text, style, n, key
 
 
 def _line_anchor(style: Style) -> str:
