@@ -377,3 +377,71 @@ def test_list_metrics(corpus):
     found = dict(TextReader().list_metrics(src, ReadOptions()))
     assert found["total_loss"] == 4628 and found["loss_cls"] == 4628
     assert "lr" not in found
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def _spiky_nanogpt(epochs: int = 12, spe: int = 112) -> str:
+    """A nanoGPT log whose final step of each epoch spikes 16x (final batch of 1 of 16)."""
+    rnd = np.random.default_rng(0)
+    lines = ["step 0: train loss 10.9, val loss 10.9\n"]
+    for i in range(epochs * spe):
+        v = 2.0 + 0.05 * rnd.normal()
+        if i % spe == spe - 1:
+            v *= 16
+        lines.append(f"iter {i}: loss {v:.4f}, time 300.00ms, mfu 30.00%\n")
+        if i % 300 == 0:
+            lines.append("/usr/lib/python3/warnings.py:1: UserWarning: something\n")
+    return "".join(lines)
+
+
+def _cli(args, input=None):
+    from click.testing import CliRunner
+
+    from spikecheck.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+
+def test_cli_stdin_text_log():
+    import json
+
+    res = _cli(["-", "--dataset-size", "1777", "--batch-size", "16", "--format", "json"],
+               input=_spiky_nanogpt())
+    assert res.exit_code == 1, res.output
+    (run,) = json.loads(res.output)["runs"]
+    assert run["verdict"] == "epoch-aligned-spikes" and run["points"] == 12 * 112
+    assert run["diagnosis"][0]["cause"] == "partial-final-batch"
+
+
+def test_cli_gzip_text_log(tmp_path):
+    import json
+
+    p = tmp_path / "train.log.gz"
+    p.write_bytes(gzip.compress(_spiky_nanogpt().encode()))
+    res = _cli([p, "--dataset-size", "1777", "--batch-size", "16", "--format", "json"])
+    assert res.exit_code == 1, res.output
+    assert json.loads(res.output)["runs"][0]["verdict"] == "epoch-aligned-spikes"
+
+
+def test_cli_unknown_text_and_pattern(tmp_path):
+    p = write(tmp_path, "odd.log", "".join(f"it={i} L={2 + (i % 7) / 100}\n" for i in range(300)))
+    res = _cli([p])
+    assert res.exit_code == 2 and "--pattern" in res.output
+    res = _cli([p, "--pattern", r"it=(?P<step>\d+) L=(?P<loss>\S+)", "--format", "json"])
+    assert res.exit_code in (0, 1), res.output
+    res = _cli([p, "--pattern", r"it=(?P<step>\d+"])
+    assert res.exit_code == 2 and "regular expression" in res.output
+
+
+@pytest.mark.parametrize("name", ["text/nanogpt-gpt2-output-interrupted.log",
+                                  "text/detectron2-faster-c4-90k-log.txt",
+                                  "json/hf-trainer-state-whisper-tiny-100k-steps.json",
+                                  "json/mmdet2-faster-rcnn-12ep.log.json"])
+def test_cli_corpus_end_to_end(corpus, name):
+    import json
+
+    res = _cli([corpus / name, "--format", "json"])
+    assert res.exit_code in (0, 1), res.output
+    assert json.loads(res.output)["runs"][0]["points"] >= 10
