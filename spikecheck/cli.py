@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import click
 
@@ -70,6 +71,12 @@ def _fails(verdict: str, fail_on: str) -> bool:
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="epoch-aligned",
               show_default=True, help="Exit 1 when a run's verdict reaches this level.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
+@click.option("--plot", "plot_path", metavar="FILE.png",
+              help="Also draw the loss curve and the folded epoch profile to a PNG "
+                   "(needs matplotlib: pip install 'spikecheck[plot]').")
+@click.option("--junit", "junit_path", metavar="FILE.xml",
+              help="Also write a JUnit XML report: one test case per run, failing per "
+                   "--fail-on.")
 @click.option("--list", "list_only", is_flag=True,
               help="List the metrics found in each input and exit.")
 @click.version_option(__version__, prog_name="spikecheck")
@@ -77,7 +84,8 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
          drop_last: bool, grad_accum: int, world_size: int, steps_per_epoch: int | None,
          first_step: str | None, metric: str | None, step_column: str | None,
          pattern: str | None, log_every: int | None, input_format: str | None, fmt: str,
-         fail_on: str, quiet: bool, list_only: bool) -> None:
+         fail_on: str, quiet: bool, plot_path: str | None, junit_path: str | None,
+         list_only: bool) -> None:
     """Find loss spikes in training logs and tell whether the epoch is to blame.
 
     LOG is a CSV file, a TensorBoard event file or run directory, a text or JSON
@@ -102,58 +110,217 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
         _list(paths, options, input_format)
         return
 
+    if plot_path:
+        _check_plot(plot_path)
+    _safe_streams()
+    fmt = fmt.lower()
+
     outcomes = []
-    for path in paths:
-        try:
-            outcomes.extend(_analyse_path(path, options, input_format, inputs, fail_on))
-        except ReadError as exc:
-            outcomes.append(_error_outcome(path, str(exc)))
-    _render(outcomes, fmt, fail_on, quiet)
-    if any(o.report is None for o in outcomes):
-        sys.exit(2)
-    sys.exit(1 if any(o.failed for o in outcomes) else 0)
+    errors: list[str] = []
+    with _Progress(paths, enabled=not quiet) as progress:
+        for path in paths:
+            progress.start(path)
+            try:
+                outcomes.extend(_analyse_path(path, options, input_format, inputs, fail_on,
+                                              errors))
+            except ReadError as exc:
+                outcomes.append(_error_outcome(path, str(exc), errors))
+            progress.done(path)
+    for msg in errors:
+        click.echo(f"spikecheck: error: {msg}", err=True)
+    render_options = _render_options(fail_on, quiet)
+    _render(outcomes, fmt, render_options)
+    _side_outputs(outcomes, render_options, plot_path, junit_path, quiet)
+    sys.exit(exit_code(outcomes))
 
 
-def _analyse_path(path, options, input_format, inputs, fail_on):
+def exit_code(outcomes) -> int:
+    """The worst outcome: 2 for unreadable input, 1 for a run failing --fail-on, else 0."""
+    from spikecheck.render.json import exit_code as worst
+
+    return worst(outcomes)
+
+
+def _analyse_path(path, options, input_format, inputs, fail_on, errors):
     from spikecheck.engine import InsufficientData, analyze
     from spikecheck.geometry import GeometryError
     from spikecheck.readers.registry import read_input
     from spikecheck.render.curve import Curve
     from spikecheck.render.interface import RunOutcome
 
+    t0 = time.perf_counter()
     outcomes = []
     for series in read_input(path, options, input_format):
         if series.per_epoch:
             outcomes.append(_error_outcome(
                 series.source, f"{series.source}: {series.metric!r} holds one value per epoch: "
-                "a per-epoch log cannot show spikes inside epochs; log the loss every step"))
+                "a per-epoch log cannot show spikes inside epochs; log the loss every step",
+                errors, _file_of(series.source, path)))
             continue
         try:
             report = analyze(series, inputs)
         except (InsufficientData, GeometryError) as exc:
-            outcomes.append(_error_outcome(series.source, str(exc)))
+            outcomes.append(_error_outcome(series.source, str(exc), errors,
+                                           _file_of(series.source, path)))
             continue
+        t1 = time.perf_counter()
         outcomes.append(RunOutcome(series.source, report, None,
                                    _fails(report.verdict, fail_on),
-                                   curve=Curve.from_series(series)))
+                                   curve=Curve.from_series(series),
+                                   path=_file_of(series.source, path), seconds=t1 - t0))
+        t0 = t1
     return outcomes
 
 
-def _error_outcome(name: str, message: str):
+def _file_of(source: str, arg: str) -> str | None:
+    """The file a run came from, for CI annotations: its source if a file, else the arg."""
+    if os.path.isfile(source):
+        return source
+    return arg if arg != "-" and os.path.isfile(arg) else None
+
+
+def _error_outcome(name: str, message: str, errors: list[str], path: str | None = None):
+    """A run that could not be read; its message goes to stderr once reading is over."""
     from spikecheck.render.interface import RunOutcome
+    from spikecheck.render.sanitize import clean
 
-    click.echo(f"spikecheck: error: {_one_line(message)}", err=True)
-    return RunOutcome(name, None, _one_line(message), True)
+    msg = clean(_one_line(message))
+    errors.append(msg)
+    return RunOutcome(name, None, msg, True, path=path if path and os.path.isfile(path) else
+                      (name if os.path.isfile(name) else None))
 
 
-def _render(outcomes, fmt: str, fail_on: str, quiet: bool) -> None:
-    from spikecheck.render.interface import RenderOptions, get_renderer
+def _render_options(fail_on: str, quiet: bool):
+    """Colour off for NO_COLOR (any non-empty value) and TERM=dumb; rich handles pipes."""
+    from spikecheck.render.interface import RenderOptions
 
     color = None
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         color = False
-    get_renderer(fmt).render(outcomes, RenderOptions(fail_on=fail_on, quiet=quiet, color=color),
-                             sys.stdout)
+    return RenderOptions(fail_on=fail_on, quiet=quiet, color=color)
+
+
+def _render(outcomes, fmt: str, options) -> None:
+    from spikecheck.render.interface import get_renderer
+
+    get_renderer(fmt).render(outcomes, options, sys.stdout)
+    sys.stdout.flush()
+
+
+def _side_outputs(outcomes, options, plot_path: str | None, junit_path: str | None,
+                  quiet: bool) -> None:
+    """--junit, --plot and the GitHub step summary, written whatever --format is."""
+    from spikecheck.render.interface import get_renderer
+
+    if junit_path:
+        try:
+            with open(junit_path, "w", encoding="utf-8") as f:
+                get_renderer("junit").render(outcomes, options, f)
+        except OSError as exc:
+            _die(f"cannot write --junit {junit_path}: {exc.strerror or exc}")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as f:
+                get_renderer("markdown").render(outcomes, options, f)
+        except OSError as exc:
+            click.echo(f"spikecheck: warning: cannot append to GITHUB_STEP_SUMMARY "
+                       f"({exc.strerror or exc})", err=True)
+    if plot_path:
+        from spikecheck.render.plot import PlotUnavailable, write_plots
+
+        try:
+            written = write_plots(outcomes, plot_path)
+        except PlotUnavailable as exc:
+            _die(str(exc))
+        except OSError as exc:
+            _die(f"cannot write --plot {plot_path}: {exc.strerror or exc}")
+        if not quiet:
+            for p in written:
+                click.echo(f"spikecheck: wrote {p}", err=True)
+
+
+def _check_plot(plot_path: str) -> None:
+    """Fail fast, before reading anything, when --plot cannot work."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        _die("--plot needs matplotlib, which is not installed: "
+             "pip install 'spikecheck[plot]'")
+    parent = os.path.dirname(os.path.abspath(plot_path))
+    if not os.path.isdir(parent):
+        _die(f"--plot {plot_path}: no such directory {parent}")
+
+
+def _safe_streams() -> None:
+    """Never crash on an output encoding that cannot show a character: print '?' instead."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+
+
+class _Progress:
+    """A transient progress bar on stderr, only when stderr is a terminal.
+
+    Shown for several inputs or one large one (reading dominates the run time); never
+    written to a pipe or a CI log, and gone once the report prints.
+    """
+
+    LARGE = 8 << 20
+
+    def __init__(self, paths: tuple[str, ...], enabled: bool = True):
+        self.paths = paths
+        self.sizes = {p: _size(p) for p in paths}
+        total = sum(self.sizes.values())
+        self.enabled = enabled and _stderr_is_tty() and (len(paths) > 1 or total > self.LARGE)
+        self.total = total
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            console = Console(stderr=True)
+            self._progress = Progress(
+                TextColumn("reading"), BarColumn(), TextColumn("{task.fields[name]}", markup=False),
+                TimeElapsedColumn(), console=console, transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task("read", total=max(self.total, 1), name="")
+        return self
+
+    def start(self, path: str) -> None:
+        if self._progress is not None:
+            from spikecheck.render.sanitize import name
+
+            self._progress.update(self._task, name=name(path)[-40:])
+
+    def done(self, path: str) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task, max(self.sizes.get(path, 0), 1))
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _size(path: str) -> int:
+    try:
+        if os.path.isdir(path):
+            return sum(e.stat().st_size for e in os.scandir(path) if e.is_file())
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _list(paths, options, input_format) -> None:

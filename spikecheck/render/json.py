@@ -13,12 +13,28 @@ MAX_SPIKES = 1000
 
 
 def outcome_to_dict(o: RunOutcome) -> dict:
-    """A run object: the report's fields plus `failed`, or `error` for unreadable input."""
+    """A run object: the report's fields plus `failed`, `error` and `file`.
+
+    An unreadable input keeps the same keys a script reads first (source, metric, points,
+    verdict, cause, diagnosis, failed), with verdict null and `error` set, so
+    `run["verdict"]` never raises.
+    """
     if o.report is None:
-        return {"source": o.name, "error": o.error, "failed": True}
+        return {"source": o.name, "metric": None, "points": 0, "verdict": None, "cause": None,
+                "diagnosis": [], "spikes": [], "spike_count": 0, "failed": True,
+                "error": o.error, "file": o.path}
     d = o.report.to_dict(max_spikes=MAX_SPIKES)
     d["failed"] = o.failed
+    d["error"] = None
+    d["file"] = o.path
     return d
+
+
+def exit_code(outcomes: list[RunOutcome]) -> int:
+    """The exit code the CLI returns for these outcomes (2 unreadable, 1 failing, 0)."""
+    if any(o.report is None for o in outcomes):
+        return 2
+    return 1 if any(o.failed for o in outcomes) else 0
 
 
 class JsonRenderer:
@@ -30,6 +46,7 @@ class JsonRenderer:
             "tool": {"name": "spikecheck", "version": __version__},
             "fail_on": options.fail_on,
             "failed": any(o.failed for o in outcomes),
+            "exit_code": exit_code(outcomes),
             "runs": [outcome_to_dict(o) for o in outcomes],
         }
         json.dump(doc, out, indent=2, allow_nan=False)

@@ -48,7 +48,7 @@ VERDICT_STYLE = {
     "clean": "bold green",
 }
 MARK = {"fail": ("✗", "bold red"), "warn": ("!", "bold yellow"), "pass": ("✓", "bold green"),
-        "error": ("✗", "bold red")}
+        "error": ("✗", "bold red")}  # the summary table's status marks
 ASCII_MARK = {"fail": "X", "warn": "!", "pass": "+", "error": "X"}
 
 
@@ -207,35 +207,53 @@ def diagnosis_table(r: Report) -> Table:
     return _pairs(rows)
 
 
-def summary_table(outcomes: list[RunOutcome], unicode: bool = True) -> Table:
-    """One row per run: run, metric, points, verdict, cause; names relative to a shared dir."""
+def summary_table(outcomes: list[RunOutcome], unicode: bool = True, width: int = 80) -> Table:
+    """One row per run: run, metric, points, verdict, cause; names relative to a shared dir.
+
+    Under 110 columns the cause goes under the verdict in the same cell, leaving the run
+    name room to be read.
+    """
     names = [o.report.source if o.report else o.name for o in outcomes]
     prefix = common_dir(names)
     fails = sum(1 for o in outcomes if o.failed)
     title = f"{len(outcomes)} runs, {fails} failing"
     if prefix:
         title += f", in {sanitize.name(prefix)}"
+    wide = width >= 110
     table = Table(title=Text(title, "bold"), title_justify="left",
                   box=box.SIMPLE_HEAD if unicode else box.ASCII2, pad_edge=False,
-                  show_edge=False)
-    table.add_column("", no_wrap=True)
-    table.add_column("run", overflow="fold", ratio=3)
-    table.add_column("metric", overflow="fold", ratio=1)
+                  show_edge=False, padding=(0, 1, 0, 0))
+    table.add_column("run", overflow="fold")
+    table.add_column("metric", overflow="fold", max_width=16)
     table.add_column("points", justify="right", no_wrap=True)
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("cause", overflow="fold")
+    table.add_column("verdict" if wide else "verdict / cause", no_wrap=True)
+    if wide:
+        table.add_column("cause", no_wrap=True)
     for o, n in zip(outcomes, names):
         st = status(o)
-        mark = MARK[st][0] if unicode else ASCII_MARK[st]
+        mark = (MARK[st][0] if unicode else ASCII_MARK[st]) + " "
         short = sanitize.name(n[len(prefix):] if prefix and n.startswith(prefix) else n)
+        run = Text(short)
         if o.report is None:
-            table.add_row(Text(mark, MARK[st][1]), Text(short), "", "",
-                          Text("error", "bold red"), Text(sanitize.clean(o.error or "")))
+            verdict = Text(mark + "error", "bold red")
+            cause = Text(sanitize.clean(o.error or ""), "red")
+            if wide:
+                table.add_row(run, "", "", verdict, cause)
+            else:
+                run.append("\n")
+                run.append(cause)
+                table.add_row(run, "", "", verdict)
             continue
         r = o.report
-        table.add_row(Text(mark, MARK[st][1]), Text(short), Text(sanitize.name(r.metric)),
-                      str(r.points), Text(r.verdict, VERDICT_STYLE.get(r.verdict, "")),
-                      r.cause or "")
+        verdict = Text(mark + r.verdict, STATUS_STYLE[st])
+        cause = Text(r.cause or "")
+        if wide:
+            table.add_row(run, Text(sanitize.name(r.metric)), str(r.points), verdict, cause)
+        else:
+            if r.cause:
+                verdict.append("\n  ")
+                verdict.append(cause)
+            table.add_row(run, Text(sanitize.name(r.metric)), str(r.points), verdict)
     return table
 
 
@@ -258,4 +276,4 @@ class TerminalRenderer:
                 console.print(part, crop=True)
         if len(outcomes) > 1 and not options.quiet:
             console.print()
-            console.print(summary_table(outcomes, unicode))
+            console.print(summary_table(outcomes, unicode, width))

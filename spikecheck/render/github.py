@@ -1,0 +1,74 @@
+"""--format github: GitHub Actions workflow commands, one annotation per finding.
+
+    ::error file=runs/a.csv,title=spikecheck%3A epoch-aligned-spikes::runs/a.csv (loss): ...
+
+`::error` for a run that fails --fail-on (or cannot be read), `::warning` for a finding
+below it; clean runs print nothing. Escaping is the one GitHub documents (the runner's
+CommandStringConvert): in the message % -> %25, CR -> %0D, LF -> %0A; in properties also
+: -> %3A and , -> %2C. Text from logs is cleaned first, so with newlines encoded no name
+can begin a line, and so cannot start a workflow command of its own.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from spikecheck.render import sanitize
+from spikecheck.render.interface import RenderOptions, RunOutcome
+from spikecheck.render.words import headline, status
+
+
+def escape_data(s: str) -> str:
+    """Escape a workflow command message."""
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(s: str) -> str:
+    """Escape a workflow command property value (file=, title=)."""
+    return escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, message: str, **props: str | None) -> str:
+    """One workflow command line: ::level k=v,...::message (properties that are None skipped).
+
+    Both the message and the properties are cleaned of escape sequences and control
+    characters except newlines, which the escaping then encodes.
+    """
+    parts = [f"{k}={escape_property(sanitize.clean(v, keep_newlines=True))}"
+             for k, v in props.items() if v]
+    head = f"::{level}" + (" " + ",".join(parts) if parts else "")
+    return f"{head}::{escape_data(sanitize.clean(message, keep_newlines=True))}"
+
+
+def annotation(o: RunOutcome) -> str | None:
+    """The annotation for one run, or None for a clean run with nothing to say."""
+    st = status(o)
+    if st == "pass":
+        return None
+    level = "error" if st in ("fail", "error") else "warning"
+    if o.report is None:
+        return command(level, o.error or "unreadable input", file=o.path,
+                       title="spikecheck: unreadable input")
+    r = o.report
+    title = f"spikecheck: {r.verdict}" + (f" ({r.cause})" if r.cause else "")
+    msg = f"{r.source} ({r.metric}): {headline(r)}"
+    if r.diagnosis:
+        d = r.diagnosis[0]
+        msg += f"\ncause: {d.cause} (confidence {d.confidence:.2f}): {d.evidence}"
+        msg += f"\nfix: {d.fix}"
+    return command(level, msg, file=o.path, title=title)
+
+
+class GithubRenderer:
+    """Annotations on the pull request and the run page, then a one-line tally."""
+
+    def render(self, outcomes: list[RunOutcome], options: RenderOptions, out: TextIO) -> None:
+        """One ::error / ::warning line per finding, then a plain tally line."""
+        for o in outcomes:
+            line = annotation(o)
+            if line:
+                out.write(line + "\n")
+        fails = sum(1 for o in outcomes if o.failed)
+        warns = sum(1 for o in outcomes if status(o) == "warn")
+        out.write(f"spikecheck: {len(outcomes)} run{'s' if len(outcomes) != 1 else ''}, "
+                  f"{fails} failing (--fail-on {options.fail_on}), {warns} with a warning\n")

@@ -1,0 +1,152 @@
+"""--format markdown, and the summary appended to $GITHUB_STEP_SUMMARY.
+
+A heading that says how many runs fail, one table row per run, then for every run with a
+finding: the key evidence, the cause and its fix, the geometry, and (folded away in a
+<details>) the epoch profile and the largest spikes. Names from logs are escaped so they
+cannot add markdown, HTML, links, images, math or mentions to the page.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from spikecheck.render import sanitize
+from spikecheck.render.interface import RenderOptions, RunOutcome
+from spikecheck.render.words import fmt_num, fmt_p, geometry_lines, headline, notes, status
+from spikecheck.report import Report
+
+ICON = {"fail": "❌", "warn": "⚠️", "pass": "✅", "error": "❗"}
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
+# ASCII punctuation that markdown, GFM tables, autolinks or math give a meaning to.
+_BACKSLASH = set("\\`*_{}[]()#+!|~:$^")
+
+
+def md(s: object) -> str:
+    """Untrusted text as literal markdown: one line, punctuation escaped, HTML neutralized."""
+    out = []
+    for ch in sanitize.clean(s):
+        if ch in _ENTITIES:
+            out.append(_ENTITIES[ch])
+        elif ch in _BACKSLASH:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _code(token: str) -> str:
+    """A verdict or cause id (our own vocabulary) as inline code."""
+    return f"`{token}`"
+
+
+def _table(header: list[str], rows: list[list[str]], align: str | None = None) -> list[str]:
+    align = align or "-" * len(header)
+    seps = ["---:" if a == "r" else "---" for a in align]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(seps) + " |"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return lines
+
+
+def _run_label(o: RunOutcome) -> str:
+    if o.report is None:
+        return md(o.name)
+    return f"{md(o.report.source)} ({md(o.report.metric)})"
+
+
+def summary_lines(outcomes: list[RunOutcome], options: RenderOptions) -> list[str]:
+    """The heading and the one-row-per-run table."""
+    fails = sum(1 for o in outcomes if o.failed and o.report is not None)
+    errors = sum(1 for o in outcomes if o.report is None)
+    n = len(outcomes)
+    head = f"## spikecheck: {fails} of {n} run{'s' if n != 1 else ''} fail"
+    head += f" (`--fail-on {options.fail_on}`)"
+    if errors:
+        head += f", {errors} unreadable"
+    rows = []
+    for o in outcomes:
+        st = status(o)
+        if o.report is None:
+            rows.append([ICON[st], md(o.name), "", "", "**error**", md(o.error or "")])
+            continue
+        r = o.report
+        cause = ""
+        if r.diagnosis:
+            cause = f"{_code(r.diagnosis[0].cause)} ({r.diagnosis[0].confidence:.2f})"
+        rows.append([ICON[st], md(r.source), md(r.metric), str(r.points), _code(r.verdict),
+                     cause])
+    return [head, ""] + _table(["", "run", "metric", "points", "verdict", "cause"], rows,
+                               "---r--")
+
+
+def details_lines(o: RunOutcome, max_spikes: int = 6) -> list[str]:
+    """The section for one run with a finding or an error (empty for a clean run)."""
+    st = status(o)
+    if st == "pass":
+        return []
+    if o.report is None:
+        return [f"### {ICON[st]} {md(o.name)}: unreadable", "", md(o.error or ""), ""]
+    r = o.report
+    lines = [f"### {ICON[st]} {_run_label(o)}: {_code(r.verdict)}", "", md(headline(r)), ""]
+    for i, d in enumerate(r.diagnosis):
+        if i == 0:
+            lines.append(f"- **Cause:** {_code(d.cause)} (confidence {d.confidence:.2f}): "
+                         f"{md(d.evidence)}")
+            lines.append(f"- **Fix:** {md(d.fix)}")
+        else:
+            lines.append(f"- **Also possible:** {_code(d.cause)} ({d.confidence:.2f}): "
+                         f"{md(d.evidence)}")
+    for label, text in geometry_lines(r):
+        lines.append(f"- **{label.capitalize()}:** {md(text)}")
+    for n in notes(r):
+        lines.append(f"- **Note:** {md(n)}")
+    lines.append("")
+    extra = _evidence_tables(r, max_spikes)
+    if extra:
+        lines += ["<details><summary>Folded epoch profile and largest spikes</summary>", ""]
+        lines += extra
+        lines += ["</details>", ""]
+    return lines
+
+
+def _evidence_tables(r: Report, max_spikes: int) -> list[str]:
+    out: list[str] = []
+    prof = r.alignment.profile
+    if prof:
+        n = max(p.epochs for p in prof)
+        out.append(f"Loss around the epoch start, folded over {n} epochs, as a multiple of "
+                   "the usual loss (offset in steps; -1 is the last step of an epoch):")
+        out.append("")
+        out += _table(["offset"] + [f"{p.offset:+d}" for p in prof],
+                      [["x usual"] + [fmt_num(p.ratio) for p in prof]],
+                      "-" + "r" * len(prof))
+        a = r.alignment
+        if a.folded_probability is not None:
+            out.append("")
+            out.append(f"Strongest offset {a.folded_offset:+d} "
+                       f"({a.folded_direction}); chance by luck {fmt_p(a.folded_probability)}.")
+        out.append("")
+    if r.spikes:
+        spikes = sorted(r.spikes, key=lambda s: -abs(s.z))[:max_spikes]
+        spikes.sort(key=lambda s: s.peak_step)
+        out.append(f"Largest {len(spikes)} of {len(r.spikes)} spike events:")
+        out.append("")
+        rows = [[str(s.peak_step), "" if s.epoch is None else str(s.epoch),
+                 "" if s.offset is None else f"{s.offset:+d}", fmt_num(s.peak_value),
+                 fmt_num(s.height), f"{s.z:.1f}", "yes" if s.aligned else ""]
+                for s in spikes]
+        out += _table(["step", "epoch", "offset", "loss", "x usual", "z", "on boundary"],
+                      rows, "rrrrrr-")
+        out.append("")
+    return out
+
+
+class MarkdownRenderer:
+    """A markdown report for pull requests, wikis and the GitHub job summary."""
+
+    def render(self, outcomes: list[RunOutcome], options: RenderOptions, out: TextIO) -> None:
+        """Write the summary table, then a section per run with a finding."""
+        lines = summary_lines(outcomes, options) + [""]
+        if not options.quiet:
+            for o in outcomes:
+                lines += details_lines(o, options.max_spikes)
+        out.write("\n".join(lines).rstrip("\n") + "\n\n")
