@@ -328,46 +328,65 @@ def _no_style_message(name: str) -> str:
 # --------------------------------------------------------------------------- scanning
 
 
-def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None
-          ) -> tuple[list[tuple], int, list[int]]:
-    """All matches in write order, the number of lines, and the header epoch per match.
+INT_GROUPS = frozenset({"step", "iter", "iters", "epoch"})
 
-    With a header expression the chunk is split at header lines, and each match gets the
-    epoch of the last header before it (-1 before any header).
+
+def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
+          int_groups: frozenset[str] = INT_GROUPS
+          ) -> tuple[dict[str, np.ndarray], int, int, np.ndarray]:
+    """Every named group of every match as arrays in write order, the match count, the
+    number of lines, and (with a header expression) the header epoch of each match.
+
+    Matches become numpy columns chunk by chunk, so memory follows the points, not the
+    file. With a header expression the chunk is split at header lines and each match gets
+    the epoch of the last header before it (-1 before any header).
     """
-    matches: list[tuple] = []
-    header_epochs: list[int] = []
-    lines = 0
+    names = sorted(rx.groupindex, key=rx.groupindex.get)
+    parts_by_name: dict[str, list[np.ndarray]] = {n: [] for n in names}
+    header_epochs: list[np.ndarray] = []
+    count = lines = 0
     current = -1
+
+    def take(found: list) -> None:
+        nonlocal count
+        if not found:
+            return
+        if not isinstance(found[0], tuple):
+            found = [(x,) for x in found]
+        count += len(found)
+        for name in names:
+            idx = rx.groupindex[name] - 1
+            dtype = np.int64 if name in int_groups else np.float64
+            parts_by_name[name].append(_column(found, idx, dtype))
+
     for chunk in iter_chunks(src):
         lines += chunk.count("\n")
         if header is None:
-            found = rx.findall(chunk)
-            if found and not isinstance(found[0], tuple):
-                found = [(x,) for x in found]
-            matches.extend(found)
+            take(rx.findall(chunk))
             continue
-        parts = header.split(chunk)
-        # split gives [text, epoch, text, epoch, text...]
-        for i, part in enumerate(parts):
+        pieces = header.split(chunk)  # [text, epoch, text, epoch, text...]
+        for i, piece in enumerate(pieces):
             if i % 2 == 1:
-                current = int(part)
+                current = int(piece)
                 continue
-            found = rx.findall(part)
-            matches.extend(found)
-            header_epochs.extend([current] * len(found))
-    return matches, lines, header_epochs
+            before = count
+            take(rx.findall(piece))
+            header_epochs.append(np.full(count - before, current, dtype=np.int64))
+    cols = {n: (np.concatenate(v) if v else np.empty(0, dtype=np.int64 if n in int_groups
+                                                      else np.float64))
+            for n, v in parts_by_name.items()}
+    he = np.concatenate(header_epochs) if header_epochs else np.empty(0, dtype=np.int64)
+    return cols, count, lines, he
 
 
-def _column(matches: list[tuple], idx: int, dtype: type, optional: bool = False) -> np.ndarray:
-    """One capture group of every match as a numpy array ('' becomes NaN / -1)."""
+def _column(matches: list[tuple], idx: int, dtype: type) -> np.ndarray:
+    """One capture group of every match as a numpy array ('' or junk: -1 / NaN)."""
     get = itemgetter(idx)
     n = len(matches)
-    if not optional:
-        try:
-            return np.fromiter(map(get, matches), dtype=dtype, count=n)
-        except (ValueError, OverflowError):
-            pass
+    try:
+        return np.fromiter(map(get, matches), dtype=dtype, count=n)
+    except (ValueError, OverflowError):
+        pass
     if dtype is np.int64:
         return np.fromiter((_int_or(get(m), -1) for m in matches), dtype=np.int64, count=n)
     return np.fromiter((_float_or_nan(get(m)) for m in matches), dtype=np.float64, count=n)
@@ -449,36 +468,35 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
         )
     rx = _rx(style, metric)
     header = re.compile(style.header, re.MULTILINE) if style.header else None
-    matches, lines, header_epochs = _scan(src, rx, header)
-    if not matches:
+    int_groups = INT_GROUPS if style.kind != "row" else frozenset({"step"})
+    cols, n_match, lines, header_epochs = _scan(src, rx, header, int_groups)
+    if not n_match:
         if options.metric:
             raise ReadError(
                 f"{src.name}: {style.name} lines found, but none prints {metric!r} "
                 "(use --list to see the metrics)"
             )
         raise ReadError(_no_style_message(src.name))
-    g = {name: i - 1 for name, i in rx.groupindex.items()}
-    values = _column(matches, g["loss"], np.float64)
+    values = cols["loss"]
     notes = [f"text log in {style.name} style ({style.example!r})"]
     if style.note:
         notes.append(style.note)
-    skipped = lines - len(matches)
+    skipped = lines - n_match
     if skipped > 0:
         notes.append(
-            f"{len(matches)} loss lines read; {skipped} other lines skipped "
+            f"{n_match} loss lines read; {skipped} other lines skipped "
             "(evaluation lines, warnings, tracebacks, config dumps)"
         )
     if style.kind == "step":
-        return _finish_step(src, style, options, metric, matches, g, values, notes)
+        return _finish_step(src, style, metric, cols, values, notes)
     if style.kind == "row":
-        return _finish_rows(src, options, metric, matches, g, values, notes)
-    epochs = (np.asarray(header_epochs, dtype=np.int64) if header is not None
-              else _column(matches, g["epoch"], np.int64))
-    return _finish_epoch_iter(src, style, options, metric, matches, g, values, epochs, notes)
+        return _finish_rows(src, options, metric, cols, values, notes)
+    epochs = header_epochs if header is not None else cols["epoch"]
+    return _finish_epoch_iter(src, style, options, metric, cols, values, epochs, notes)
 
 
-def _finish_step(src, style, options, metric, matches, g, values, notes) -> LossSeries:
-    steps = _column(matches, g["step"], np.int64)
+def _finish_step(src, style, metric, cols, values, notes) -> LossSeries:
+    steps = cols["step"]
     keep, restarts, dropped = supersede(steps)
     _restart_notes(notes, restarts, dropped)
     return normalize(steps[keep], values[keep], metric=metric, source=src.name,
@@ -494,9 +512,9 @@ def _restart_notes(notes: list[str], restarts: int, dropped: int) -> None:
         notes.append(msg)
 
 
-def _finish_rows(src, options, metric, matches, g, values, notes) -> LossSeries:
+def _finish_rows(src, options, metric, cols, values, notes) -> LossSeries:
     """Hugging Face printed dicts: no step on the line; derive it or use the row number."""
-    epochs = _column(matches, g["epoch"], np.float64, optional=True) if "epoch" in g else None
+    epochs = cols.get("epoch")
     has_epochs = epochs is not None and bool(np.isfinite(epochs).any())
     if has_epochs:
         keep, restarts, dropped = supersede(np.nan_to_num(epochs, nan=-1.0), ties_distinct=True)
@@ -521,15 +539,13 @@ def _finish_rows(src, options, metric, matches, g, values, notes) -> LossSeries:
                      step_from_row_index=from_rows)
 
 
-def _finish_epoch_iter(src, style, options, metric, matches, g, values, epochs, notes
+def _finish_epoch_iter(src, style, options, metric, cols, values, epochs, notes
                        ) -> LossSeries:
     """Epoch and per-epoch iteration: the global step needs the iterations per epoch."""
-    iters = _column(matches, g["iter"], np.int64)
+    iters = cols["iter"]
     n = iters.size
-    totals = (_column(matches, g["iters"], np.int64, optional=True)
-              if "iters" in g else np.full(n, -1, dtype=np.int64))
-    gsteps = (_column(matches, g["step"], np.int64, optional=True)
-              if "step" in g else np.full(n, -1, dtype=np.int64))
+    totals = cols["iters"] if "iters" in cols else np.full(n, -1, dtype=np.int64)
+    gsteps = cols["step"] if "step" in cols else np.full(n, -1, dtype=np.int64)
     if style.header is not None and np.any(epochs < 0):
         epochs = np.where(epochs < 0, style.epoch_base, epochs)
     e0 = epochs - style.epoch_base  # epochs counted from 0
@@ -624,14 +640,11 @@ def compile_pattern(pattern: str, name: str = "--pattern") -> re.Pattern[str]:
 def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
     assert options.pattern is not None
     rx = compile_pattern(options.pattern)
-    matches, lines, _ = _scan(src, rx, None)
-    if not matches:
+    cols, n_match, lines, _ = _scan(src, rx, None, frozenset())
+    if not n_match:
         raise ReadError(f"{src.name}: --pattern matched no line")
-    g = {name: i - 1 for name, i in rx.groupindex.items()}
-    if rx.groups == 1:
-        raise ReadError(f"{src.name}: --pattern needs groups step and loss")
-    steps_f = _column(matches, g["step"], np.float64, optional=True)
-    values = _column(matches, g["loss"], np.float64, optional=True)
+    steps_f = cols["step"]
+    values = cols["loss"]
     bad = ~np.isfinite(steps_f)
     notes = [f"text log read with --pattern {options.pattern!r}"]
     if bad.any():
@@ -639,11 +652,11 @@ def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
     steps = steps_f[~bad].astype(np.int64)
     values = values[~bad]
     epochs = None
-    if "epoch" in g:
-        epochs = _column(matches, g["epoch"], np.float64, optional=True)[~bad]
-    skipped = lines - len(matches)
+    if "epoch" in cols:
+        epochs = cols["epoch"][~bad]
+    skipped = lines - n_match
     if skipped > 0:
-        notes.append(f"{len(matches)} lines matched; {skipped} other lines skipped")
+        notes.append(f"{n_match} lines matched; {skipped} other lines skipped")
     keep, restarts, dropped = supersede(steps)
     _restart_notes(notes, restarts, dropped)
     return normalize(steps[keep], values[keep], metric=options.metric or "loss",
