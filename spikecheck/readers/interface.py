@@ -28,6 +28,7 @@ class ReadOptions:
     step_column: str | None = None
     pattern: str | None = None
     log_every: int | None = None
+    steps_per_epoch: int | None = None
 
 
 class InputSource:
@@ -121,6 +122,11 @@ class _NoClose(io.BufferedIOBase):
 
     def close(self) -> None:
         pass
+
+
+def sniff_encoding(head: bytes) -> str:
+    """The text encoding of a log from its first bytes (BOMs, then UTF-8, else Latin-1)."""
+    return _sniff_encoding(head)
 
 
 def _sniff_encoding(head: bytes) -> str:

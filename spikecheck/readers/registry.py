@@ -81,6 +81,8 @@ def check_path(arg: str) -> None:
 def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> list[LossSeries]:
     """Every series in a path (file or directory) or '-' (stdin)."""
     check_path(arg)
+    if options.pattern and forced is None:
+        forced = "text"  # --pattern only means something to the text reader
     if arg != "-" and Path(arg).is_dir():
         if forced not in (None, "tensorboard"):
             raise ReadError(f"{arg}: is a directory; pass the log file itself")

@@ -175,9 +175,9 @@ def _decode_head(src: InputSource, n: int) -> str:
 
 
 def _encoding(src: InputSource) -> str:
-    from spikecheck.readers.interface import _sniff_encoding
+    from spikecheck.readers.interface import sniff_encoding
 
-    return _sniff_encoding(src.head(4096))
+    return sniff_encoding(src.head(4096))
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]{0,40}[A-Za-z]")
