@@ -187,7 +187,8 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     m_odd = _bin_means(rc[odd], b[odd], bins)
     m_even = _bin_means(rc[~odd], b[~odd], bins)
     ok = np.isfinite(m_odd) & np.isfinite(m_even)
-    split_r = float(np.corrcoef(m_odd[ok], m_even[ok])[0, 1]) if ok.sum() >= 4 else 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        split_r = float(np.corrcoef(m_odd[ok], m_even[ok])[0, 1]) if ok.sum() >= 4 else 0.0
     if not np.isfinite(split_r):
         split_r = 0.0
     amp = float((means.max() - means.min()) / mad)
