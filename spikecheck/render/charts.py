@@ -142,7 +142,7 @@ def curve_chart(report: Report, curve: Curve, width: int, height: int = 8,
     bcols: set[int] = set()
     if g.known and g.boundaries.size:
         bcols = {int(c) // 2 for c in xdot(g.boundaries)}
-    draw_lines = 0 < len(bcols) <= plot_w // 3
+    draw_lines = glyphs.unicode and 0 < len(bcols) <= plot_w // 3
     mark_ticks = 0 < len(bcols) <= plot_w * 2 // 3
 
     # Spike markers above the chart: aligned ones win a shared cell.

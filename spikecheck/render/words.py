@@ -147,7 +147,7 @@ def geometry_lines(report: Report) -> list[tuple[str, str]]:
     fb = final_batch_sentence(report)
     if fb:
         rows.append(("final batch", fb))
-    span = f"{r.points} points, steps {r.first_step}–{r.last_step}"
+    span = f"{r.points} points, steps {r.first_step} to {r.last_step}"
     span += ", logged every step" if g.log_every <= 1 else f", logged every {g.log_every} steps"
     if g.known:
         span += f"; {int(g.boundaries.size)} epoch boundaries"
