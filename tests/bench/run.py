@@ -1,0 +1,615 @@
+"""`make bench`: spikecheck timed side by side with the tools users would use instead.
+
+Every measurement is a fresh subprocess (interpreter start-up included) timed with
+perf_counter, its peak RSS taken from os.wait4; the median of several runs is reported
+(fewer runs when one run is slow). The ratios compare spikecheck with each anchor on the
+same file in the same run, so they hold on a noisy machine where absolute times drift.
+
+    python tests/bench/run.py                 # everything (100k, 1M, 10M), ~15 min
+    python tests/bench/run.py --quick         # 100k only
+    python tests/bench/run.py --sizes 1M --formats csv,text
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate as gen  # noqa: E402
+
+REPO = gen.REPO
+OUT = REPO / "bench-results"
+PY = sys.executable
+SPIKECHECK = str(Path(PY).with_name("spikecheck"))
+GEOM = ["--dataset-size", str(gen.DATASET_SIZE), "--batch-size", str(gen.BATCH_SIZE)]
+FORMATS = ("startup", "tensorboard", "csv", "text", "engine")
+TB_KINDS = {
+    "tb-1tag-simple": "tb 1 tag, simple_value",
+    "tb-1tag-tensor": "tb 1 tag, TF2 tensor",
+    "tb-5tag-simple": "tb 5 tags, simple_value",
+    "tb-5tag-tensor": "tb 5 tags, TF2 tensor",
+}
+READER_MODULE = {"tensorboard": "spikecheck.readers.tensorboard", "csv": "spikecheck.readers.csv",
+                 "text": "spikecheck.readers.text"}
+READER_BENCH = {"tensorboard": "bench_tensorboard", "text": "bench_text"}
+MAX_RUN_S = 1800
+
+# ------------------------------------------------------------------ anchors (what users write)
+
+EA = """
+import sys
+from tensorboard.backend.event_processing import event_accumulator as ea
+acc = ea.EventAccumulator(sys.argv[1], size_guidance={ea.SCALARS: 0, ea.TENSORS: 0})
+acc.Reload()
+if "loss" in acc.Tags()["scalars"]:
+    pts = [(e.step, e.value) for e in acc.Scalars("loss")]
+else:
+    pts = [(e.step, e.tensor_proto.float_val[0]) for e in acc.Tensors("loss")]
+print(len(pts))
+"""
+TBPARSE = """
+import sys
+from tbparse import SummaryReader
+reader = SummaryReader(sys.argv[1])
+df = reader.scalars
+if df.empty:  # TF2 writes scalars as tensors
+    df = reader.tensors
+print(int((df["tag"] == "loss").sum()))
+"""
+PANDAS = """
+import sys
+import pandas as pd
+print(len(pd.read_csv(sys.argv[1])))
+"""
+PANDAS_ARROW = """
+import sys
+import pandas as pd
+print(len(pd.read_csv(sys.argv[1], engine="pyarrow")))
+"""
+REGEX = """
+import re, sys
+text = open(sys.argv[1]).read()
+steps, losses = [], []
+for m in re.finditer(r"^iter (\\d+): loss ([-+.\\deE]+)", text, re.M):
+    steps.append(int(m[1]))
+    losses.append(float(m[2]))
+print(len(steps))
+"""
+
+
+@dataclass
+class Row:
+    """One measured command: a table line and a JSON record."""
+
+    tool: str
+    input: str
+    size: str
+    steps: int | None = None
+    role: str = "anchor"  # spikecheck | anchor | startup | engine | reader
+    runs: int = 0
+    times_s: list[float] = field(default_factory=list)
+    median_s: float | None = None
+    peak_mb: float | None = None
+    ratio: float | None = None  # spikecheck (geometry) / this anchor
+    x_faster: float | None = None  # this anchor / spikecheck (geometry)
+    x_faster_nogeom: float | None = None  # this anchor / spikecheck (period discovery)
+    note: str = ""
+    command: list[str] = field(default_factory=list)
+    output: dict = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ measuring
+
+
+def measure_once(cmd: list[str]) -> tuple[float, float, int, str, str]:
+    """Wall seconds, peak RSS in MB, exit code, stdout, stderr of one fresh process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=REPO)
+        timer = threading.Timer(MAX_RUN_S, p.kill)
+        timer.start()
+        _, status, usage = os.wait4(p.pid, 0)
+        elapsed = time.perf_counter() - t0
+        timer.cancel()
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return (elapsed, usage.ru_maxrss / 1024, p.returncode,
+                out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+
+
+def planned_runs(first_s: float, cap: int, subject: bool = False) -> int:
+    """How many runs in all, given the first: slow commands run fewer times.
+
+    spikecheck itself (subject) keeps three runs up to a minute; anchors run once past 10 s.
+    """
+    if first_s > (60 if subject else 10):
+        return 1
+    if first_s > 2 or subject and first_s > 10:
+        return min(cap, 3)
+    return cap
+
+
+def measure(row: Row, cmd: list[str], cap: int, ok_codes=(0,), check=None) -> Row:
+    """Run cmd until planned_runs, fill the row (median time, max peak memory)."""
+    row.command = [os.path.relpath(c, REPO) if c.startswith(str(REPO)) else c for c in cmd]
+    peaks = []
+    while True:
+        t, mb, code, out, err = measure_once(cmd)
+        if code not in ok_codes:
+            last = (err.strip().splitlines() or out.strip().splitlines() or ["?"])[-1]
+            row.note = f"failed (exit {code}): {last[:160]}"
+            break
+        row.times_s.append(round(t, 4))
+        peaks.append(mb)
+        if check and not row.output:
+            row.output = check(out)
+        if len(row.times_s) >= planned_runs(row.times_s[0], cap, row.role == "spikecheck"):
+            break
+    row.runs = len(row.times_s)
+    if row.times_s:
+        row.median_s = round(statistics.median(row.times_s), 4)
+        row.peak_mb = round(max(peaks), 1)
+    if isinstance(row.output, dict) and row.output.get("problem"):
+        row.note = (row.note + "; " if row.note else "") + row.output["problem"]
+    _progress(row)
+    return row
+
+
+def _progress(row: Row) -> None:
+    t = f"{row.median_s:8.3f} s" if row.median_s is not None else "       — "
+    m = f"{row.peak_mb:7.0f} MB" if row.peak_mb is not None else ""
+    print(f"  {row.size:>5}  {row.input:<26} {row.tool:<34} {row.runs}x {t} {m} {row.note}",
+          file=sys.stderr, flush=True)
+
+
+def check_spikecheck(steps: int):
+    """Parse spikecheck's JSON: points read, verdict, period; flag a wrong point count."""
+    def check(out: str) -> dict:
+        try:
+            run = json.loads(out)["runs"][0]
+        except (ValueError, KeyError, IndexError):
+            return {"problem": "no JSON report on stdout"}
+        got = {"points": run.get("points"), "verdict": run.get("verdict"),
+               "cause": run.get("cause"), "period": (run.get("period") or {}).get("steps")}
+        if got["points"] != steps:
+            got["problem"] = f"read {got['points']} points, expected {steps}"
+        return got
+    return check
+
+
+def check_count(steps: int, exact: bool = True):
+    """An anchor prints how many points it read."""
+    def check(out: str) -> dict:
+        try:
+            n = int(out.split()[0])
+        except (ValueError, IndexError):
+            return {"problem": "printed no count"}
+        if exact and n != steps:
+            return {"count": n, "problem": f"read {n} points, expected {steps}"}
+        return {"count": n}
+    return check
+
+
+# ------------------------------------------------------------------ the plan
+
+
+def have_reader(fmt: str) -> bool:
+    return importlib.util.find_spec(READER_MODULE[fmt]) is not None
+
+
+def ensure_tbparse(allow_install: bool) -> str | None:
+    """None when tbparse is importable (installed now if needed), else why it is skipped."""
+    if importlib.util.find_spec("tbparse") is not None:
+        return None
+    if not allow_install:
+        return "tbparse not installed (--no-install)"
+    print("installing tbparse into this venv (a bench-only anchor, not a spikecheck "
+          "dependency) ...", file=sys.stderr, flush=True)
+    r = subprocess.run([PY, "-m", "pip", "install", "--quiet", "tbparse"],
+                       capture_output=True, text=True)
+    importlib.invalidate_caches()
+    if r.returncode != 0 or importlib.util.find_spec("tbparse") is None:
+        last = (r.stderr.strip().splitlines() or ["pip failed"])[-1]
+        return f"tbparse could not be installed: {last[:120]}"
+    return None
+
+
+def spikecheck_rows(path: Path, label: str, size: str, n: int, cap: int) -> list[Row]:
+    ok = (0, 1)  # 1 = findings, expected: the generated run has the partial-final-batch bug
+    return [
+        measure(Row("spikecheck (geometry)", label, size, n, role="spikecheck"),
+                [SPIKECHECK, str(path), *GEOM, "--format", "json"], cap, ok,
+                check_spikecheck(n)),
+        measure(Row("spikecheck (period discovery)", label, size, n, role="spikecheck"),
+                [SPIKECHECK, str(path), "--format", "json"], cap, ok, check_spikecheck(n)),
+    ]
+
+
+def skipped(tool: str, label: str, size: str, n: int, why: str, role: str = "anchor") -> Row:
+    row = Row(tool, label, size, n, role=role, note=f"skipped: {why}")
+    _progress(row)
+    return row
+
+
+def bench_startup(cap: int) -> list[Row]:
+    rows = [
+        measure(Row("spikecheck --help", "start-up", "-", role="startup"),
+                [SPIKECHECK, "--help"], cap),
+        measure(Row('python -c "import spikecheck"', "start-up", "-", role="startup"),
+                [PY, "-c", "import spikecheck"], cap),
+        measure(Row('python -c "pass"', "start-up", "-"), [PY, "-c", "pass"], cap),
+        measure(Row('python -c "import pandas"', "start-up", "-"),
+                [PY, "-c", "import pandas"], cap),
+    ]
+    return rows
+
+
+def bench_tensorboard(n: int, size: str, cap: int, tbparse_skip: str | None,
+                      tbparse_max: int, ea_max: int) -> list[Row]:
+    rows: list[Row] = []
+    for kind, label in TB_KINDS.items():
+        if n > gen.TB_MAX:
+            continue
+        path = gen.ensure(kind, n)
+        if not have_reader("tensorboard"):
+            rows.append(skipped("spikecheck", label, size, n,
+                                "no TensorBoard reader yet (spikecheck/readers/tensorboard.py)",
+                                role="spikecheck"))
+        else:
+            rows += spikecheck_rows(path, label, size, n, cap)
+        if n <= ea_max or kind.endswith("simple") or kind.startswith("tb-1tag"):
+            rows.append(measure(Row("EventAccumulator (all scalars)", label, size, n),
+                                [PY, "-c", EA, str(path)], cap, check=check_count(n)))
+        else:
+            rows.append(skipped("EventAccumulator (all scalars)", label, size, n,
+                                "time budget (see 100k)"))
+        if tbparse_skip:
+            rows.append(skipped("tbparse", label, size, n, tbparse_skip))
+        elif n <= tbparse_max or kind.endswith("simple"):
+            rows.append(measure(Row("tbparse", label, size, n), [PY, "-c", TBPARSE, str(path)],
+                                cap, check=check_count(n)))
+        else:
+            rows.append(skipped("tbparse", label, size, n, "time budget (see 100k)"))
+    return rows
+
+
+def bench_csv(n: int, size: str, cap: int) -> list[Row]:
+    path = gen.ensure("csv", n)
+    label = "csv step,loss,lr,epoch"
+    rows = spikecheck_rows(path, label, size, n, cap)
+    rows.append(measure(Row("pandas.read_csv (default C engine)", label, size, n),
+                        [PY, "-c", PANDAS, str(path)], cap, check=check_count(n)))
+    rows.append(measure(Row('pandas.read_csv(engine="pyarrow")', label, size, n),
+                        [PY, "-c", PANDAS_ARROW, str(path)], cap, check=check_count(n)))
+    return rows
+
+
+def bench_text(n: int, size: str, cap: int) -> list[Row]:
+    path = gen.ensure("text", n)
+    label = "text iter N: loss X"
+    if not have_reader("text"):
+        rows = [skipped("spikecheck", label, size, n,
+                        "no text reader yet (spikecheck/readers/text.py)", role="spikecheck")]
+    else:
+        rows = spikecheck_rows(path, label, size, n, cap)
+    rows.append(measure(Row("python re.finditer scan", label, size, n),
+                        [PY, "-c", REGEX, str(path)], cap, check=check_count(n)))
+    rows.append(measure(Row("grep -c", label, size, n),
+                        ["grep", "-c", "^iter [0-9]*: loss", str(path)], cap,
+                        check=check_count(n)))
+    return rows
+
+
+def bench_engine(n: int, size: str) -> list[Row]:
+    """The in-process engine micro benchmark (engine_bench.py) in its own process."""
+    cmd = [PY, str(Path(__file__).with_name("engine_bench.py")), "--steps", str(n), "--json"]
+    t, mb, code, out, err = measure_once(cmd)
+    if code != 0:
+        last = (err.strip().splitlines() or ["?"])[-1]
+        return [skipped("engine micro benchmark", "numpy arrays", size, n, f"failed: {last}",
+                        role="engine")]
+    rows = []
+    for r in json.loads(out):
+        row = Row(r["tool"], r["input"], size, n, role="engine", runs=r["runs"],
+                  times_s=r["times_s"], median_s=r["median_s"], peak_mb=r.get("peak_mb"),
+                  note=r.get("note", ""))
+        _progress(row)
+        rows.append(row)
+    return rows
+
+
+def reader_benches(fmt: str, sizes: list[int]) -> list[Row]:
+    """Rows of the reader engineers' own reader-only benchmarks, when they have landed.
+
+    Their rows may be long (one tool per row, `median_s`) or wide (one size per row with
+    several `<tool>_s` columns, as bench_text.py writes): both become table rows.
+    """
+    module = READER_BENCH.get(fmt)
+    here = Path(__file__).resolve().parent
+    if module is None or not (here / f"{module}.py").exists():
+        return []
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import " + module +
+            " as m; print(json.dumps(m.run(json.loads(sys.argv[2])), default=str))")
+    t, mb, rc, out, err = measure_once([PY, "-c", code, str(here), json.dumps(sizes)])
+    label = f"{fmt} reader only ({module}.py)"
+    if rc != 0:
+        last = (err.strip().splitlines() or ["?"])[-1]
+        return [skipped(f"{module}.run", label, "-", None, f"failed: {last[:120]}",
+                        role="reader")]
+    try:
+        records = json.loads(out.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return [skipped(f"{module}.run", label, "-", None, "printed no JSON rows", role="reader")]
+    rows = []
+    for r in records:
+        n = next((r[k] for k in ("steps", "lines", "events", "points", "size")
+                  if isinstance(r.get(k), int)), None)
+        size = gen.size_label(n) if n else str(r.get("size", "-"))
+        extra = {k: v for k, v in r.items() if not k.endswith("_s")}
+        if "median_s" in r or "seconds" in r:
+            tools = [(str(r.get("tool", r.get("name", module))),
+                      r.get("median_s", r.get("seconds")))]
+        else:
+            tools = [(k[:-2].replace("_", " "), v) for k, v in r.items()
+                     if k.endswith("_s") and not k.endswith("mb_s")]
+        for tool, secs in tools:
+            row = Row(tool, label, size, n, role="reader", runs=int(r.get("runs", 1) or 1),
+                      median_s=secs, peak_mb=r.get("peak_mb"), output=extra)
+            _progress(row)
+            rows.append(row)
+        if rows and len(tools) > 1:
+            ratios = ", ".join(f"{k} {v}" for k, v in r.items() if "_vs_" in k)
+            rows[-len(tools)].note = ratios
+    return rows
+
+
+def add_ratios(rows: list[Row]) -> None:
+    """Each anchor's ratio to spikecheck on the same input and size."""
+    sc = {(r.input, r.size, r.tool): r.median_s for r in rows if r.role == "spikecheck"}
+    for r in rows:
+        if r.role != "anchor" or r.median_s is None or r.input == "start-up":
+            continue
+        geo = sc.get((r.input, r.size, "spikecheck (geometry)"))
+        nogeo = sc.get((r.input, r.size, "spikecheck (period discovery)"))
+        if geo:
+            r.ratio = round(geo / r.median_s, 3)
+            r.x_faster = round(r.median_s / geo, 2)
+        if nogeo:
+            r.x_faster_nogeom = round(r.median_s / nogeo, 2)
+
+
+# ------------------------------------------------------------------ targets
+
+
+def targets(rows: list[Row]) -> list[dict]:
+    """The issue's targets, each measured (met / missed / not measured)."""
+    def find(tool, inp, size):
+        for r in rows:
+            if r.tool == tool and r.input == inp and r.size == size and r.median_s:
+                return r
+        return None
+
+    out = []
+
+    def add(name, value, goal, met, detail):
+        out.append({"target": name, "value": value, "goal": goal,
+                    "status": "not measured" if met is None else ("met" if met else "MISSED"),
+                    "detail": detail})
+
+    for kind, goal in (("tb-1tag-simple", 100), ("tb-1tag-tensor", 100),
+                       ("tb-5tag-simple", 150), ("tb-5tag-tensor", 150)):
+        label = TB_KINDS[kind]
+        a = find("EventAccumulator (all scalars)", label, "1M")
+        s = find("spikecheck (geometry)", label, "1M")
+        if a and s:
+            x = a.median_s / s.median_s
+            add(f"{label}, 1M steps: x faster than EventAccumulator", f"{x:.1f}x",
+                f">= {goal}x", x >= goal, f"{a.median_s:.2f} s vs spikecheck {s.median_s:.2f} s")
+        else:
+            add(f"{label}, 1M steps: x faster than EventAccumulator", "-", f">= {goal}x", None,
+                "not run")
+    label = "csv step,loss,lr,epoch"
+    p = find('pandas.read_csv(engine="pyarrow")', label, "10M")
+    s = find("spikecheck (geometry)", label, "10M")
+    if p and s:
+        x = s.median_s / p.median_s
+        add("CSV 10M rows: spikecheck / pandas.read_csv(pyarrow)", f"{x:.2f}x", "<= 1.3x",
+            x <= 1.3, f"{s.median_s:.2f} s vs {p.median_s:.2f} s")
+    else:
+        add("CSV 10M rows: spikecheck / pandas.read_csv(pyarrow)", "-", "<= 1.3x", None, "not run")
+    label = "text iter N: loss X"
+    for size in ("10M", "1M", "100k"):
+        a = find("python re.finditer scan", label, size)
+        s = find("spikecheck (geometry)", label, size)
+        if a and s:
+            x = s.median_s / a.median_s
+            add(f"text {size}: spikecheck / re.finditer scan", f"{x:.2f}x", "<= 1x", x <= 1.0,
+                f"{s.median_s:.2f} s vs {a.median_s:.2f} s")
+            break
+    else:
+        add("text: spikecheck / re.finditer scan", "-", "<= 1x", None, "not run")
+    reads = {r.tool: r for r in rows if r.role == "engine" and r.size == "10M"}
+    for which in ("geometry", "period discovery"):
+        eng = reads.get(f"engine: analyze ({which})")
+        rd = reads.get("in-process read: csv")
+        if eng and rd and eng.median_s and rd.median_s:
+            x = eng.median_s / rd.median_s
+            add(f"10M points: analysis ({which}) / CSV read", f"{x:.2f}", "< 1 (a fraction)",
+                x < 1, f"analyze {eng.median_s:.2f} s vs read {rd.median_s:.2f} s")
+        else:
+            add(f"10M points: analysis ({which}) / CSV read", "-", "< 1 (a fraction)", None,
+                "not run")
+    h = find("spikecheck --help", "start-up", "-")
+    add("spikecheck --help", f"{h.median_s:.3f} s" if h else "-", "< 0.3 s",
+        (h.median_s < 0.3) if h else None, "")
+    big = [r for r in rows if r.role == "spikecheck" and r.size == "10M" and r.peak_mb]
+    if big:
+        worst = max(big, key=lambda r: r.peak_mb)
+        add("peak memory at 10M points", f"{worst.peak_mb:.0f} MB", "< 1536 MB",
+            all(r.peak_mb < 1536 for r in big), f"worst: {worst.tool} on {worst.input}")
+    else:
+        add("peak memory at 10M points", "-", "< 1536 MB", None, "not run")
+    return out
+
+
+# ------------------------------------------------------------------ output
+
+
+def _fmt(v, spec):
+    return "" if v is None else format(v, spec)
+
+
+def table_lines(rows: list[Row], markdown: bool = False) -> list[str]:
+    head = ["tool", "input", "size", "runs", "median s", "peak MB", "sc ÷ anchor",
+            "x faster", "x faster (discovery)", "note"]
+    body = []
+    for r in rows:
+        body.append([r.tool, r.input, r.size, str(r.runs or ""), _fmt(r.median_s, ".3f"),
+                     _fmt(r.peak_mb, ".0f"), _fmt(r.ratio, ".3f"),
+                     f"{r.x_faster:,.1f}x" if r.x_faster is not None else "",
+                     f"{r.x_faster_nogeom:,.1f}x" if r.x_faster_nogeom is not None else "",
+                     _row_note(r)])
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |",
+                 "|" + "|".join("---:" if 3 <= i <= 8 else "---" for i in range(len(head))) + "|"]
+        return lines + ["| " + " | ".join(c.replace("|", "\\|") for c in b) + " |" for b in body]
+    widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
+    fmt = "  ".join(("{:>%d}" if 3 <= i <= 8 else "{:<%d}") % w for i, w in enumerate(widths))
+    return [fmt.format(*head), fmt.format(*("-" * w for w in widths))] + \
+        [fmt.format(*b).rstrip() for b in body]
+
+
+def _row_note(r: Row) -> str:
+    bits = [r.note] if r.note else []
+    if r.role == "spikecheck" and r.output.get("verdict"):
+        p = r.output.get("period")
+        bits.append(f"{r.output['verdict']}" + (f", period {p:g}" if p else ""))
+    return "; ".join(bits)
+
+
+def target_lines(tgts: list[dict], markdown: bool = False) -> list[str]:
+    if markdown:
+        lines = ["| target | measured | goal | status | detail |", "|---|---:|---:|---|---|"]
+        return lines + [f"| {t['target']} | {t['value']} | {t['goal']} | {t['status']} | "
+                        f"{t['detail']} |" for t in tgts]
+    w = max(len(t["target"]) for t in tgts)
+    return [f"{t['target']:<{w}}  {t['value']:>10}  {t['goal']:>16}  {t['status']:<12}  "
+            f"{t['detail']}" for t in tgts]
+
+
+def git_sha() -> str:
+    r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                       text=True)
+    return r.stdout.strip() or "nogit"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="100k steps only, for iterating")
+    ap.add_argument("--sizes", default="100k,1M,10M", help="comma list: 100k,1M,10M")
+    ap.add_argument("--formats", default=",".join(FORMATS),
+                    help=f"comma list of {','.join(FORMATS)}")
+    ap.add_argument("--runs", type=int, default=5, help="runs of fast commands (median)")
+    ap.add_argument("--tbparse-max", default="100k",
+                    help="largest size at which tbparse runs on TF2-tensor files (budget)")
+    ap.add_argument("--ea-max", default="1M",
+                    help="largest size at which EventAccumulator runs on TF2-tensor 5-tag files")
+    ap.add_argument("--reader-bench-max", type=gen.parse_size, default="1M",
+                    help="largest size passed to bench_tensorboard/bench_text run()")
+    ap.add_argument("--no-install", action="store_true", help="do not pip install tbparse")
+    ap.add_argument("--out", type=Path, help="JSON path (default bench-results/bench-<sha>.json)")
+    args = ap.parse_args(argv)
+
+    sizes = [gen.parse_size(s) for s in ("100k" if args.quick else args.sizes).split(",")]
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        ap.error(f"unknown formats: {', '.join(sorted(unknown))}")
+    started = time.perf_counter()
+    load_start = os.getloadavg()
+    sha = git_sha()
+    print(f"spikecheck bench @ {sha}: sizes {', '.join(map(gen.size_label, sizes))}; "
+          f"formats {', '.join(formats)}; data in {gen.CACHE}", file=sys.stderr)
+    for fmt in ("tensorboard", "text"):
+        if fmt in formats and not have_reader(fmt):
+            print(f"note: {READER_MODULE[fmt]} does not exist yet: spikecheck on {fmt} "
+                  "is skipped, the anchors still run", file=sys.stderr)
+
+    t0 = time.perf_counter()
+    for n in sizes:  # generate (or find cached) everything first, so timings are not mixed in
+        for kind in gen.KINDS:
+            fmt = "tensorboard" if kind.startswith("tb-") else kind
+            if fmt in formats and not (fmt == "tensorboard" and n > gen.TB_MAX):
+                gen.ensure(kind, n)
+    gen_s = time.perf_counter() - t0
+
+    rows: list[Row] = []
+    if "startup" in formats:
+        rows += bench_startup(max(args.runs, 7))
+    tbparse_skip = ensure_tbparse(not args.no_install) if "tensorboard" in formats else None
+    for n in sizes:
+        size = gen.size_label(n)
+        if "tensorboard" in formats and n <= gen.TB_MAX:
+            rows += bench_tensorboard(n, size, args.runs, tbparse_skip,
+                                      gen.parse_size(args.tbparse_max),
+                                      gen.parse_size(args.ea_max))
+        if "csv" in formats:
+            rows += bench_csv(n, size, args.runs)
+        if "text" in formats:
+            rows += bench_text(n, size, args.runs)
+    if "engine" in formats:
+        rows += bench_engine(max(sizes), gen.size_label(max(sizes)))
+    for fmt in ("tensorboard", "text"):
+        if fmt in formats:
+            rows += reader_benches(fmt, [n for n in sizes if n <= args.reader_bench_max])
+    add_ratios(rows)
+    tgts = targets(rows)
+    total_s = time.perf_counter() - started
+
+    cmdline = "python tests/bench/run.py" + ("" if argv is None and len(sys.argv) == 1
+                                             else " " + " ".join(argv or sys.argv[1:]))
+    print()
+    print(f"spikecheck bench @ {sha} — {platform.node()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}; median of runs, fresh process each "
+          f"(start-up included), warm page cache")
+    print("\n".join(table_lines(rows)))
+    print()
+    print("targets:")
+    print("\n".join(target_lines(tgts)))
+    print(f"\ntotal {total_s:.0f} s (data generation {gen_s:.0f} s); load average "
+          f"{load_start[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end")
+
+    OUT.mkdir(exist_ok=True)
+    out = args.out or OUT / f"bench-{sha}.json"
+    meta = {"sha": sha, "date": dt.datetime.now().isoformat(timespec="seconds"),
+            "host": platform.node(), "cpus": os.cpu_count(),
+            "python": platform.python_version(), "command": cmdline,
+            "total_s": round(total_s, 1), "generation_s": round(gen_s, 1),
+            "loadavg_start": load_start, "loadavg_end": os.getloadavg()}
+    out.write_text(json.dumps({"meta": meta, "rows": [asdict(r) for r in rows],
+                               "targets": tgts}, indent=1))
+    md = out.with_suffix(".md")
+    md.write_text("\n".join(table_lines(rows, markdown=True)) + "\n\n" +
+                  "\n".join(target_lines(tgts, markdown=True)) + "\n")
+    print(f"rows written to {out.relative_to(REPO) if REPO in out.parents else out} "
+          f"(markdown: {md.name})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
