@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 
 from spikecheck.geometry import (
-    GeometryError, GeometryInputs, batch_arithmetic, implied_dataset_sizes, infer_first_step,
-    infer_log_every, resolve_geometry,
+    GeometryError,
+    GeometryInputs,
+    batch_arithmetic,
+    implied_dataset_sizes,
+    infer_first_step,
+    infer_log_every,
+    resolve_geometry,
 )
 
 

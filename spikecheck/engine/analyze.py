@@ -110,6 +110,13 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
     period = _period_report(pfit, geom, inferred)
     verdict, diagnosis = _decide(series, geom, d, spikes, alignment, fold, pstruct, pfit,
                                  running_mean, inferred)
+    if geom.known and verdict == "epoch-aligned-spikes":
+        direction = _boundary_effect(geom, alignment, fold)
+        position, _ = _position(geom, fold, direction)
+        if diagnosis and diagnosis[0].cause == "unshuffled-data":
+            position = "spread"
+        alignment = Alignment(**{**alignment.__dict__, "position": position,
+                                 "direction": direction})
     if inferred and geom.source == "inferred" and verdict == "epoch-aligned-spikes":
         warnings.append(f"the epoch length was inferred from the data "
                         f"({geom.steps_per_epoch:.1f} steps): pass --dataset-size and "
@@ -346,7 +353,8 @@ def _aligned_causes(geom: EpochGeometry, al: Alignment, fold: FoldResult | None,
              if al.boundaries else "")
     chance = al.chance_probability if al.events_on_boundary >= 2 else None
     p = min(x for x in (chance, fold.best_p if fold else None, 1.0) if x is not None)
-    luck = f" (chance of that by luck: about {p:.0e})" if p < 0.01 else ""
+    luck = (" (chance of that by luck: < 1e-300)" if p <= 0 else
+            f" (chance of that by luck: about {p:.0e})" if p < 0.01 else "")
     position, measured = _position(geom, fold, direction)
 
     shuffled_ev = None
