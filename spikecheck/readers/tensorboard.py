@@ -1,0 +1,560 @@
+"""TensorBoard event files: one file, a run directory, or a log directory of many runs.
+
+Reads scalars written as `simple_value` (PyTorch SummaryWriter, tensorboardX, TF1,
+Lightning, Keras, YOLO, detectron2, Hugging Face) and TF2 tensor scalars (float, double
+or half values, or `tensor_content`), with the values TensorBoard's EventAccumulator
+shows: same points, same order, same purging of orphaned data after a restart
+(SessionLog.START), float32 widened to float64. The bytes are decoded by tfrecord.py
+with numpy, no protobuf, far faster than the accumulator.
+
+Several event files in one directory are one run, read in write order (file-name
+timestamp, then name); a later write wins on a step written twice (resumed runs). A
+directory whose subdirectories hold event files is a log directory: one series per run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
+from spikecheck.series import LossSeries, normalize
+
+# Training-loss tags in order of preference: per-step first, then per-epoch ones.
+STEP_LOSS_TAGS = (
+    "train/loss", "Loss/train", "train_loss", "train_loss_step", "loss", "batch_loss",
+    "train/loss_step", "train/total_loss", "total_loss", "training_loss", "Train/Loss",
+    "loss/train", "Loss/Train", "train/batch_loss", "losses/total_loss", "train/loss_total",
+    "train/lm_loss", "lm_loss",
+)
+EPOCH_LOSS_TAGS = (
+    "train/box_loss", "epoch_loss", "train_loss_epoch", "train/loss_epoch",
+    "train/epoch_loss", "Loss/train_epoch",
+)
+# YOLO (v5, v8) writes its training losses once per epoch with step = epoch.
+YOLO_TRAIN_LOSSES = frozenset({
+    "train/box_loss", "train/obj_loss", "train/cls_loss", "train/dfl_loss",
+    "train/seg_loss", "train/pose_loss", "train/kobj_loss",
+})
+EPOCH_TAGS = ("epoch", "train/epoch", "trainer/epoch", "Epoch", "epochs")
+NOT_TRAIN = re.compile(
+    r"(^|[/_\s.:()-])(val|valid|validation|eval|evaluation|test|testing|dev|holdout)"
+    r"([/_\s.:()-]|$)", re.I)
+VALIDATION_RUN = re.compile(r"^(val|valid|validation|eval|evaluation|test|testing|dev)$", re.I)
+SCALAR_PLUGINS = (None, "", "scalars")
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def is_event_file_name(name: str) -> bool:
+    """TensorBoard's own rule: an event file's basename contains 'tfevents'."""
+    return "tfevents" in name
+
+
+def _write_order(path: Path) -> tuple:
+    """Sort key: the writer's timestamp in `events.out.tfevents.<time>.<host>...`, then name."""
+    m = re.search(r"tfevents\.(\d+)", path.name)
+    return (int(m.group(1)) if m else float("inf"), path.name)
+
+
+def event_files(directory: Path) -> list[Path]:
+    """The event files directly in `directory`, in write order."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError as exc:
+        raise ReadError(f"{directory}: {exc.strerror or exc}") from None
+    files = [Path(e.path) for e in entries
+             if is_event_file_name(e.name) and e.is_file() and not e.name.endswith(".tmp")]
+    return sorted(files, key=_write_order)
+
+
+def find_runs(root: Path) -> list[Path]:
+    """Every directory under root (root included) that directly holds event files."""
+    runs = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        if any(is_event_file_name(f) for f in filenames):
+            runs.append(Path(dirpath))
+    return runs
+
+
+# ----------------------------------------------------------------------------- scanning
+
+
+@dataclass
+class RunData:
+    """The scalars of one run (one file, or all event files of one directory)."""
+
+    source: str
+    points: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # every scalar tag
+    notes: list[str] = field(default_factory=list)
+    purged: bool = False
+
+
+def _scan_one(name: str, source, want: Callable[[str], bool], record_info: bool = False):
+    from spikecheck.readers import tfrecord
+
+    if source.size == 0:
+        raise ReadError(f"{name}: file is empty")
+    scan = tfrecord.Scanner(source, want, record_info).run()
+    issues = scan.issues
+    if scan.n_records == 0:
+        if issues.first_bad:
+            raise ReadError(f"{name}: not a TensorBoard event file (no TFRecord framing)")
+        raise ReadError(f"{name}: holds no complete event record (the file is cut short)")
+    if scan.event_like == 0:
+        raise ReadError(f"{name}: TFRecord data, but its records are not TensorBoard events")
+    return scan
+
+
+def _file_notes(label: str, scan) -> list[str]:
+    notes = []
+    issues = scan.issues
+    if scan.corrupt:
+        notes.append(f"{label}: {scan.corrupt} corrupted record(s) skipped (bad CRC)")
+    for off, n in issues.skipped:
+        notes.append(f"{label}: {n} unreadable byte(s) at offset {off} skipped")
+    if scan.undecodable:
+        notes.append(f"{label}: {scan.undecodable} record(s) that are not valid events skipped")
+    if issues.truncated:
+        off, n = issues.truncated
+        notes.append(f"{label}: the last record is incomplete ({n} bytes at offset {off}; "
+                     "a run still writing?) and was ignored")
+    return notes
+
+
+class _Opened:
+    """A tfrecord.Source for a path or an InputSource, closed after use."""
+
+    def __init__(self, src: InputSource | None = None, path: Path | None = None):
+        from spikecheck.readers import tfrecord
+
+        if path is None and src is not None and src.path is not None:
+            src.head(2)  # learns whether the file is gzip-compressed
+            if not src.gzipped:
+                path = src.path
+        if path is not None:
+            try:
+                self.source = tfrecord.Source(path=path)
+            except IsADirectoryError:
+                raise ReadError(f"{path}: is a directory") from None
+        else:
+            assert src is not None
+            self.source = tfrecord.Source(data=src.read_all())
+
+    def __enter__(self):
+        return self.source
+
+    def __exit__(self, *exc) -> None:
+        self.source.close()
+
+
+def scan_run(files: list[tuple[str, Callable[[], _Opened]]], source: str,
+             want: Callable[[str], bool], strict: bool = True) -> RunData:
+    """Decode the files of one run in write order into per-tag raw points (EA-identical).
+
+    `files` holds (label, opener) pairs. With strict=False an unreadable file (empty, not
+    an event file) is skipped with a note instead of failing the run.
+    """
+    run = RunData(source)
+    scans = []
+    labels = []
+    errors = []
+    for label, opener in files:
+        try:
+            with opener() as src:
+                scans.append(_scan_one(label, src, want))
+                labels.append(label)
+        except ReadError as exc:
+            if strict:
+                raise
+            errors.append(str(exc))
+    if not scans:
+        raise ReadError(errors[0] if len(errors) == 1 else
+                        f"{source}: no readable event file ({'; '.join(errors)})")
+    run.notes += [f"skipped: {e}" for e in errors]
+    for label, scan in zip(labels, scans):
+        run.notes += _file_notes(label, scan)
+
+    bases = np.cumsum([0] + [s.n_records for s in scans])
+    purges = _purge_events(scans, bases, files, labels, want)
+    run.purged = bool(purges[0] or purges[1])
+
+    # Which tensor tags are scalars: decided by the first metadata seen for the tag.
+    plugin: dict[str, tuple[int, str]] = {}
+    for scan, base in zip(scans, bases):
+        for tag, (key, name) in scan.plugins.items():
+            g = key + (int(base) << _ordinal_bits())
+            if tag not in plugin or plugin[tag][0] > g:
+                plugin[tag] = (g, name)
+    scalar_keys: dict[str, list[tuple[str, str]]] = {}
+    for scan in scans:
+        for (tag, kind) in scan.counts:
+            if kind == "tensor" and plugin.get(tag, (0, None))[1] not in SCALAR_PLUGINS:
+                continue
+            keys = scalar_keys.setdefault(tag, [])
+            if (tag, kind) not in keys:
+                keys.append((tag, kind))
+    for tag, keys in scalar_keys.items():
+        run.counts[tag] = sum(scan.counts.get(k, 0) for scan in scans for k in keys)
+        if not want(tag):
+            continue
+        parts = []
+        for scan, base in zip(scans, bases):
+            for k in keys:
+                gk, s, v = scan.tag_arrays(k)
+                if gk.size:
+                    parts.append((gk + (int(base) << _ordinal_bits()), s, v))
+        if not parts:
+            continue
+        gk = np.concatenate([p[0] for p in parts])
+        s = np.concatenate([p[1] for p in parts])
+        v = np.concatenate([p[2] for p in parts])
+        if len(parts) > 1 and not np.all(gk[1:] > gk[:-1]):
+            order = np.argsort(gk, kind="stable")
+            gk, s, v = gk[order], s[order], v[order]
+        keep = _survivors(tag, gk, s, purges)
+        if keep is not None:
+            s, v = s[keep], v[keep]
+            run.counts[tag] = int(s.size)
+        run.points[tag] = (s, v)
+    return run
+
+
+def _ordinal_bits() -> int:
+    from spikecheck.readers.tfrecord import ORDINAL_BITS
+
+    return ORDINAL_BITS
+
+
+def _purge_events(scans, bases, files, labels, want):
+    """EventAccumulator's orphaned-data purges as (all-tag events, per-tag events).
+
+    With file_version >= 2 (every modern writer) a SessionLog.START at step S drops the
+    points of every tag written before it at steps >= S. Without it, an event whose step
+    goes back drops the earlier points of its own tags at steps >= its step.
+    """
+    timeline = sorted((int(b) + rec, ver) for scan, b in zip(scans, bases)
+                      for rec, ver in scan.versions)
+    total = int(bases[-1])
+    ooo_ranges = []  # global record ranges processed without file_version >= 2
+    cur, start = None, 0
+    for g, ver in [*timeline, (total, None)]:
+        if g > start and (cur is None or cur < 2):
+            ooo_ranges.append((start, g))
+        cur, start = ver, g
+    all_tags: list[tuple[int, int]] = []
+    for scan, b in zip(scans, bases):
+        for rec, steps in scan.starts:
+            for r, st in zip(rec.tolist(), steps.tolist()):
+                g = int(b) + r
+                if not any(a <= g < z for a, z in ooo_ranges):
+                    all_tags.append((g, st))
+    per_tag: dict[str, list[tuple[int, int]]] = {}
+    if ooo_ranges:
+        per_tag = _out_of_order_purges(scans, bases, files, labels, want, ooo_ranges)
+    return sorted(all_tags), per_tag
+
+
+def _out_of_order_purges(scans, bases, files, labels, want, ranges):
+    """The legacy rule, replayed record by record (only files without file_version)."""
+    opener = dict(files)
+    recs = []
+    for scan, b, label in zip(scans, bases, labels):
+        lo, hi = int(b), int(b) + scan.n_records
+        if not any(a < hi and lo < z for a, z in ranges):
+            continue
+        with opener[label]() as src:
+            full = _scan_one(label, src, want, record_info=True)
+        for rec, steps, has_summary, tags in full.records or []:
+            for r, st in zip(rec.tolist(), steps.tolist()):
+                recs.append((lo + r, st, has_summary, tags))
+    recs.sort(key=lambda x: x[0])
+    per_tag: dict[str, list[tuple[int, int]]] = {}
+    most_recent = -1
+    for g, st, has_summary, tags in recs:
+        if not any(a <= g < z for a, z in ranges):
+            continue
+        if st < most_recent and has_summary:
+            for t in set(tags):
+                per_tag.setdefault(t, []).append((g, st))
+        else:
+            most_recent = st
+    return per_tag
+
+
+def _survivors(tag: str, gk: np.ndarray, steps: np.ndarray, purges) -> np.ndarray | None:
+    """Mask of the points no purge removed, or None when nothing applies to this tag."""
+    events = purges[0] + purges[1].get(tag, [])
+    if not events:
+        return None
+    events.sort()
+    eg = np.array([e[0] for e in events], dtype=np.int64)
+    es = np.array([e[1] for e in events], dtype=np.int64)
+    suffix_min = np.minimum.accumulate(es[::-1])[::-1]
+    suffix_min = np.append(suffix_min, np.iinfo(np.int64).max)
+    rec = gk >> _ordinal_bits()
+    after = np.searchsorted(eg, rec, side="right")  # purges written after each point
+    return steps < suffix_min[after]
+
+
+# ----------------------------------------------------------------------------- tags
+
+
+def is_training_tag(tag: str) -> bool:
+    """False for validation / evaluation / test tags."""
+    return not NOT_TRAIN.search(tag)
+
+
+def loss_rank(tag: str) -> tuple | None:
+    """How good a training-loss tag this is (lower is better), or None for not one."""
+    for rank, names in enumerate((STEP_LOSS_TAGS, EPOCH_LOSS_TAGS)):
+        if tag in names:
+            return (rank * 2, 0, names.index(tag))
+        low = [n.lower() for n in names]
+        if tag.lower() in low:
+            return (rank * 2, 1, low.index(tag.lower()))
+    t = tag.lower()
+    if "loss" in t and is_training_tag(tag):
+        return (4, 0 if "train" in t else 1, len(tag), tag)
+    return None
+
+
+def choose_metric(tags: Iterable[str], requested: str | None = None) -> str | None:
+    """The tag to analyse: the one asked for, else the best training-loss tag."""
+    tags = list(tags)
+    if requested is not None:
+        return requested if requested in tags else None
+    ranked = sorted((r, t) for t in tags if (r := loss_rank(t)) is not None)
+    return ranked[0][1] if ranked else None
+
+
+def _wanted(requested: str | None) -> Callable[[str], bool]:
+    if requested is not None:
+        return lambda tag: tag == requested or tag in EPOCH_TAGS
+    return lambda tag: tag in EPOCH_TAGS or loss_rank(tag) is not None
+
+
+def _tag_list(tags: Iterable[str], limit: int = 12) -> str:
+    tags = sorted(tags)
+    shown = ", ".join(tags[:limit])
+    return shown + (f", … ({len(tags) - limit} more)" if len(tags) > limit else "")
+
+
+# ----------------------------------------------------------------------------- series
+
+
+def build_series(run: RunData, metric: str) -> LossSeries:
+    """The LossSeries of one tag of a run: epochs joined on step, per-epoch flagged."""
+    steps, values = run.points[metric]
+    notes = list(run.notes)
+    epochs = None
+    epoch_tag = next((t for t in EPOCH_TAGS if t in run.points and t != metric), None)
+    if epoch_tag is not None:
+        es, ev = run.points[epoch_tag]
+        if es.size:
+            # Last write wins per step, then look each loss step up exactly.
+            order = np.argsort(es, kind="stable")
+            es_sorted, ev_sorted = es[order], ev[order]
+            last = np.ones(es_sorted.size, dtype=bool)
+            last[:-1] = es_sorted[1:] != es_sorted[:-1]
+            es_u, ev_u = es_sorted[last], ev_sorted[last]
+            i = np.clip(np.searchsorted(es_u, steps), 0, es_u.size - 1)
+            hit = es_u[i] == steps
+            if hit.any():
+                epochs = np.where(hit, ev_u[i], np.nan)
+                notes.append(f"epochs from the {epoch_tag!r} tag")
+    per_epoch = False
+    running_mean = False
+    hint = None
+    unique_steps = np.unique(steps).size
+    if metric in YOLO_TRAIN_LOSSES:
+        per_epoch = True
+    elif metric.lower().startswith("epoch_") or metric.lower().endswith(("_epoch", "/epoch")):
+        per_epoch = True
+    elif epochs is not None and _one_point_per_epoch(steps, epochs):
+        per_epoch = True
+    if metric.startswith("batch_"):
+        running_mean = True
+        notes.append(f"Keras writes {metric!r} as the running mean since the epoch began")
+    if steps.size >= 2 * unique_steps and unique_steps > 0:
+        notes.append(f"{steps.size} values written at only {unique_steps} distinct steps "
+                     "(per-batch values stamped with the epoch?); the last at each step is kept")
+    if per_epoch:
+        notes.append(f"{metric!r} holds one value per epoch: a per-epoch log cannot show "
+                     "spikes inside epochs")
+    if epochs is not None:
+        hint = _steps_per_epoch(steps, epochs)
+    return normalize(steps, values, metric=metric, source=run.source, epochs=epochs,
+                     notes=notes, per_epoch=per_epoch, running_mean=running_mean,
+                     steps_per_epoch_hint=hint)
+
+
+def _one_point_per_epoch(steps: np.ndarray, epochs: np.ndarray) -> bool:
+    """Every point in its own whole-numbered epoch, epochs consecutive (Lightning on_epoch)."""
+    ok = np.isfinite(epochs)
+    if ok.sum() < 2 or not ok.all():
+        return False
+    order = np.argsort(steps, kind="stable")
+    e = epochs[order]
+    if not np.all(e == np.round(e)):
+        return False
+    u = np.unique(e)
+    return u.size == e.size and bool(np.all(np.diff(u) == 1))
+
+
+def _steps_per_epoch(steps: np.ndarray, epochs: np.ndarray) -> int | None:
+    """Steps per epoch when epochs are fractional (HF Trainer: epoch = step / N)."""
+    ok = np.isfinite(epochs) & (epochs > 0.05)
+    if ok.sum() < 3 or np.all(epochs[ok] == np.round(epochs[ok])):
+        return None
+    ratio = steps[ok] / epochs[ok]
+    med = float(np.median(ratio))
+    if med >= 1 and float(np.max(np.abs(ratio - med))) <= 0.01 * med:
+        return int(round(med))
+    return None
+
+
+# ----------------------------------------------------------------------------- reader
+
+
+class TensorBoardReader:
+    """TensorBoard event files (a file, a run directory, or a log directory of runs)."""
+
+    name = "tensorboard"
+
+    def sniff(self, src: InputSource) -> int:
+        """100 for TFRecord framing whose length CRC checks out; the name alone is not enough."""
+        from spikecheck.readers.tfrecord import looks_like_tfrecord
+
+        head = src.head(4096)
+        if looks_like_tfrecord(head):
+            return 100
+        return 0
+
+    # -- one file
+
+    def read(self, src: InputSource, options: ReadOptions) -> list[LossSeries]:
+        """The chosen scalar of one event file."""
+        run = scan_run([(src.name, lambda: _Opened(src))], src.name, _wanted(options.metric))
+        return [self._series(run, options.metric, src.name)]
+
+    def list_metrics(self, src: InputSource, options: ReadOptions) -> list[tuple[str, int]]:
+        """Every scalar tag of one event file with its point count."""
+        run = self._counted([(src.name, lambda: _Opened(src))], src.name)
+        return sorted(run.counts.items())
+
+    # -- directories
+
+    def read_directory(self, path: Path, options: ReadOptions) -> list[LossSeries]:
+        """One series per run directory under `path` (a run directory is one run)."""
+        runs = self._runs(path)
+        out: list[tuple[Path, LossSeries]] = []
+        errors: list[str] = []
+        multi = len(runs) > 1
+        requested, run_filter = self._metric_for(options.metric, path, runs)
+        for rd in runs:
+            if run_filter is not None and rd != run_filter:
+                continue
+            try:
+                run = scan_run(self._files(rd), str(rd), _wanted(requested), strict=False)
+                if multi and choose_metric(run.counts, requested) is None:
+                    continue
+                out.append((rd, self._series(run, requested, str(rd))))
+            except ReadError as exc:
+                if not multi:
+                    raise
+                errors.append(str(exc))
+        if requested is None and len(out) > 1:
+            train = [(rd, s) for rd, s in out if not VALIDATION_RUN.match(rd.name)]
+            if train and len(train) < len(out):
+                skipped = [str(rd) for rd, _ in out if VALIDATION_RUN.match(rd.name)]
+                out = [(rd, _with_note(s, "validation run(s) not analysed: "
+                                       + ", ".join(skipped))) for rd, s in train]
+        if not out:
+            if errors:
+                raise ReadError(f"{path}: no run could be read ({errors[0]})")
+            what = f"tag {options.metric!r}" if options.metric else "training-loss tag"
+            raise ReadError(f"{path}: no run has a {what} (list them with --list)")
+        return [s for _, s in out]
+
+    def list_directory(self, path: Path, options: ReadOptions) -> list[tuple[str, int]]:
+        """Scalar tags with point counts; in a log directory prefixed by the run ('run: tag')."""
+        runs = self._runs(path)
+        found: list[tuple[str, int]] = []
+        for rd in runs:
+            try:
+                run = self._counted(self._files(rd), str(rd), strict=False)
+            except ReadError:
+                if len(runs) == 1:
+                    raise
+                continue
+            if len(runs) == 1:
+                return sorted(run.counts.items())
+            rel = rd.relative_to(path).as_posix() if rd != path else "."
+            found += [(f"{rel}: {t}", n) for t, n in sorted(run.counts.items())]
+        return found
+
+    # -- helpers
+
+    @staticmethod
+    def _runs(path: Path) -> list[Path]:
+        runs = find_runs(path)
+        if not runs:
+            raise ReadError(f"{path}: no TensorBoard event files (events.out.tfevents.*) "
+                            "in this directory or below")
+        return runs
+
+    @staticmethod
+    def _files(rd: Path) -> list[tuple[str, Callable[[], _Opened]]]:
+        files = event_files(rd)
+        return [(str(f) if len(files) == 1 else f.name, (lambda f=f: _Opened(path=f)))
+                for f in files]
+
+    @staticmethod
+    def _metric_for(metric: str | None, path: Path, runs: list[Path]
+                    ) -> tuple[str | None, Path | None]:
+        """--metric as 'tag', or 'run: tag' as --list prints it for a log directory."""
+        if metric is None or ": " not in metric or len(runs) < 2:
+            return metric, None
+        rel, tag = metric.split(": ", 1)
+        for rd in runs:
+            if (rd.relative_to(path).as_posix() if rd != path else ".") == rel:
+                return tag, rd
+        return metric, None
+
+    @staticmethod
+    def _counted(files, source: str, strict: bool = True) -> RunData:
+        """Counts of every scalar tag (decoding values only when a purge changes counts)."""
+        run = scan_run(files, source, lambda tag: False, strict=strict)
+        if run.purged:
+            run = scan_run(files, source, lambda tag: True, strict=strict)
+        return run
+
+    @staticmethod
+    def _series(run: RunData, requested: str | None, name: str) -> LossSeries:
+        metric = choose_metric(run.counts, requested)
+        if metric is None:
+            if requested is not None:
+                raise ReadError(f"{name}: no scalar tag {requested!r} (tags: "
+                                f"{_tag_list(run.counts) or 'none'})")
+            if not run.counts:
+                raise ReadError(f"{name}: no scalar data in the event file(s)")
+            raise ReadError(f"{name}: no training-loss tag found (tags: "
+                            f"{_tag_list(run.counts)}); choose one with --metric")
+        if metric not in run.points:
+            raise ReadError(f"{name}: tag {metric!r} has no readable points")
+        return build_series(run, metric)
+
+
+def _with_note(series: LossSeries, note: str) -> LossSeries:
+    from dataclasses import replace
+
+    return replace(series, notes=(*series.notes, note))
