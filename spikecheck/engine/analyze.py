@@ -364,7 +364,9 @@ def _aligned_causes(geom: EpochGeometry, al: Alignment, fold: FoldResult | None,
                        "epoch, not only at its start")
     boundary = _boundary_causes(geom, al, direction, position, measured, share, luck, k,
                                 inferred)
-    if boundary and (shuffled_ev is None or _sharp(fold)):
+    starts_epoch = position == "epoch-start" and ps is not None and (
+        ps.peak_bin <= 2 or ps.peak_bin == ps.bins - 1)
+    if boundary and (shuffled_ev is None or _sharp(fold) or starts_epoch):
         if shuffled_ev is not None:
             boundary.append(dx.make("unshuffled-data", 0.2, shuffled_ev))
         return boundary
@@ -447,7 +449,7 @@ def _position(geom: EpochGeometry, fold: FoldResult | None, direction: str | Non
     if k == 1:
         if -3 <= r <= -1:
             return "final-step", measured
-        if 0 <= r <= 3:
+        if 0 <= r <= 3 or (r <= 10 and decays):
             if geom.source == "inferred" and r == 0 and not decays and direction == "up":
                 return "final-step", measured
             return "epoch-start", measured
