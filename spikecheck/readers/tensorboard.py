@@ -228,6 +228,19 @@ def scan_run(files: list[tuple[str, Callable[[], _Opened]]], source: str,
     return run
 
 
+def scan_path(path: str | os.PathLike, want: Callable[[str], bool] = lambda tag: True
+              ) -> RunData:
+    """The raw points of one event file, or of the event files directly in one directory.
+
+    Points are in write order with duplicates kept, exactly as EventAccumulator lists
+    them; this is what the tests compare and the benchmark times.
+    """
+    p = Path(path)
+    if p.is_dir():
+        return scan_run(TensorBoardReader._files(p), str(p), want, strict=False)
+    return scan_run([(str(p), lambda: _Opened(path=p))], str(p), want)
+
+
 def _ordinal_bits() -> int:
     from spikecheck.readers.tfrecord import ORDINAL_BITS
 
@@ -472,7 +485,7 @@ class TensorBoardReader:
                 if not multi:
                     raise
                 errors.append(str(exc))
-        if requested is None and len(out) > 1:
+        if run_filter is None and len(out) > 1:  # Keras' validation/, add_scalars' val/
             train = [(rd, s) for rd, s in out if not VALIDATION_RUN.match(rd.name)]
             if train and len(train) < len(out):
                 skipped = [str(rd) for rd, _ in out if VALIDATION_RUN.match(rd.name)]

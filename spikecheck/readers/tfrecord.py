@@ -781,42 +781,55 @@ def _version_number(fv: str) -> float:
         return -1.0
 
 
-class _Template:
-    """A record layout learnt from one record; evaluates many records of its length.
+class _Class(NamedTuple):
+    """Records of one layout that share their non-varying bytes (one tag of that layout)."""
 
-    Each record is read as a few byte spans (one memory touch per span): the header CRC
-    with the wall time and step, each value, and the data CRC after the record.
+    info: EventInfo
+    pattern: np.ndarray  # (structure bytes XOR the template's), as uint64 words
+    sig: int  # a hash of `pattern` (0 for the template's own class)
+    residual: int  # their CRC residual against the template
+
+
+class _Template:
+    """A record layout learnt from one record; checks and decodes many records at once.
+
+    Each record is fetched whole, as one 8-byte-aligned span from inside its header to
+    its data CRC. Its structure bytes (everything but the wall time, step and values,
+    including the length and its CRC) must equal those of a known class exactly, word by
+    word; its varying bytes must agree with its data CRC, which is computed from the
+    template's CRC plus per-byte tables (CRC32C is affine). Both, or the record is not
+    taken here (and ends in the one-by-one Python path, which reports real damage).
     """
 
-    def __init__(self, length: int, data: bytes, info: EventInfo):
+    def __init__(self, length: int, framed: bytes, pre: int, info: EventInfo):
         self.length = length
+        self.pre = pre
+        self.width = len(framed)
+        data = framed[pre: pre + length]
         self.data = np.frombuffer(data, dtype=np.uint8)
         self.key = info.layout_key()
         self.fields = list(self.key)
         self.crc = crc32c(data)
-        self.hcrc = masked_crc32c(struct.pack("<Q", length))
-        self.classes: dict[int, EventInfo] = {0: info}
+        mask = np.full(self.width, 0xFF, dtype=np.uint8)
+        for f in self.fields:
+            mask[pre + f.pos: pre + f.pos + f.size] = 0
+        mask[pre + length:] = 0  # the data CRC varies
+        self.t64 = np.frombuffer(framed, dtype="<u8").copy()
+        self.m64 = mask.view("<u8").copy()
+        full = np.uint64(0xFFFFFFFFFFFFFFFF)
+        self.words = [(j, self.t64[j], None if self.m64[j] == full else self.m64[j])
+                      for j in range(self.t64.size) if self.m64[j]]
+        self.classes: list[_Class] = [_Class(info, np.zeros_like(self.t64), 0, 0)]
+        self.tried: set[int] = set()
         self.t8: dict[int, np.ndarray] = {}  # byte position -> 256-entry contribution table
         self.t16: dict[int, np.ndarray] = {}  # pair start -> 65536-entry table
         self._build_t8()
-        ranges = sorted([(-4, 0), (length, length + 4)]
-                        + [(f.pos, f.pos + f.size) for f in self.fields])
-        spans = [list(ranges[0])]
-        whole = length + 8 <= 160  # small records are fetched whole: one gather each
-        for a, b in ranges[1:]:
-            if whole or a - spans[-1][1] <= 24:
-                spans[-1][1] = max(spans[-1][1], b)
-            else:
-                spans.append([a, b])
-        self.spans = [(a, b - a) for a, b in spans]
 
-        def where(pos: int) -> tuple[int, int]:
-            for i, (a, w) in enumerate(self.spans):
-                if a <= pos < a + w:
-                    return i, pos - a
-            raise AssertionError(pos)
-
-        self.where = {pos: where(pos) for pos in (-4, length, *(f.pos for f in self.fields))}
+    @staticmethod
+    def span(length: int) -> tuple[int, int]:
+        """(bytes before the data, total width): [-pre, length + 4), width a multiple of 8."""
+        pre = 4 + (-(length + 8)) % 8
+        return pre, length + 4 + pre
 
     def _build_t8(self) -> None:
         positions = sorted({f.pos + k for f in self.fields for k in range(f.size)},
@@ -842,35 +855,33 @@ class _Template:
             self.t16[a] = t
         return t
 
-    def evaluate(self, v: _Views, d: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
-        """Check records with data at offsets d against this layout, block by block.
+    def evaluate(self, v: _Views, d: np.ndarray, verify: Callable[[int], EventInfo | None]
+                 ) -> tuple[np.ndarray, dict]:
+        """The class of each record with data at offsets d (-1: none), and decoded fields.
 
-        Returns each record's CRC residual (0: intact and laid out like the template; the
-        same nonzero value: another tag of the same layout), whether its header CRC and
-        varints fit, and the decoded step and value fields by byte position.
+        `verify(i)` checks record i the slow, exact way and returns its EventInfo; it is
+        called for one record of each new class before the class is accepted.
         """
         k = d.size
-        res = np.empty(k, dtype=np.uint32)
-        ok = np.empty(k, dtype=bool)
+        cls = np.full(k, -1, dtype=np.int16)
         dec = {f.pos: np.empty(k, dtype=np.int64 if f.codec == "varint" else np.float64)
                for f in self.fields if f.codec != "raw"}
-        width = sum(w for _, w in self.spans)
-        block = max(4096, _BLOCK_BYTES // width)
+        block = max(4096, _BLOCK_BYTES // self.width)
         big = k >= _T16_MIN
+        rows = v.rows(self.width)
+        pre = self.pre
         for s in range(0, k, block):
             dd = d[s: s + block]
             kb = dd.size
-            mats = [v.rows(w)[dd + a].view(np.uint8).reshape(kb, w) for a, w in self.spans]
+            m = rows[dd - pre].view(np.uint8).reshape(kb, self.width)
             est = np.full(kb, self.crc, dtype=np.uint32)
-            si, c = self.where[-4]
-            okb = _typed(mats[si], c, "<u4") == np.uint32(self.hcrc)
+            ok = np.ones(kb, dtype=bool)
             for f in self.fields:
-                si, c = self.where[f.pos]
-                m = mats[si]
+                c = pre + f.pos
                 if f.codec in ("varint", "h16v"):
                     for j in range(f.size - 1):
-                        okb &= m[:, c + j] >= 0x80
-                    okb &= m[:, c + f.size - 1] < 0x80
+                        ok &= m[:, c + j] >= 0x80
+                    ok &= m[:, c + f.size - 1] < 0x80
                 done = 0
                 if big and f.size >= 2:
                     npairs = f.size // 2
@@ -888,10 +899,62 @@ class _Template:
                     _lookup(est, m[:, c + j], self.t8[f.pos + j])
                 if f.codec != "raw":
                     dec[f.pos][s: s + kb] = _decode(m, c, f)
-            si, c = self.where[self.length]
-            res[s: s + kb] = _unmask(_typed(mats[si], c, "<u4")) ^ est
-            ok[s: s + kb] = okb
-        return res, ok, dec
+            res = _unmask(_typed(m, pre + self.length, "<u4")) ^ est
+            words = m.view("<u8")
+            acc = np.zeros(kb, dtype=np.uint64)
+            for j, t, mask in self.words:  # word by word: far faster than 2-D ops
+                x = words[:, j] ^ t
+                if mask is not None:
+                    x &= mask
+                acc |= x
+            out = cls[s: s + kb]
+            out[(acc == 0) & (res == 0) & ok] = 0
+            rest = np.flatnonzero(out < 0)
+            if rest.size:
+                diff = (words[rest] ^ self.t64) & self.m64
+                self._other_classes(diff, res[rest], ok[rest], rest, out,
+                                    lambda i, s=s: verify(s + i))
+        return cls, dec
+
+    def _other_classes(self, diff, res, ok, rest, out, verify) -> None:
+        """Records of this layout whose structure differs: other tags, or damage.
+
+        diff, res and ok are given for the rows `rest` of the block only.
+        """
+        sig = np.zeros(rest.size, dtype=np.uint64)
+        for j in range(diff.shape[1]):
+            sig *= np.uint64(0x9E3779B97F4A7C15)
+            sig ^= diff[:, j]
+        sig |= np.uint64(1)  # never 0: that is the template's own class
+
+        def match(ci: int, c: _Class) -> None:
+            cand = np.flatnonzero((sig == np.uint64(c.sig)) & (res == c.residual) & ok
+                                  & (out[rest] < 0))
+            if cand.size:
+                exact = np.all(diff[cand] == c.pattern, axis=1)
+                out[rest[cand[exact]]] = ci
+
+        for ci in range(1, len(self.classes)):
+            match(ci, self.classes[ci])
+        for _ in range(64):  # discover new classes, the most frequent first
+            left = np.flatnonzero((out[rest] < 0) & ok)
+            if left.size < 2:
+                return
+            vals, cnt = np.unique(sig[left[:512]], return_counts=True)
+            order = [int(vals[i]) for i in np.argsort(-cnt, kind="stable") if cnt[i] >= 2]
+            order = [x for x in order if x not in self.tried]
+            if not order:
+                return
+            target = order[0]
+            self.tried.add(target)
+            i = int(left[np.flatnonzero(sig[left] == np.uint64(target))[0]])
+            info = verify(int(rest[i]))
+            if info is None or info.layout_key() != self.key:
+                continue
+            c = _Class(info, diff[i].copy(), target, int(res[i]))
+            self.classes.append(c)
+            self.tried.discard(target)
+            match(len(self.classes) - 1, c)
 
 
 def _lookup(est: np.ndarray, col: np.ndarray, table: np.ndarray) -> None:
@@ -992,27 +1055,23 @@ class Scanner:
                 known.remove(tpl)  # move to front: the layout in use is tried first
                 known.insert(0, tpl)
         misses = 0
+        pre, width = _Template.span(length)
         while remaining.size:
             if remaining.size <= _PY_SMALL or misses >= 2:
                 break
             pick = remaining[0] if misses == 0 else remaining[remaining.size // 2]
             dd = int(d[pick])
-            data = self._intact(dd, length)
-            if data is None:
-                self.out.corrupt += 1
+            info = self._verified_info(dd, length)
+            if info is None or dd - pre < 0:
+                self._one(dd, length, int(rec[pick]))
                 remaining = remaining[remaining != pick]
                 continue
-            try:
-                info = parse_event(data)
-            except ParseError:
-                self.out.undecodable += 1
-                remaining = remaining[remaining != pick]
-                continue
-            tpl = _Template(length, data, info)
+            framed = self.mem[dd - pre: dd - pre + width].tobytes()
+            tpl = _Template(length, framed, pre, info)
             before = remaining.size
             remaining = self._apply(tpl, d, rec, remaining)
             if before - remaining.size > 1:
-                self.templates.setdefault(length, []).append(tpl)
+                self.templates.setdefault(length, []).insert(0, tpl)
                 misses = 0
             else:
                 misses += 1
@@ -1023,49 +1082,20 @@ class Scanner:
                remaining: np.ndarray) -> np.ndarray:
         """Decode every record of `remaining` that fits a class of `tpl`; return the rest."""
         dd = d[remaining]
-        res, cont, dec = tpl.evaluate(self.v, dd)
-        left = np.ones(dd.size, dtype=bool)
+        if dd.size and int(dd.min()) < tpl.pre:
+            bad = dd < tpl.pre  # too close to the window's start for the span: one by one
+            for j in np.flatnonzero(bad).tolist():
+                self._one(int(dd[j]), tpl.length, int(rec[remaining[j]]))
+            remaining = remaining[~bad]
+            dd = dd[~bad]
+        cls, dec = tpl.evaluate(self.v, dd,
+                                lambda i: self._verified_info(int(dd[i]), tpl.length))
         recs = rec[remaining]
-
-        def take(mask: np.ndarray, info: EventInfo) -> None:
-            self._emit_class(info, dec, mask, recs)
-            left[mask] = False
-
-        for r, info in list(tpl.classes.items()):
-            mask = (res == np.uint32(r)) & cont & left
+        for ci, c in enumerate(tpl.classes):
+            mask = cls == ci
             if mask.any():
-                take(mask, info)
-        # New classes of this layout: records differing from the template only in
-        # bytes outside the varying fields (another tag of the same length) leave one
-        # constant residual each. Sample, confirm one record per class in Python.
-        tried: set[int] = set()
-        while True:
-            cand = np.flatnonzero(left & cont)
-            if cand.size < 2:
-                break
-            sample = res[cand[:256]]
-            vals, cnt = np.unique(sample, return_counts=True)
-            order = np.argsort(-cnt, kind="stable")
-            found = False
-            for o in order.tolist():
-                if cnt[o] < 2:
-                    break
-                r = int(vals[o])
-                if r in tried:
-                    continue
-                tried.add(r)
-                j = int(cand[np.flatnonzero(res[cand[:256]] == r)[0]])
-                info = self._verified_info(int(dd[j]), tpl.length)
-                if info is None or info.layout_key() != tpl.key:
-                    continue
-                tpl.classes[r] = info
-                mask = (res == np.uint32(r)) & cont & left
-                take(mask, info)
-                found = True
-                break
-            if not found:
-                break
-        return remaining[left]
+                self._emit_class(c.info, dec, mask, recs)
+        return remaining[cls < 0]
 
     def _intact(self, dd: int, length: int) -> bytes | None:
         """The record's data when both its header CRC and its data CRC check out."""
