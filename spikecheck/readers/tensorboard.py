@@ -209,15 +209,22 @@ def scan_run(files: list[tuple[str, Callable[[], _Opened]]], source: str,
         parts = []
         for scan, base in zip(scans, bases):
             for k in keys:
-                gk, s, v = scan.tag_arrays(k)
+                gk, s, v = scan.tag_arrays(k, consume=True)
                 if gk.size:
-                    parts.append((gk + (int(base) << _ordinal_bits()), s, v))
+                    if base:
+                        gk = gk + (int(base) << _ordinal_bits())
+                    parts.append((gk, s, v))
         if not parts:
             continue
-        gk = np.concatenate([p[0] for p in parts])
-        s = np.concatenate([p[1] for p in parts])
-        v = np.concatenate([p[2] for p in parts])
-        if len(parts) > 1 and not np.all(gk[1:] > gk[:-1]):
+        multi = len(parts) > 1
+        if multi:
+            gk = np.concatenate([p[0] for p in parts])
+            s = np.concatenate([p[1] for p in parts])
+            v = np.concatenate([p[2] for p in parts])
+        else:
+            gk, s, v = parts[0]
+        del parts
+        if multi and not np.all(gk[1:] > gk[:-1]):
             order = np.argsort(gk, kind="stable")
             gk, s, v = gk[order], s[order], v[order]
         keep = _survivors(tag, gk, s, purges)
@@ -373,21 +380,13 @@ def build_series(run: RunData, metric: str) -> LossSeries:
     if epoch_tag is not None:
         es, ev = run.points[epoch_tag]
         if es.size:
-            # Last write wins per step, then look each loss step up exactly.
-            order = np.argsort(es, kind="stable")
-            es_sorted, ev_sorted = es[order], ev[order]
-            last = np.ones(es_sorted.size, dtype=bool)
-            last[:-1] = es_sorted[1:] != es_sorted[:-1]
-            es_u, ev_u = es_sorted[last], ev_sorted[last]
-            i = np.clip(np.searchsorted(es_u, steps), 0, es_u.size - 1)
-            hit = es_u[i] == steps
-            if hit.any():
-                epochs = np.where(hit, ev_u[i], np.nan)
+            epochs = _join_on_step(steps, es, ev)
+            if epochs is not None:
                 notes.append(f"epochs from the {epoch_tag!r} tag")
     per_epoch = False
     running_mean = False
     hint = None
-    unique_steps = np.unique(steps).size
+    unique_steps = _distinct(steps)
     if metric in YOLO_TRAIN_LOSSES:
         per_epoch = True
     elif metric.lower().startswith("epoch_") or metric.lower().endswith(("_epoch", "/epoch")):
@@ -410,15 +409,43 @@ def build_series(run: RunData, metric: str) -> LossSeries:
                      steps_per_epoch_hint=hint)
 
 
+def _join_on_step(steps: np.ndarray, es: np.ndarray, ev: np.ndarray) -> np.ndarray | None:
+    """The epoch written at each loss step (last write wins), NaN where none was."""
+    if es.size == steps.size and np.array_equal(es, steps) and _increasing(es):
+        return ev.copy()  # written beside the loss at every step, the common case
+    if not _increasing(es):
+        order = np.argsort(es, kind="stable")
+        es, ev = es[order], ev[order]
+        last = np.ones(es.size, dtype=bool)
+        last[:-1] = es[1:] != es[:-1]
+        es, ev = es[last], ev[last]
+    i = np.clip(np.searchsorted(es, steps), 0, es.size - 1)
+    hit = es[i] == steps
+    if not hit.any():
+        return None
+    return np.where(hit, ev[i], np.nan)
+
+
+def _increasing(x: np.ndarray) -> bool:
+    return x.size < 2 or bool(np.all(x[1:] > x[:-1]))
+
+
+def _distinct(steps: np.ndarray) -> int:
+    """How many distinct steps (cheap when they only increase, as they usually do)."""
+    if _increasing(steps):
+        return int(steps.size)
+    s = np.sort(steps)
+    return int(np.count_nonzero(s[1:] != s[:-1])) + 1
+
+
 def _one_point_per_epoch(steps: np.ndarray, epochs: np.ndarray) -> bool:
     """Every point in its own whole-numbered epoch, epochs consecutive (Lightning on_epoch)."""
     ok = np.isfinite(epochs)
     if ok.sum() < 2 or not ok.all():
         return False
-    order = np.argsort(steps, kind="stable")
-    e = epochs[order]
-    if not np.all(e == np.round(e)):
-        return False
+    e = epochs if _increasing(steps) else epochs[np.argsort(steps, kind="stable")]
+    if bool(np.any(e[1:] == e[:-1])) or not np.all(e == np.round(e)):
+        return False  # several points in one epoch, or fractional epochs
     u = np.unique(e)
     return u.size == e.size and bool(np.all(np.diff(u) == 1))
 

@@ -29,7 +29,7 @@ import numpy as np
 MASK_DELTA = 0xA282EAD8
 HEADER = 12  # uint64 length + uint32 masked crc of the length
 FOOTER = 4  # uint32 masked crc of the data
-WINDOW_BYTES = 16 << 20  # the file is read through a buffer of this size
+WINDOW_BYTES = 2 << 20  # the file is read through a buffer of this size (cache-sized)
 CHUNK_RECORDS = 1 << 20  # at most this many records are decoded per batch
 MAX_PERIOD = 64  # longest repeating pattern of record lengths the walker looks for
 ORDINAL_BITS = 10  # point key = (record index << ORDINAL_BITS) | value ordinal in record
@@ -504,7 +504,7 @@ class Source:
                 else np.zeros(0, np.uint8)
         length = min(self.size - pos, max(self.window_bytes, need))
         if self._buf is None or self._buf.size < length:
-            self._buf = np.empty(max(length, self.window_bytes), dtype=np.uint8)
+            self._buf = np.empty(length, dtype=np.uint8)  # a small file: a small buffer
         view = self._buf[:length]
         got = 0
         mv = memoryview(view)
@@ -759,15 +759,27 @@ class FileScan:
     event_like: int = 0
     issues: FrameIssues = field(default_factory=FrameIssues)
 
-    def tag_arrays(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(point keys, steps, values) of one (tag, kind) in write order."""
-        parts = self.points.get(key, [])
+    def tag_arrays(self, key: tuple[str, str], consume: bool = False
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(point keys, steps, values) of one (tag, kind) in write order.
+
+        With consume=True the pieces are released as they are joined (less memory).
+        """
+        parts = self.points.pop(key, []) if consume else self.points.get(key, [])
         if not parts:
             z = np.zeros(0, np.int64)
             return z, z.copy(), np.zeros(0, np.float64)
-        k = np.concatenate([p[0] for p in parts])
-        s = np.concatenate([p[1] for p in parts])
-        v = np.concatenate([p[2] for p in parts])
+        if len(parts) == 1:
+            k, s, v = parts[0]
+        else:  # one column at a time, each list dropped once joined
+            ks, ss, vs = ([p[i] for p in parts] for i in range(3))
+            del parts
+            k = np.concatenate(ks)
+            del ks
+            s = np.concatenate(ss)
+            del ss
+            v = np.concatenate(vs)
+            del vs
         if k.size > 1 and not np.all(k[1:] > k[:-1]):
             order = np.argsort(k, kind="stable")
             k, s, v = k[order], s[order], v[order]
