@@ -9,8 +9,10 @@ import numpy as np
 from spikecheck.engine import diagnosis as dx
 from spikecheck.engine.folding import (
     FoldResult,
+    LevelShift,
     PhaseStructure,
     fold_by_epoch,
+    level_shift,
     phase_of,
     phase_structure,
 )
@@ -34,6 +36,7 @@ MAJOR_HEIGHT = 2.0
 PERIOD_STRENGTH = 0.6
 ALPHA_PERIOD = 1e-6
 ACF_STRENGTH = 0.3
+MIN_SHIFT = 0.08  # a level shift at the epoch start of at least 8% (log scale)
 
 
 class InsufficientData(ValueError):
@@ -102,17 +105,19 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
         spikes, alignment = _align(raw, d, steps, values, phase, spe, origin, tol, geom)
         fold = fold_by_epoch(d.z, d.resid, phase, d.log_scale, points_per_epoch=spe / k)
         pstruct = phase_structure(d.y, steps, spe, origin, k)
+        shift = level_shift(d.y, phase, spe / k)
         running_mean = running_mean or _looks_like_running_mean(d.y, steps, spe, origin)
         alignment = _with_fold(alignment, fold, pstruct, geom, k)
     else:
         spikes = [_event(e, d, steps, values) for e in raw]
+        shift = None
 
     period = _period_report(pfit, geom, inferred)
     verdict, diagnosis = _decide(series, geom, d, spikes, alignment, fold, pstruct, pfit,
-                                 running_mean, inferred)
+                                 running_mean, inferred, shift)
     if geom.known and verdict == "epoch-aligned-spikes":
-        direction = _boundary_effect(geom, alignment, fold)
-        position, _ = _position(geom, fold, direction)
+        direction, how = _boundary_effect(geom, alignment, fold, shift)
+        position, _ = _position(geom, fold, direction, spikes, how, shift)
         if diagnosis and diagnosis[0].cause == "unshuffled-data":
             position = "spread"
         alignment = Alignment(**{**alignment.__dict__, "position": position,
@@ -277,8 +282,8 @@ def _period_report(fit: PeriodFit | None, geom: EpochGeometry, inferred: bool) -
 
 def _decide(series: LossSeries, geom: EpochGeometry, d: Detrended, spikes: list[SpikeEvent],
             al: Alignment, fold: FoldResult | None, ps: PhaseStructure | None,
-            pfit: PeriodFit | None, running_mean: bool, inferred: bool
-            ) -> tuple[str, list[Diagnosis]]:
+            pfit: PeriodFit | None, running_mean: bool, inferred: bool,
+            shift: LevelShift | None = None) -> tuple[str, list[Diagnosis]]:
     """The verdict and the ranked causes."""
     # An isolated spike must stand out against this run's own heavy tail of noise.
     z_major = max(MAJOR_Z, 2.5 * float(np.quantile(np.abs(d.z), 0.995)))
@@ -294,10 +299,11 @@ def _decide(series: LossSeries, geom: EpochGeometry, d: Detrended, spikes: list[
         return "clean", [dx.make("running-mean-logging", 0.85, ev)]
 
     if geom.known:
-        boundary = _boundary_effect(geom, al, fold)
+        boundary, how = _boundary_effect(geom, al, fold, shift)
         spread = _spread(ps, fold)
         if boundary is not None or spread:
-            diags = _aligned_causes(geom, al, fold, ps, boundary, spread, inferred)
+            diags = _aligned_causes(geom, al, fold, ps, boundary, spread, inferred, spikes,
+                                    how, shift)
             if diags:
                 return "epoch-aligned-spikes", diags
         if pfit is not None and pfit.strength >= PERIOD_STRENGTH and geom.source != "inferred":
@@ -319,22 +325,23 @@ def _decide(series: LossSeries, geom: EpochGeometry, d: Detrended, spikes: list[
     return "clean", []
 
 
-def _boundary_effect(geom: EpochGeometry, al: Alignment, fold: FoldResult | None
-                     ) -> str | None:
-    """'up' or 'down' when the boundary carries a real effect, else None."""
+def _boundary_effect(geom: EpochGeometry, al: Alignment, fold: FoldResult | None,
+                     shift: LevelShift | None = None) -> tuple[str | None, str | None]:
+    """('up' or 'down', how it was seen) when the boundary carries a real effect."""
     if al.chance_probability is not None and al.events_on_boundary >= 3 and \
             al.chance_probability < ALPHA_EVENTS and al.boundaries and \
             al.boundaries_with_spike / al.boundaries >= 0.15:
-        ups = al.events_on_boundary  # direction decided by the fold when available
         if fold is not None and fold.best_p < 0.01:
-            return fold.best_direction
-        return "up" if ups else None
+            return fold.best_direction, "events"
+        return "up", "events"
     if fold is not None and fold.best_p < ALPHA_FOLD and fold.boundaries >= 3:
         j = int(np.flatnonzero(fold.rel == fold.best_rel)[0])
         effect = abs(fold.mean_z[j] - fold.bg_mean)
         if effect >= 0.75:
-            return fold.best_direction
-    return None
+            return fold.best_direction, "fold"
+    if shift is not None and shift.probability < ALPHA_FOLD and abs(shift.shift) >= MIN_SHIFT:
+        return shift.direction, "shift"
+    return None, None
 
 
 def _spread(ps: PhaseStructure | None, fold: FoldResult | None) -> bool:
@@ -347,15 +354,19 @@ def _spread(ps: PhaseStructure | None, fold: FoldResult | None) -> bool:
 
 def _aligned_causes(geom: EpochGeometry, al: Alignment, fold: FoldResult | None,
                     ps: PhaseStructure | None, direction: str | None, spread: bool,
-                    inferred: bool) -> list[Diagnosis]:
+                    inferred: bool, spikes: list[SpikeEvent] | None = None,
+                    how: str | None = None, shift: LevelShift | None = None
+                    ) -> list[Diagnosis]:
     k = max(1, geom.log_every)
     share = (f"anomalies at {al.boundaries_with_spike} of {al.boundaries} epoch boundaries"
              if al.boundaries else "")
     chance = al.chance_probability if al.events_on_boundary >= 2 else None
-    p = min(x for x in (chance, fold.best_p if fold else None, 1.0) if x is not None)
+    p = min(x for x in (chance, fold.best_p if fold else None,
+                        shift.probability if how == "shift" and shift else None, 1.0)
+            if x is not None)
     luck = (" (chance of that by luck: < 1e-300)" if p <= 0 else
             f" (chance of that by luck: about {p:.0e})" if p < 0.01 else "")
-    position, measured = _position(geom, fold, direction)
+    position, measured = _position(geom, fold, direction, spikes or [], how, shift)
 
     shuffled_ev = None
     if spread:
@@ -430,12 +441,22 @@ def _boundary_causes(geom: EpochGeometry, al: Alignment, direction: str | None,
     return [dx.make("unknown", 0.4, ev, measured)]
 
 
-def _position(geom: EpochGeometry, fold: FoldResult | None, direction: str | None
-              ) -> tuple[str | None, float | None]:
+def _position(geom: EpochGeometry, fold: FoldResult | None, direction: str | None,
+              spikes: list[SpikeEvent] | None = None, how: str | None = None,
+              shift: LevelShift | None = None) -> tuple[str | None, float | None]:
     """Where the boundary excess sits and its measured height (ratio to the baseline)."""
+    if how == "shift" and shift is not None:
+        return "epoch-start", math.exp(shift.shift)
+    k = max(1, geom.log_every)
+    # Logged every k steps, the final step itself shows only in some epochs: when the
+    # aligned spikes sit exactly on it, that is where the excess is.
+    if k > 1 and direction == "up" and spikes:
+        on = [s for s in spikes if s.aligned and s.direction == "up"]
+        last = [s for s in on if s.offset == -1]
+        if len(last) >= 3 and len(last) >= 0.6 * len(on):
+            return "final-step", float(np.median([s.height for s in last]))
     if fold is None or direction is None:
         return None, None
-    k = max(1, geom.log_every)
     sign = 1 if direction == "up" else -1
     ez = sign * (fold.mean_z - fold.bg_mean)
     ez = np.where(np.isfinite(ez), ez, -np.inf)

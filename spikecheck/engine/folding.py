@@ -211,3 +211,50 @@ def _f_sf(f: float, d1: int, d2: int) -> float:
     x = f * d1  # ~ chi2(d1) when d2 is large
     t = ((x / d1) ** (1 / 3) - (1 - 2 / (9 * d1))) / math.sqrt(2 / (9 * d1))
     return norm_sf(t)
+
+
+@dataclass(frozen=True)
+class LevelShift:
+    """How the loss level changes across the epoch start, against other points of the epoch."""
+
+    epochs: int
+    shift: float  # mean change at the boundary minus the usual change (log scale if positive)
+    probability: float
+    direction: str  # "up" or "down"
+
+
+def level_shift(y: np.ndarray, phase: Phase, points_per_epoch: float) -> LevelShift | None:
+    """Median of the points after each epoch start minus the median of those before.
+
+    A step in the level (the loss drops when memorized samples come round again, or
+    jumps when the optimizer is reset) is followed by a short rolling median within a few
+    points, so the folded residual sees little of it; comparing the levels on either side
+    sees all of it.
+    """
+    from spikecheck.engine.spikes import rolling_median
+
+    m = int(max(3, min(11, points_per_epoch // 4))) | 1
+    h = m // 2
+    n = y.size
+    if n < 4 * m or points_per_epoch < 4 * m:
+        return None
+    rm = rolling_median(y, m)
+    idx = np.arange(n)
+    ok = (idx - 1 - h >= 0) & (idx + h < n)
+    shift = np.zeros(n)
+    shift[ok] = rm[np.minimum(idx[ok] + h, n - 1)] - rm[np.maximum(idx[ok] - 1 - h, 0)]
+    first = phase.valid & (phase.rel == 0) & ok
+    # one point per epoch: the first logged point at or after the boundary
+    ep = phase.epoch[first]
+    pick = np.flatnonzero(first)[np.unique(ep, return_index=True)[1]]
+    bg = ok & (np.abs(phase.rel) > 2 * m)
+    if pick.size < 3 or np.count_nonzero(bg) < 20:
+        return None
+    sb = shift[pick]
+    sg = shift[bg]
+    center = float(np.median(sg))
+    sd = float(np.median(np.abs(sg - center))) * 1.4826 or float(np.std(sg)) or 1e-12
+    diff = float(np.mean(sb) - center)
+    t = diff / (sd / math.sqrt(pick.size))
+    p = min(1.0, 2 * norm_sf(abs(t)))
+    return LevelShift(int(pick.size), diff, p, "up" if diff > 0 else "down")
