@@ -286,7 +286,7 @@ def _decide(series: LossSeries, geom: EpochGeometry, d: Detrended, spikes: list[
             shift: LevelShift | None = None) -> tuple[str, list[Diagnosis]]:
     """The verdict and the ranked causes."""
     # An isolated spike must stand out against this run's own heavy tail of noise.
-    z_major = max(MAJOR_Z, 2.5 * float(np.quantile(np.abs(d.z), 0.995)))
+    z_major = max(MAJOR_Z, 6.0 * float(np.quantile(np.abs(d.z), 0.95)))
     major = [s for s in spikes if s.direction == "up" and abs(s.z) >= z_major
              and (not d.log_scale or s.height >= MAJOR_HEIGHT)]
     if running_mean:
