@@ -244,6 +244,8 @@ def _looks_like_running_mean(y: np.ndarray, steps: np.ndarray, spe: float, origi
     p = pos[1:]
     same = np.diff(np.floor((steps - origin) / spe)) == 0  # no boundary between the two
     dy, p = dy[same], p[same]
+    if spe / max(1.0, float(np.median(np.diff(steps)))) < 12:
+        return _coarse_running_mean(dy, p)
     early = dy[(p >= 1) & (p < 0.1 * spe)]
     late = dy[p >= 0.5 * spe]
     if early.size < 5 or late.size < 5:
@@ -263,6 +265,21 @@ def _looks_like_running_mean(y: np.ndarray, steps: np.ndarray, spe: float, origi
         return False
     slope = float(np.polyfit(centers, meds, 1)[0])
     return ratio >= 6 and slope <= -0.6
+
+
+def _coarse_running_mean(dy: np.ndarray, p: np.ndarray) -> bool:
+    """Few points per epoch: the first change in an epoch dwarfs the last ones."""
+    if dy.size < 10:
+        return False
+    first = p <= np.min(p) + 1e-9
+    levels = np.unique(p)
+    if levels.size < 3:
+        return False
+    last = p >= levels[-1] - 1e-9
+    if np.count_nonzero(first) < 5 or np.count_nonzero(last) < 5:
+        return False
+    e_med, l_med = float(np.median(dy[first])), float(np.median(dy[last]))
+    return l_med > 0 and e_med / l_med >= 4 or (l_med == 0 and e_med > 0)
 
 
 def _period_report(fit: PeriodFit | None, geom: EpochGeometry, inferred: bool) -> Period:
