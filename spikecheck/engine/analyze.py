@@ -17,7 +17,7 @@ from spikecheck.engine.folding import (
     phase_structure,
 )
 from spikecheck.engine.period import PeriodFit, period_from_autocorrelation, period_from_events
-from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events
+from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events, rolling_median
 from spikecheck.engine.stats import binom_sf
 from spikecheck.geometry import (
     EpochGeometry,
@@ -149,9 +149,43 @@ def _discover_period(steps: np.ndarray, d: Detrended, raw: list[RawEvent], tol: 
             if fit is not None and fit.strength >= PERIOD_STRENGTH and \
                     fit.probability < ALPHA_PERIOD and fit.support >= 5:
                 return fit
+    fit = _period_from_level_shifts(steps, d, tol)
+    if fit is not None:
+        return fit
     fit = period_from_autocorrelation(steps, d.z, min_period=8 * tol)
     if fit is not None and fit.strength >= ACF_STRENGTH and fit.support >= 4:
         return fit
+    return None
+
+
+def _period_from_level_shifts(steps: np.ndarray, d: Detrended, tol: int, m: int = 11
+                              ) -> PeriodFit | None:
+    """Recurring jumps in the level (warm restarts every K steps) that are not sharp spikes."""
+    n = d.y.size
+    if n < 8 * m:
+        return None
+    h = m // 2
+    rm = rolling_median(d.y, m)
+    shift = np.zeros(n)
+    shift[h + 1:n - h] = rm[2 * h + 1:] - rm[:n - 2 * h - 1]
+    med = float(np.median(shift))
+    sd = float(np.median(np.abs(shift - med))) * 1.4826
+    if sd <= 0:
+        return None
+    z = (shift - med) / sd
+    big = np.flatnonzero(np.abs(z) >= 4.5)
+    if big.size < 5:
+        return None
+    # one event per run of neighbouring flagged points: its largest |z|
+    cuts = np.flatnonzero(np.diff(big) > m) + 1
+    peaks = np.array([g[np.argmax(np.abs(z[g]))] for g in np.split(big, cuts)])
+    if peaks.size < 5:
+        return None
+    fit = period_from_events(steps[peaks], np.abs(z[peaks]), max(tol, m))
+    if fit is not None and fit.strength >= PERIOD_STRENGTH and \
+            fit.probability < ALPHA_PERIOD and fit.support >= 5:
+        return PeriodFit(fit.period, fit.origin, fit.strength, fit.support, "level-shifts",
+                         fit.probability)
     return None
 
 
@@ -452,6 +486,12 @@ def _boundary_causes(geom: EpochGeometry, al: Alignment, direction: str | None,
             d = dx.partial_batch_diagnosis(geom, measured, inferred)
             return [type(d)(d.cause, d.confidence, f"{share}{luck}; " + d.evidence, d.fix,
                             d.expected_height, d.measured_height)]
+        r, b = geom.final_batch, geom.batch_size
+        if r and b and r <= b / 4 and measured is not None and measured < 0.5:
+            ev = (f"{share}{luck}; the final step of each epoch reads {measured:.2g}x the "
+                  f"batches around it: its batch holds {r} of {b} samples, and the loss of "
+                  "so few well-fit samples is near zero, so its update is noisy")
+            return [dx.make("partial-final-batch", 0.5, ev, measured)]
         # A tiny final batch gives a noisier, typically lower, loss value: not a spike.
         return []
     ev = f"{share}{luck}; the anomaly sits at offset {al.folded_offset} from the epoch start"

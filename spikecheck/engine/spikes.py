@@ -71,8 +71,16 @@ def local_scale(resid: np.ndarray, block: int = BLOCK) -> np.ndarray:
 
 def detrend(values: np.ndarray, window: int = 21) -> Detrended:
     """Residuals from a short rolling median on the log scale (when the loss is positive)."""
-    log_scale = bool(values.size and np.min(values) > 0)
-    y = np.log(values) if log_scale else values.astype(np.float64, copy=True)
+    lo = float(np.min(values)) if values.size else 0.0
+    positive = values > 0
+    # Exact zeros in a non-negative loss (float32 underflow on a fitted batch) keep the log
+    # scale, floored at half the smallest positive value, so ratios still mean something.
+    log_scale = bool(values.size and (lo > 0 or (lo == 0 and positive.mean() > 0.5)))
+    if log_scale:
+        floor = 0.5 * float(values[positive].min())
+        y = np.log(np.maximum(values, floor))
+    else:
+        y = values.astype(np.float64, copy=True)
     w = min(window, max(3, (values.size // 3) | 1))
     base = rolling_median(y, w)
     resid = y - base
