@@ -6,7 +6,6 @@ import importlib.util
 import json
 
 import pytest
-
 from conftest import FIXTURES
 
 _spec = importlib.util.spec_from_file_location("evaluate", FIXTURES / "evaluate.py")
