@@ -37,8 +37,9 @@ STEPS_PER_EPOCH = -(-DATASET_SIZE // BATCH_SIZE)
 FINAL_BATCH = DATASET_SIZE - (STEPS_PER_EPOCH - 1) * BATCH_SIZE
 
 TB_TAGS = ("loss", "lr", "grad_norm", "throughput", "epoch")
-KINDS = ("csv", "text", "tb-1tag-simple", "tb-1tag-tensor", "tb-5tag-simple", "tb-5tag-tensor")
-TB_MAX = 1_000_000  # event files are written up to 1M steps
+KINDS = ("csv", "text", "jsonl",
+         "tb-1tag-simple", "tb-1tag-tensor", "tb-5tag-simple", "tb-5tag-tensor")
+TB_MAX = 1_000_000  # event files and JSON Lines are written up to 1M steps
 
 
 def size_label(n: int) -> str:
@@ -103,6 +104,8 @@ def path_for(kind: str, n: int, cache: Path = CACHE) -> Path:
         return cache / f"train-{label}.csv"
     if kind == "text":
         return cache / f"train-{label}.log"
+    if kind == "jsonl":
+        return cache / f"metrics-{label}.json"
     if kind.startswith("tb-"):
         return cache / f"{kind}-{label}" / "events.out.tfevents.1732560000.bench-host.1.0"
     raise ValueError(f"unknown kind {kind!r}")
@@ -127,6 +130,8 @@ def ensure(kind: str, n: int, cache: Path = CACHE, quiet: bool = False) -> Path:
         write_csv(tmp, data)
     elif kind == "text":
         write_text(tmp, data)
+    elif kind == "jsonl":
+        write_jsonl(tmp, data)
     else:
         _, tags, flavour = kind.split("-")
         write_events(tmp, data, TB_TAGS if tags == "5tag" else ("loss",),
@@ -208,12 +213,39 @@ def write_text(path: Path, data: dict[str, np.ndarray]) -> None:
     j = np.arange(m)
     order[(j + 1) * OTHER_EVERY + j] = n + j
     both = pa.concat_arrays([lines.cast(pa.large_string()), other.cast(pa.large_string())])
-    out = both.take(pa.array(order))
-    offsets = np.frombuffer(out.buffers()[1], dtype=np.int64)[out.offset:out.offset + len(out) + 1]
-    body = memoryview(out.buffers()[2])[offsets[0]:offsets[-1]]
+    _write_lines(path, both.take(pa.array(order)), HEADER.encode())
+
+
+def write_jsonl(path: Path, data: dict[str, np.ndarray]) -> None:
+    """detectron2's metrics.json: one object per logged iteration, keys sorted."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def s(x, digits=None):
+        return pc.cast(pa.array(x if digits is None else _sig(x, digits)), pa.string())
+
+    n = data["step"].size
+    eta = (n - data["step"]) * data["time_ms"] / 1000.0
+    lines = pc.binary_join_element_wise(
+        '{"data_time": ', s(data["time_ms"] / 40_000.0, 4),
+        ', "eta_seconds": ', s(np.round(eta, 1)),
+        ', "iteration": ', s(data["step"]),
+        ', "loss_box_reg": ', s(data["loss"] * 0.3, 6),
+        ', "loss_cls": ', s(data["loss"] * 0.7, 6),
+        ', "lr": ', s(data["lr"], 6),
+        ', "time": ', s(data["time_ms"] / 1000.0, 4),
+        ', "total_loss": ', s(data["loss"], 6),
+        "}\n", "")
+    _write_lines(path, lines.cast(pa.large_string()))
+
+
+def _write_lines(path: Path, lines, prefix: bytes = b"") -> None:
+    """A pyarrow string array whose items end in newlines, written as one buffer."""
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
+    offsets = offsets[lines.offset:lines.offset + len(lines) + 1]
     with open(path, "wb") as f:
-        f.write(HEADER.encode())
-        f.write(body)
+        f.write(prefix)
+        f.write(memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]])
 
 
 # --------------------------------------------------------------------------- event files
@@ -373,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     for label in args.sizes.split(","):
         n = parse_size(label)
         for kind in args.kinds.split(","):
-            if kind.startswith("tb-") and n > TB_MAX:
+            if kind.startswith(("tb-", "jsonl")) and n > TB_MAX:
                 continue
             print(ensure(kind, n))
     return 0

@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,7 +35,7 @@ OUT = REPO / "bench-results"
 PY = sys.executable
 SPIKECHECK = str(Path(PY).with_name("spikecheck"))
 GEOM = ["--dataset-size", str(gen.DATASET_SIZE), "--batch-size", str(gen.BATCH_SIZE)]
-FORMATS = ("startup", "tensorboard", "csv", "text", "engine")
+FORMATS = ("startup", "tensorboard", "csv", "text", "json", "engine")
 TB_KINDS = {
     "tb-1tag-simple": "tb 1 tag, simple_value",
     "tb-1tag-tensor": "tb 1 tag, TF2 tensor",
@@ -44,7 +43,7 @@ TB_KINDS = {
     "tb-5tag-tensor": "tb 5 tags, TF2 tensor",
 }
 READER_MODULE = {"tensorboard": "spikecheck.readers.tensorboard", "csv": "spikecheck.readers.csv",
-                 "text": "spikecheck.readers.text"}
+                 "text": "spikecheck.readers.text", "json": "spikecheck.readers.json"}
 READER_BENCH = {"tensorboard": "bench_tensorboard", "text": "bench_text"}
 MAX_RUN_S = 1800
 
@@ -89,6 +88,21 @@ for m in re.finditer(r"^iter (\\d+): loss ([-+.\\deE]+)", text, re.M):
     losses.append(float(m[2]))
 print(len(steps))
 """
+JSON_LOOP = """
+import json, sys
+steps, losses = [], []
+with open(sys.argv[1]) as f:
+    for line in f:
+        rec = json.loads(line)
+        steps.append(rec["iteration"])
+        losses.append(rec["total_loss"])
+print(len(steps))
+"""
+PANDAS_JSON = """
+import sys
+import pandas as pd
+print(len(pd.read_json(sys.argv[1], lines=True)))
+"""
 
 
 @dataclass
@@ -115,20 +129,43 @@ class Row:
 # ------------------------------------------------------------------ measuring
 
 
+TIME = "/usr/bin/time"  # GNU time: reports the child's own peak RSS (%M, KB)
+# Why not wait4's rusage: Linux carries the pre-exec RSS of the forked parent into the
+# child's ru_maxrss, so a child of this (numpy-holding) process would never report less
+# than this process. GNU time is a small C parent; without it a bare `python -S` stub
+# forks instead, which sets a floor of about 8 MB.
+SPAWN = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def measure_once(cmd: list[str]) -> tuple[float, float, int, str, str]:
     """Wall seconds, peak RSS in MB, exit code, stdout, stderr of one fresh process."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as rss:
+        if os.access(TIME, os.X_OK):
+            full = [TIME, "-f", "%M", "-o", rss.name, *cmd]
+        else:
+            full = [PY, "-S", "-c", SPAWN, rss.name, *cmd]
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=REPO)
-        timer = threading.Timer(MAX_RUN_S, p.kill)
-        timer.start()
-        _, status, usage = os.wait4(p.pid, 0)
+        p = subprocess.Popen(full, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=REPO)
+        try:
+            code = p.wait(MAX_RUN_S)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            code = p.wait()
         elapsed = time.perf_counter() - t0
-        timer.cancel()
-        p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return (elapsed, usage.ru_maxrss / 1024, p.returncode,
+        lines = rss.read().split()
+        kb = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+        return (elapsed, kb / 1024, code,
                 out.read().decode(errors="replace"), err.read().decode(errors="replace"))
 
 
@@ -139,7 +176,7 @@ def planned_runs(first_s: float, cap: int, subject: bool = False) -> int:
     """
     if first_s > (60 if subject else 10):
         return 1
-    if first_s > 2 or subject and first_s > 10:
+    if first_s > 2:
         return min(cap, 3)
     return cap
 
@@ -259,8 +296,15 @@ def bench_startup(cap: int) -> list[Row]:
     return rows
 
 
+# Anchors that would push `make bench` past 20 minutes on 2 cores (each measured once,
+# see docs/performance.md); --full-anchors runs them too.
+#   tbparse, 5 tags at 1M: ~110 s; tbparse on TF2 tensors: 4-10x EventAccumulator's memory.
+BUDGET_SKIPS = {("tbparse", "tb-5tag-simple", 1_000_000), ("tbparse", "tb-5tag-tensor", 100_000),
+                ("tbparse", "tb-1tag-tensor", 1_000_000), ("tbparse", "tb-5tag-tensor", 1_000_000)}
+
+
 def bench_tensorboard(n: int, size: str, cap: int, tbparse_skip: str | None,
-                      tbparse_max: int, ea_max: int) -> list[Row]:
+                      full: bool) -> list[Row]:
     rows: list[Row] = []
     for kind, label in TB_KINDS.items():
         if n > gen.TB_MAX:
@@ -272,19 +316,15 @@ def bench_tensorboard(n: int, size: str, cap: int, tbparse_skip: str | None,
                                 role="spikecheck"))
         else:
             rows += spikecheck_rows(path, label, size, n, cap)
-        if n <= ea_max or kind.endswith("simple") or kind.startswith("tb-1tag"):
-            rows.append(measure(Row("EventAccumulator (all scalars)", label, size, n),
-                                [PY, "-c", EA, str(path)], cap, check=check_count(n)))
-        else:
-            rows.append(skipped("EventAccumulator (all scalars)", label, size, n,
-                                "time budget (see 100k)"))
+        rows.append(measure(Row("EventAccumulator (all scalars)", label, size, n),
+                            [PY, "-c", EA, str(path)], cap, check=check_count(n)))
         if tbparse_skip:
             rows.append(skipped("tbparse", label, size, n, tbparse_skip))
-        elif n <= tbparse_max or kind.endswith("simple"):
+        elif not full and ("tbparse", kind, n) in BUDGET_SKIPS:
+            rows.append(skipped("tbparse", label, size, n, "time budget (--full-anchors)"))
+        else:
             rows.append(measure(Row("tbparse", label, size, n), [PY, "-c", TBPARSE, str(path)],
                                 cap, check=check_count(n)))
-        else:
-            rows.append(skipped("tbparse", label, size, n, "time budget (see 100k)"))
     return rows
 
 
@@ -315,6 +355,21 @@ def bench_text(n: int, size: str, cap: int) -> list[Row]:
     return rows
 
 
+def bench_json(n: int, size: str, cap: int) -> list[Row]:
+    path = gen.ensure("jsonl", n)
+    label = "json lines (detectron2)"
+    if not have_reader("json"):
+        rows = [skipped("spikecheck", label, size, n,
+                        "no JSON reader yet (spikecheck/readers/json.py)", role="spikecheck")]
+    else:
+        rows = spikecheck_rows(path, label, size, n, cap)
+    rows.append(measure(Row("python json.loads per line", label, size, n),
+                        [PY, "-c", JSON_LOOP, str(path)], cap, check=check_count(n)))
+    rows.append(measure(Row("pandas.read_json(lines=True)", label, size, n),
+                        [PY, "-c", PANDAS_JSON, str(path)], cap, check=check_count(n)))
+    return rows
+
+
 def bench_engine(n: int, size: str) -> list[Row]:
     """The in-process engine micro benchmark (engine_bench.py) in its own process."""
     cmd = [PY, str(Path(__file__).with_name("engine_bench.py")), "--steps", str(n), "--json"]
@@ -337,16 +392,23 @@ def reader_benches(fmt: str, sizes: list[int]) -> list[Row]:
     """Rows of the reader engineers' own reader-only benchmarks, when they have landed.
 
     Their rows may be long (one tool per row, `median_s`) or wide (one size per row with
-    several `<tool>_s` columns, as bench_text.py writes): both become table rows.
+    several `<tool>_s` columns, as bench_text.py writes): both become table rows. Keyword
+    arguments their run() accepts are used to skip what this harness already measures
+    (EventAccumulator) and to cover every event-file flavour.
     """
     module = READER_BENCH.get(fmt)
     here = Path(__file__).resolve().parent
     if module is None or not (here / f"{module}.py").exists():
         return []
-    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import " + module +
-            " as m; print(json.dumps(m.run(json.loads(sys.argv[2])), default=str))")
-    t, mb, rc, out, err = measure_once([PY, "-c", code, str(here), json.dumps(sizes)])
-    label = f"{fmt} reader only ({module}.py)"
+    wanted = {"ea": False, "quiet": True, "kinds": list(TB_KINDS)}
+    code = (
+        "import inspect, json, sys; sys.path.insert(0, sys.argv[1]); import " + module +
+        " as m; kw = {k: v for k, v in json.loads(sys.argv[3]).items() "
+        "if k in inspect.signature(m.run).parameters}; "
+        "print(json.dumps(m.run(json.loads(sys.argv[2]), **kw), default=str))")
+    cmd = [PY, "-c", code, str(here), json.dumps(sizes), json.dumps(wanted)]
+    t, mb, rc, out, err = measure_once(cmd)
+    label = f"{fmt} reader only"
     if rc != 0:
         last = (err.strip().splitlines() or ["?"])[-1]
         return [skipped(f"{module}.run", label, "-", None, f"failed: {last[:120]}",
@@ -357,24 +419,28 @@ def reader_benches(fmt: str, sizes: list[int]) -> list[Row]:
         return [skipped(f"{module}.run", label, "-", None, "printed no JSON rows", role="reader")]
     rows = []
     for r in records:
-        n = next((r[k] for k in ("steps", "lines", "events", "points", "size")
+        n = next((r[k] for k in ("steps", "lines", "points", "size")
                   if isinstance(r.get(k), int)), None)
         size = gen.size_label(n) if n else str(r.get("size", "-"))
+        inp = TB_KINDS.get(r.get("kind"), label)
         extra = {k: v for k, v in r.items() if not k.endswith("_s")}
         if "median_s" in r or "seconds" in r:
-            tools = [(str(r.get("tool", r.get("name", module))),
+            tools = [(f"{module}: {r.get('tool', r.get('name', 'run'))}",
                       r.get("median_s", r.get("seconds")))]
         else:
-            tools = [(k[:-2].replace("_", " "), v) for k, v in r.items()
+            tools = [(f"{module}: {k[:-2].replace('_', ' ')}", v) for k, v in r.items()
                      if k.endswith("_s") and not k.endswith("mb_s")]
-        for tool, secs in tools:
-            row = Row(tool, label, size, n, role="reader", runs=int(r.get("runs", 1) or 1),
-                      median_s=secs, peak_mb=r.get("peak_mb"), output=extra)
+        for i, (tool, secs) in enumerate(tools):
+            note = "in-process"
+            if r.get("peak_mb") is not None:
+                note += ", peak: tracemalloc"
+            if i == 0 and len(tools) > 1:
+                note += "; " + ", ".join(f"{k} {v}" for k, v in r.items() if "_vs_" in k)
+            row = Row(tool, inp, size, n, role="reader", runs=int(r.get("runs", 1) or 1),
+                      times_s=r.get("times_s") or [], median_s=secs,
+                      peak_mb=r.get("peak_mb"), note=note, output=extra)
             _progress(row)
             rows.append(row)
-        if rows and len(tools) > 1:
-            ratios = ", ".join(f"{k} {v}" for k, v in r.items() if "_vs_" in k)
-            rows[-len(tools)].note = ratios
     return rows
 
 
@@ -525,10 +591,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--formats", default=",".join(FORMATS),
                     help=f"comma list of {','.join(FORMATS)}")
     ap.add_argument("--runs", type=int, default=5, help="runs of fast commands (median)")
-    ap.add_argument("--tbparse-max", default="100k",
-                    help="largest size at which tbparse runs on TF2-tensor files (budget)")
-    ap.add_argument("--ea-max", default="1M",
-                    help="largest size at which EventAccumulator runs on TF2-tensor 5-tag files")
+    ap.add_argument("--full-anchors", action="store_true",
+                    help="also the slowest tbparse runs skipped for the 20-minute budget")
     ap.add_argument("--reader-bench-max", type=gen.parse_size, default="1M",
                     help="largest size passed to bench_tensorboard/bench_text run()")
     ap.add_argument("--no-install", action="store_true", help="do not pip install tbparse")
@@ -553,8 +617,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     for n in sizes:  # generate (or find cached) everything first, so timings are not mixed in
         for kind in gen.KINDS:
-            fmt = "tensorboard" if kind.startswith("tb-") else kind
-            if fmt in formats and not (fmt == "tensorboard" and n > gen.TB_MAX):
+            fmt = {"jsonl": "json"}.get(kind, "tensorboard" if kind.startswith("tb-") else kind)
+            if fmt in formats and not (fmt in ("tensorboard", "json") and n > gen.TB_MAX):
                 gen.ensure(kind, n)
     gen_s = time.perf_counter() - t0
 
@@ -565,13 +629,13 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         size = gen.size_label(n)
         if "tensorboard" in formats and n <= gen.TB_MAX:
-            rows += bench_tensorboard(n, size, args.runs, tbparse_skip,
-                                      gen.parse_size(args.tbparse_max),
-                                      gen.parse_size(args.ea_max))
+            rows += bench_tensorboard(n, size, args.runs, tbparse_skip, args.full_anchors)
         if "csv" in formats:
             rows += bench_csv(n, size, args.runs)
         if "text" in formats:
             rows += bench_text(n, size, args.runs)
+        if "json" in formats and n <= gen.TB_MAX:
+            rows += bench_json(n, size, args.runs)
     if "engine" in formats:
         rows += bench_engine(max(sizes), gen.size_label(max(sizes)))
     for fmt in ("tensorboard", "text"):
