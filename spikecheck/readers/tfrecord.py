@@ -18,6 +18,7 @@ length never causes an allocation. No protobuf import is needed.
 
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 from collections.abc import Callable
@@ -134,11 +135,13 @@ class EventInfo:
     event_like: bool = False
 
     def fields(self) -> list[Field]:
+        """The varying bytes of this record, in order (wall time, step, values)."""
         out = [f for f in (self.wall, self.step_field) if f is not None]
         out += [v.field for v in self.values if v.field is not None]
         return sorted(out)
 
     def layout_key(self) -> tuple:
+        """Records with equal keys (and length) differ only in structure bytes or tags."""
         return tuple(self.fields())
 
 
@@ -515,17 +518,16 @@ class Source:
             got += k
         return view[:got]
 
-    def whole(self):
+    def whole(self) -> bytes | mmap.mmap:
         """The whole content as one buffer (a memory map for files): used to resync."""
         if self._data is not None:
             return self._data
         if self._mm is None:
-            import mmap
-
             self._mm = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
         return self._mm
 
     def close(self) -> None:
+        """Release the file, its memory map and the window buffer."""
         if self._mm is not None:
             try:
                 self._mm.close()
@@ -824,7 +826,10 @@ class _Template:
         self.crc = crc32c(data)
         mask = np.full(self.width, 0xFF, dtype=np.uint8)
         for f in self.fields:
-            mask[pre + f.pos: pre + f.pos + f.size] = 0
+            # A varint's continuation bits are structure: checking them with the other
+            # structure bytes proves the record parses like the template.
+            mask[pre + f.pos: pre + f.pos + f.size] = 0x80 if f.codec in ("varint",
+                                                                            "h16v") else 0
         mask[pre + length:] = 0  # the data CRC varies
         self.t64 = np.frombuffer(framed, dtype="<u8").copy()
         self.m64 = mask.view("<u8").copy()
@@ -867,17 +872,17 @@ class _Template:
             self.t16[a] = t
         return t
 
-    def evaluate(self, v: _Views, d: np.ndarray, verify: Callable[[int], EventInfo | None]
-                 ) -> tuple[np.ndarray, dict]:
+    def evaluate(self, v: _Views, d: np.ndarray, verify: Callable[[int], EventInfo | None],
+                 needs: Callable[[EventInfo], bool]) -> tuple[np.ndarray, dict]:
         """The class of each record with data at offsets d (-1: none), and decoded fields.
 
         `verify(i)` checks record i the slow, exact way and returns its EventInfo; it is
-        called for one record of each new class before the class is accepted.
+        called for one record of each new class before the class is accepted. Steps and
+        values are decoded only when `needs` says a class present wants them.
         """
         k = d.size
         cls = np.full(k, -1, dtype=np.int16)
-        dec = {f.pos: np.empty(k, dtype=np.int64 if f.codec == "varint" else np.float64)
-               for f in self.fields if f.codec != "raw"}
+        dec: dict[int, np.ndarray] = {}
         block = max(4096, _BLOCK_BYTES // self.width)
         big = k >= _T16_MIN
         rows = v.rows(self.width)
@@ -887,13 +892,8 @@ class _Template:
             kb = dd.size
             m = rows[dd - pre].view(np.uint8).reshape(kb, self.width)
             est = np.full(kb, self.crc, dtype=np.uint32)
-            ok = np.ones(kb, dtype=bool)
             for f in self.fields:
                 c = pre + f.pos
-                if f.codec in ("varint", "h16v"):
-                    for j in range(f.size - 1):
-                        ok &= m[:, c + j] >= 0x80
-                    ok &= m[:, c + f.size - 1] < 0x80
                 done = 0
                 if big and f.size >= 2:
                     npairs = f.size // 2
@@ -909,8 +909,6 @@ class _Template:
                     done = 2 * npairs
                 for j in range(done, f.size):
                     _lookup(est, m[:, c + j], self.t8[f.pos + j])
-                if f.codec != "raw":
-                    dec[f.pos][s: s + kb] = _decode(m, c, f)
             res = _unmask(_typed(m, pre + self.length, "<u4")) ^ est
             words = m.view("<u8")
             acc = np.zeros(kb, dtype=np.uint64)
@@ -920,18 +918,24 @@ class _Template:
                     x &= mask
                 acc |= x
             out = cls[s: s + kb]
-            out[(acc == 0) & (res == 0) & ok] = 0
+            out[(acc == 0) & (res == 0)] = 0
             rest = np.flatnonzero(out < 0)
             if rest.size:
                 diff = (words[rest] ^ self.t64) & self.m64
-                self._other_classes(diff, res[rest], ok[rest], rest, out,
-                                    lambda i, s=s: verify(s + i))
+                self._other_classes(diff, res[rest], rest, out, lambda i, s=s: verify(s + i))
+            if any(needs(c.info) for c in self.classes):
+                for f in self.fields:
+                    if f.codec != "raw":
+                        if f.pos not in dec:
+                            dec[f.pos] = np.zeros(k, dtype=np.int64 if f.codec == "varint"
+                                                  else np.float64)
+                        dec[f.pos][s: s + kb] = _decode(m, pre + f.pos, f)
         return cls, dec
 
-    def _other_classes(self, diff, res, ok, rest, out, verify) -> None:
+    def _other_classes(self, diff, res, rest, out, verify) -> None:
         """Records of this layout whose structure differs: other tags, or damage.
 
-        diff, res and ok are given for the rows `rest` of the block only.
+        diff and res are given for the rows `rest` of the block only.
         """
         sig = np.zeros(rest.size, dtype=np.uint64)
         for j in range(diff.shape[1]):
@@ -940,7 +944,7 @@ class _Template:
         sig |= np.uint64(1)  # never 0: that is the template's own class
 
         def match(ci: int, c: _Class) -> None:
-            cand = np.flatnonzero((sig == np.uint64(c.sig)) & (res == c.residual) & ok
+            cand = np.flatnonzero((sig == np.uint64(c.sig)) & (res == c.residual)
                                   & (out[rest] < 0))
             if cand.size:
                 exact = np.all(diff[cand] == c.pattern, axis=1)
@@ -949,7 +953,7 @@ class _Template:
         for ci in range(1, len(self.classes)):
             match(ci, self.classes[ci])
         for _ in range(64):  # discover new classes, the most frequent first
-            left = np.flatnonzero((out[rest] < 0) & ok)
+            left = np.flatnonzero(out[rest] < 0)
             if left.size < 2:
                 return
             vals, cnt = np.unique(sig[left[:512]], return_counts=True)
@@ -982,9 +986,16 @@ def _decode(m: np.ndarray, c: int, f: Field) -> np.ndarray:
     """Decode field f from column c of a block's byte matrix."""
     if f.codec in ("f32", "f64", "f16"):
         return _typed(m, c, {"f32": "<f4", "f64": "<f8", "f16": "<f2"}[f.codec])
-    acc = (m[:, c] & np.uint8(0x7F)).astype(np.uint64)
-    for j in range(1, f.size):
-        acc |= (m[:, c + j] & np.uint8(0x7F)).astype(np.uint64) << np.uint64(7 * j)
+    if f.size <= 4 and c + 4 <= m.shape[1]:  # one word: drop each byte's top bit
+        w = _typed(m, c, "<u4")
+        acc = w & np.uint32(0x7F)
+        for j in range(1, f.size):
+            acc |= (w >> np.uint32(j)) & np.uint32(0x7F << (7 * j))
+        acc = acc.astype(np.uint64)
+    else:
+        acc = (m[:, c] & np.uint8(0x7F)).astype(np.uint64)
+        for j in range(1, f.size):
+            acc |= (m[:, c + j] & np.uint8(0x7F)).astype(np.uint64) << np.uint64(7 * j)
     if f.codec == "h16v":
         return (acc & np.uint64(0xFFFF)).astype(np.uint16).view(np.float16)
     return acc.view(np.int64)
@@ -1003,7 +1014,13 @@ class Scanner:
         self.v = _Views(np.zeros(0, np.uint8))
         self.mem = self.v.buf
 
+    def _needs(self, info: EventInfo) -> bool:
+        """Whether records like `info` need their steps and values decoded."""
+        return (self.out.records is not None or info.session_status == 1
+                or any(self.want(val.tag) for val in info.values))
+
     def want(self, tag: str) -> bool:
+        """Whether the caller wants the values of this tag (asked once per tag)."""
         w = self._want.get(tag)
         if w is None:
             w = self._want[tag] = bool(self.want_fn(tag))
@@ -1101,7 +1118,8 @@ class Scanner:
             remaining = remaining[~bad]
             dd = dd[~bad]
         cls, dec = tpl.evaluate(self.v, dd,
-                                lambda i: self._verified_info(int(dd[i]), tpl.length))
+                                lambda i: self._verified_info(int(dd[i]), tpl.length),
+                                self._needs)
         recs = rec[remaining]
         for ci, c in enumerate(tpl.classes):
             mask = cls == ci
@@ -1138,7 +1156,7 @@ class Scanner:
         def field_values(f: Field) -> np.ndarray:
             return dec[f.pos][mask]
 
-        need_step = bool(info.values) or info.session_status == 1 or out.records is not None
+        need_step = self._needs(info)
         steps = None
         if need_step:
             if info.step_field is None:

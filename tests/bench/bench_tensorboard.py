@@ -160,6 +160,7 @@ def _line(r: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the timings and ratios; exit 1 if the two readers' points ever differ."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sizes", nargs="*", default=["1M"], help="steps: 100k, 1M, or a number")
     ap.add_argument("--tensor", action="store_true", help="also the TF2 tensor-scalar files")
