@@ -160,8 +160,14 @@ def _analyse_path(path, options, input_format, inputs, fail_on, errors):
         try:
             report = analyze(series, inputs)
         except (InsufficientData, GeometryError) as exc:
-            outcomes.append(_error_outcome(series.source, str(exc), errors,
-                                           _file_of(series.source, path)))
+            outcomes.append(_error_outcome(series.source, _with_reading_notes(str(exc), series),
+                                           errors, _file_of(series.source, path)))
+            continue
+        except MemoryError:
+            outcomes.append(_error_outcome(
+                series.source, f"{series.source}: {series.metric!r}: too large to analyse in "
+                f"memory ({len(series)} points, steps {int(series.steps[0])} to "
+                f"{int(series.steps[-1])})", errors, _file_of(series.source, path)))
             continue
         t1 = time.perf_counter()
         outcomes.append(RunOutcome(series.source, report, None,
@@ -170,6 +176,13 @@ def _analyse_path(path, options, input_format, inputs, fail_on, errors):
                                    path=_file_of(series.source, path), seconds=t1 - t0))
         t0 = t1
     return outcomes
+
+
+def _with_reading_notes(message: str, series) -> str:
+    """An error about too few points also says what reading left out (skipped lines...)."""
+    why = [n for n in series.notes
+           if any(w in n for w in ("skipped", "dropped", "not read", "goes back"))]
+    return message + (f" ({'; '.join(why[:2])})" if why else "")
 
 
 def _file_of(source: str, arg: str) -> str | None:

@@ -11,6 +11,11 @@ class SeriesError(ValueError):
     """A series that cannot be analysed (empty, nothing finite)."""
 
 
+# Steps beyond this are not optimizer steps (a timestamp, a corrupt cell, an overflow):
+# float64 holds every integer up to 2^53, and the engine works in float64 steps.
+MAX_STEP = 2 ** 53
+
+
 @dataclass(frozen=True)
 class Normalization:
     """What normalization did to the raw points, so the report can say it."""
@@ -83,16 +88,28 @@ def normalize(
     e = None if epochs is None else np.asarray(epochs, dtype=np.float64)
     if e is not None and e.shape != s.shape:
         raise SeriesError(f"{source}: epochs and steps differ in shape")
+    raw = int(s.size)
+    if s.dtype.kind not in "iuf":
+        raise SeriesError(f"{source}: steps are not numbers")
     if s.dtype.kind == "f":
-        ok = np.isfinite(s)
+        ok = np.isfinite(s) & (np.abs(s) <= MAX_STEP)
+    else:
+        ok = (s <= MAX_STEP) & (s >= -MAX_STEP) if s.dtype.kind == "i" else s <= MAX_STEP
+    n_bad_steps = int(raw - np.count_nonzero(ok))
+    notes = tuple(notes)
+    if n_bad_steps:
         s, v = s[ok], v[ok]
         e = None if e is None else e[ok]
+        notes += (f"{n_bad_steps} points with a step that is not a finite number below 2^53 "
+                  "dropped",)
+        if s.size == 0:
+            raise SeriesError(f"{source}: no usable step in {raw} points of {metric!r} "
+                              "(steps are not finite numbers below 2^53)")
     s = s.astype(np.int64, copy=False)
-    raw = int(s.size)
     resets = int(np.count_nonzero(np.diff(s) < 0)) if s.size > 1 else 0
 
     finite = np.isfinite(v)
-    n_bad = int(raw - np.count_nonzero(finite))
+    n_bad = int(s.size - np.count_nonzero(finite))
     first_bad = None
     if n_bad:
         bad_steps = s[~finite]
@@ -100,10 +117,10 @@ def normalize(
         s, v = s[finite], v[finite]
         e = None if e is None else e[finite]
     if s.size == 0:
-        if raw:
+        if raw - n_bad_steps:
             raise SeriesError(
                 f"{source}: metric {metric!r} has no finite values "
-                f"({raw} points, all NaN or inf; first at step {first_bad})"
+                f"({raw - n_bad_steps} points, all NaN or inf; first at step {first_bad})"
             )
         raise SeriesError(f"{source}: metric {metric!r} has no data points")
 

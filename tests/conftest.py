@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
-collect_ignore = ["bench"]
+collect_ignore = ["bench", "fuzz", "hostile"]
 
 
 @pytest.fixture(scope="session")

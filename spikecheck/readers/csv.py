@@ -6,13 +6,15 @@ wide file costs little more than its step and loss columns.
 
 from __future__ import annotations
 
+import codecs
 import csv as pycsv
+import io
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
+from spikecheck.readers.interface import InputSource, ReadError, ReadOptions, sniff_encoding
 from spikecheck.series import LossSeries, normalize
 
 DELIMITERS = (",", "\t", ";")
@@ -24,6 +26,12 @@ LOSS_NAMES = ("loss", "train_loss", "train/loss", "training_loss", "train_loss_s
 EPOCH_NAMES = ("epoch", "epochs", "train/epoch", "trainer/epoch")
 NOT_TRAIN = re.compile(r"(^|[/_\s.-])(val|valid|validation|eval|test)([/_\s.-]|$)", re.I)
 WANDB_SUFFIX = re.compile(r"^(?P<run>.+?) - (?P<metric>.+)$")
+# A "header" cell holding `key: 1.5` or `key=1.5` is a printed log line, not a header.
+KV_CELL = re.compile(r"[A-Za-z_][\w/.]{0,100}[\"']?\s{0,5}[:=]\s{0,5}[-+]?[0-9]")
+# 1,234.5 (thousands grouped with commas), and 1 234,5 / 1.234,5 are not attempted.
+THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?")
+DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+(?:[eE][-+]?[0-9]+)?")
+TENSOR_CELL = re.compile(r"tensor\(\s{0,5}([^,)\s]{1,50})")
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,8 @@ class CsvLayout:
     delimiter: str
     raw_header: list[str]
     header: list[str]  # stripped
+    consistent: bool = True  # the first rows have as many fields as the header
+    encoding: str = "utf-8"
 
     def find(self, names: tuple[str, ...]) -> str | None:
         lower = {h.lower(): raw for h, raw in zip(self.header, self.raw_header)}
@@ -46,8 +56,14 @@ class CsvLayout:
 
 
 def sniff_layout(head: bytes) -> CsvLayout | None:
-    """Delimiter and header from the first lines, or None when this is not a table."""
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    """Delimiter and header from the first lines, or None when this is not a table.
+
+    When no delimiter splits the first rows consistently but the header names a step or
+    loss column (rows written with mixed delimiters), the header's delimiter is kept and
+    the layout is marked inconsistent: rows that do not fit are skipped and counted.
+    """
+    encoding = sniff_encoding(head[:4096])
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
     if len(head) >= 256 * 1024 and lines:
         lines = lines[:-1]  # the last line of the head may be cut
@@ -65,10 +81,19 @@ def sniff_layout(head: bytes) -> CsvLayout | None:
         score = widths[0] * consistent
         if best is None or score > best[0]:
             best = (score, delim, counts[0])
+    fits = True
+    if best is None:
+        for delim in DELIMITERS:
+            raw = _split(lines[0], delim)
+            names = [h.strip().strip('"').strip().lower() for h in raw]
+            if len(raw) >= 2 and any(n in STEP_NAMES + LOSS_NAMES for n in names):
+                best, fits = (0, delim, raw), False
+                break
     if best is None:
         return None
     raw = best[2]
-    return CsvLayout(best[1], raw, [h.strip().strip('"').strip() for h in raw])
+    return CsvLayout(best[1], raw, [h.strip().strip('"').strip() for h in raw], fits,
+                     "utf-8" if encoding == "utf-8-sig" else encoding)
 
 
 def _split(line: str, delim: str) -> list[str]:
@@ -93,13 +118,17 @@ class CsvReader:
 
     def sniff(self, src: InputSource) -> int:
         head = src.head(64 * 1024)
-        if b"\x00" in head[:4096]:
+        if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             return 0
         layout = sniff_layout(head)
         if layout is None:
             return 0
+        if not layout.consistent:
+            return 15  # a table header over rows that do not fit it: beats "any text"
         if any(_is_number(h) for h in layout.header if h):
             return 10  # no header row: a headerless table, read as a last resort
+        if any(KV_CELL.search(h) for h in layout.header):
+            return 5  # `lr: 0.01, loss: 2.3` lines split at commas: a text log
         known = layout.find(STEP_NAMES + LOSS_NAMES + EPOCH_NAMES + ("value",))
         if known or any(WANDB_SUFFIX.match(h) for h in layout.header):
             return 80
@@ -116,10 +145,10 @@ class CsvReader:
 
     def list_metrics(self, src: InputSource, options: ReadOptions) -> list[tuple[str, int]]:
         layout = self._layout(src)
-        table = _read_columns(src, layout, layout.raw_header)
+        table, _ = _read_columns(src, layout, layout.raw_header)
         out = []
         for raw, name in zip(layout.raw_header, layout.header):
-            values = _to_float(table[raw])
+            values = _to_float(table[raw]).values
             n = int(np.count_nonzero(~np.isnan(values)))
             if n:
                 out.append((name, n))
@@ -132,12 +161,22 @@ class CsvReader:
         epoch_col = layout.find(EPOCH_NAMES)
         loss_cols = self._loss_columns(layout, options, src, step_col, epoch_col, notes)
         wanted = [c for c in dict.fromkeys([step_col, epoch_col, *loss_cols]) if c]
-        table = _read_columns(src, layout, wanted)
+        table, stats = _read_columns(src, layout, wanted)
         n_rows = len(table[wanted[0]]) if wanted else 0
+        notes.extend(stats.notes(layout))
         if n_rows == 0:
+            if stats.skipped or stats.cut_line:
+                raise ReadError(f"{src.name}: no readable data rows ({'; '.join(notes)})")
             raise ReadError(f"{src.name}: header only, no data rows")
+        if stats.skipped > n_rows:
+            raise ReadError(
+                f"{src.name}: most rows ({stats.skipped} of {stats.skipped + n_rows}) do not "
+                f"have the header's {len(layout.header)} fields separated by "
+                f"{_delim_name(layout.delimiter)} (mixed delimiters?); first: "
+                f"{stats.example!r}"
+            )
 
-        epochs = _to_float(table[epoch_col]) if epoch_col else None
+        epochs = _to_float(table[epoch_col]).values if epoch_col else None
         if step_col is None:
             if epochs is not None and _one_row_per_epoch(epochs):
                 raise ReadError(
@@ -148,17 +187,26 @@ class CsvReader:
             steps = np.arange(n_rows, dtype=np.float64)
             notes.append("no step column: the row index is used as the step")
         else:
-            steps = _to_float(table[step_col])
+            parsed_steps = _to_float(table[step_col])
+            steps = parsed_steps.values
 
         series = []
         for col in loss_cols:
-            values = _to_float(table[col])
+            parsed = _to_float(table[col])
+            values = parsed.values
             present = _present(table[col])
             if step_col is not None:
                 present &= ~np.isnan(steps)
             if not present.any():
                 continue
             metric = layout.stripped(col)
+            if parsed.bad and np.isnan(values[present]).all() and \
+                    parsed.bad >= np.count_nonzero(present):
+                if len(loss_cols) == 1:
+                    raise ReadError(f"{src.name}: column {metric!r} holds no numbers "
+                                    f"(e.g. {parsed.example!r})")
+                notes.append(f"column {metric!r} holds no numbers (e.g. {parsed.example!r})")
+                continue
             m = WANDB_SUFFIX.match(metric)
             source = src.name
             if m and len(loss_cols) > 1:
@@ -166,7 +214,21 @@ class CsvReader:
             skipped = int(n_rows - np.count_nonzero(present))
             col_notes = list(notes)
             if skipped:
-                col_notes.append(f"{skipped} rows with no {metric!r} value skipped")
+                why = f"no {metric!r} value"
+                if step_col is not None and np.isnan(steps).any():
+                    why += f" or no numeric {layout.stripped(step_col)!r}"
+                    if parsed_steps.bad:
+                        why += f" (e.g. {parsed_steps.example!r})"
+                col_notes.append(f"{skipped} rows with {why} skipped")
+            if parsed.bad:
+                col_notes.append(
+                    f"{parsed.bad} {metric!r} cells are not numbers (e.g. {parsed.example!r}) "
+                    "and were dropped with the NaN/inf values")
+            if parsed.thousands:
+                col_notes.append(f"{parsed.thousands} {metric!r} values with thousands "
+                                 "separators (1,234.5) read as numbers")
+            if parsed.decimal_comma:
+                col_notes.append(f"{metric!r} uses a decimal comma (0,5 = 0.5)")
             ep = epochs[present] if epochs is not None else None
             if ep is not None and np.isnan(ep).all():
                 ep = None
@@ -252,60 +314,232 @@ def _one_row_per_epoch(epochs: np.ndarray) -> bool:
     return e.size > 0 and np.unique(e).size == e.size
 
 
-def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]) -> dict:
+class _ReadStats:
+    """What reading the table left out: rows that did not fit, a final cut line."""
+
+    def __init__(self) -> None:
+        self.skipped = 0
+        self.example = ""
+        self.cut_line: str | None = None
+        self.stream_error: str | None = None
+
+    def skip(self, row) -> str:
+        """pyarrow's invalid-row handler: skip the row, count it, keep the first one."""
+        self.skipped += 1
+        if not self.example:
+            self.example = _short(row.text)
+        return "skip"
+
+    def notes(self, layout: CsvLayout) -> list[str]:
+        out = []
+        if self.skipped:
+            out.append(f"{self.skipped} rows without the header's {len(layout.header)} fields "
+                       f"separated by {_delim_name(layout.delimiter)} skipped "
+                       f"(first: {self.example!r})")
+        if self.cut_line is not None:
+            out.append("the last line has no line end (a log cut while being written?) "
+                       f"and was not read: {self.cut_line!r}")
+        return out
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = text.strip()
+    return text if len(text) <= n else text[:n] + "..."
+
+
+def _delim_name(d: str) -> str:
+    return {",": "commas", "\t": "tabs", ";": "semicolons"}.get(d, repr(d))
+
+
+class _CompleteLines(io.RawIOBase):
+    """The content as UTF-8, with a final line that has no line end checked first.
+
+    Such a line may be a log cut while being written (0.4312 read as 0.4): unless
+    `whole(line)` says it cannot be cut short, it is held back, never parsed, and kept
+    for a note. Other encodings are transcoded to UTF-8 here, so pyarrow sees one.
+    """
+
+    BLOCK = 1 << 20
+    HOLD = 8 << 20  # a "line" longer than this is passed on (pyarrow rejects it)
+
+    def __init__(self, raw, encoding: str, whole=None):
+        self._raw = raw
+        self._whole = whole
+        self._dec = (None if encoding in ("utf-8", "utf-8-sig") else
+                     codecs.getincrementaldecoder(encoding)(errors="replace"))
+        self._pending = b""
+        self._out = b""
+        self._pos = 0
+        self._eof = False
+        self.cut_line: bytes | None = None
+        self._emitted = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        while self._pos >= len(self._out) and not self._eof:
+            self._fill()
+        if n is None or n < 0:
+            n = len(self._out) - self._pos
+        chunk = self._out[self._pos:self._pos + n]
+        self._pos += len(chunk)
+        return chunk
+
+    def readinto(self, b) -> int:
+        chunk = self.read(len(b))
+        b[:len(chunk)] = chunk
+        return len(chunk)
+
+    def _fill(self) -> None:
+        raw = self._raw.read(self.BLOCK)
+        if self._dec is not None:
+            data = self._dec.decode(raw, final=not raw).encode("utf-8")
+        else:
+            data = raw
+        buf = self._pending + data
+        if not raw:
+            self._eof = True
+            self._pending = b""
+            self._out, self._pos = b"", 0
+            if buf.strip():
+                if not self._emitted or (self._whole is not None and self._whole(buf)):
+                    # the only line is the header (skipped by the caller), or a whole row
+                    self._out = buf + b"\n"
+                else:
+                    self.cut_line = buf
+            return
+        cut = max(buf.rfind(b"\n"), buf.rfind(b"\r"))
+        if cut < 0 and len(buf) <= self.HOLD:
+            self._pending = buf
+            self._out, self._pos = b"", 0
+            return
+        if cut < 0:
+            cut = len(buf) - 1
+        self._out, self._pos = buf[:cut + 1], 0
+        self._pending = buf[cut + 1:]
+        self._emitted = True
+
+
+def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
+                  ) -> tuple[dict, _ReadStats]:
     """The named columns as arrow arrays (numbers where they parse, strings otherwise)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     read_opts = pacsv.ReadOptions(column_names=layout.raw_header, skip_rows=1,
                                   block_size=16 << 20)
-    parse_opts = pacsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=False,
-                                    invalid_row_handler=_skip_row)
-    fast_types = {c: pa.float64() for c in columns}
-    conv = pacsv.ConvertOptions(include_columns=columns, column_types=fast_types,
-                                null_values=["", "null", "None", "N/A"],
-                                strings_can_be_null=True, quoted_strings_can_be_null=True)
-    try:
+
+    def whole(line: bytes) -> bool:
+        """A last line without a line end that cannot have been cut inside a value read:
+        all its fields are there and the last one is closed by a quote or not read."""
+        text = line.decode("utf-8", errors="replace").rstrip()
+        fields = _split(text, layout.delimiter)
+        return len(fields) == len(layout.raw_header) and (
+            text.endswith('"') or layout.raw_header[-1] not in columns)
+
+    def attempt(column_types: dict, null_values: list[str], **extra):
+        stats = _ReadStats()
+        parse_opts = pacsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=False,
+                                        invalid_row_handler=stats.skip)
+        conv = pacsv.ConvertOptions(include_columns=columns, column_types=column_types,
+                                    null_values=null_values, strings_can_be_null=True, **extra)
         with src.open() as f:
-            table = pacsv.read_csv(f, read_options=read_opts, parse_options=parse_opts,
-                                   convert_options=conv)
+            stream = _CompleteLines(f, layout.encoding, whole)
+            try:
+                table = pacsv.read_csv(stream, read_options=read_opts,
+                                       parse_options=parse_opts, convert_options=conv)
+            except (EOFError, OSError) as exc:
+                if isinstance(exc, pa.ArrowInvalid):
+                    raise
+                raise ReadError(f"{src.name}: cannot decompress ({exc})") from None
+        if stream.cut_line is not None:
+            stats.cut_line = _short(stream.cut_line.decode("utf-8", errors="replace"))
+        return table, stats
+
+    try:
+        table, stats = attempt({c: pa.float64() for c in columns},
+                               ["", "null", "None", "N/A"], quoted_strings_can_be_null=True)
     except pa.ArrowInvalid:
         # Padded cells (YOLO), text in a number column: read as strings, parse leniently.
-        conv = pacsv.ConvertOptions(include_columns=columns,
-                                    column_types={c: pa.string() for c in columns},
-                                    strings_can_be_null=True, null_values=[""])
         try:
-            with src.open() as f:
-                table = pacsv.read_csv(f, read_options=read_opts, parse_options=parse_opts,
-                                       convert_options=conv)
+            table, stats = attempt({c: pa.string() for c in columns}, [""])
         except pa.ArrowInvalid as exc:
             msg = str(exc).splitlines()[0]
             raise ReadError(f"{src.name}: cannot parse as CSV ({msg})") from None
-    return {c: table.column(c) for c in columns}
+    return {c: table.column(c) for c in columns}, stats
 
 
-def _skip_row(row) -> str:
-    return "skip"
+@dataclass
+class _Parsed:
+    """A column as float64 (NaN where missing or not a number) and what parsing met."""
+
+    values: np.ndarray
+    bad: int = 0  # cells holding something that is not a number (nor nan/inf)
+    example: str = ""
+    thousands: int = 0
+    decimal_comma: bool = False
 
 
-def _to_float(col) -> np.ndarray:
-    """A numeric column as float64 with NaN for missing or non-numeric cells."""
+def _to_float(col) -> _Parsed:
+    """A numeric column as float64 with NaN for missing or non-numeric cells.
+
+    Text cells are parsed leniently: surrounding quotes and spaces, `tensor(0.43, ...)`,
+    thousands separators (`1,234.5`), and a decimal comma (`0,5`) when the column uses
+    commas that way throughout. Anything else is NaN and counted as not a number.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
-        return col.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        return _Parsed(col.to_numpy(zero_copy_only=False).astype(np.float64, copy=False))
     text = pc.utf8_trim_whitespace(col)
     text = pc.replace_substring_regex(text, pattern=r'^"|"$', replacement="")
-    out = np.full(len(text), np.nan)
     values = text.to_pylist()
+    out = np.full(len(values), np.nan)
+    failed: list[int] = []
     for i, v in enumerate(values):
         if v:
             try:
                 out[i] = float(v)
             except ValueError:
-                pass
-    return out
+                failed.append(i)
+    parsed = _Parsed(out)
+    if not failed:
+        return parsed
+    cells = [values[i] for i in failed]
+    # A comma inside a number: thousands separators, unless the column writes commas
+    # only as a decimal point (0,5 or 12,25: not groups of three digits).
+    with_comma = [c for c in cells if "," in c]
+    decimal_comma = bool(with_comma) and all(DECIMAL_COMMA.fullmatch(c) for c in with_comma) \
+        and not all(THOUSANDS.fullmatch(c) for c in with_comma) \
+        and not any("." in v for v in values if v)
+    for i, c in zip(failed, cells):
+        x = _lenient(c, decimal_comma)
+        if x is None:
+            parsed.bad += 1
+            if not parsed.example:
+                parsed.example = _short(c, 40)
+            continue
+        out[i] = x
+        if "," in c and not decimal_comma:
+            parsed.thousands += 1
+    parsed.decimal_comma = decimal_comma and any("," in c for c in cells)
+    return parsed
+
+
+def _lenient(cell: str, decimal_comma: bool) -> float | None:
+    m = TENSOR_CELL.match(cell)
+    if m:
+        cell = m.group(1)
+    if decimal_comma and DECIMAL_COMMA.fullmatch(cell):
+        cell = cell.replace(",", ".")
+    elif THOUSANDS.fullmatch(cell):
+        cell = cell.replace(",", "")
+    try:
+        return float(cell)
+    except ValueError:
+        return None
 
 
 def _present(col) -> np.ndarray:

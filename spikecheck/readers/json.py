@@ -27,6 +27,7 @@ LOSS_KEYS = ("loss", "total_loss", "train_loss", "train/loss", "loss_step", "tra
 NOT_TRAIN = re.compile(r"(^|[/_\s.-])(val|valid|validation|eval|test|predict)([/_\s.-]|$)",
                        re.I)
 SNIFF_LINES = 50
+MAX_STEP = 2 ** 53  # beyond this a "step" is not an optimizer step (see series.MAX_STEP)
 
 
 def _looks_like_loss(key: str) -> bool:
@@ -35,6 +36,18 @@ def _looks_like_loss(key: str) -> bool:
 
 def _is_num(x: object) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _is_count(x: object) -> bool:
+    """A number usable as a step, epoch or iteration: finite and below 2^53."""
+    return _is_num(x) and math.isfinite(x) and abs(x) <= MAX_STEP  # type: ignore[arg-type]
+
+
+def _label(x: object) -> str:
+    """A record field shown in a note: short, one line."""
+    text = x if isinstance(x, str) else repr(x)
+    text = " ".join(text.split())
+    return text if len(text) <= 30 else text[:30] + "..."
 
 
 class JsonReader:
@@ -81,14 +94,24 @@ class JsonReader:
         """'lines' for JSON Lines, or 'document' with the parsed document."""
         head = src.head()
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-        if _head_records(text, len(head) >= 256 * 1024) and not text.startswith("["):
+        records = _head_records(text, len(head) >= 256 * 1024)
+        if records and not text.startswith("[") and \
+                not (len(records) == 1 and "log_history" in records[0]):
             return "lines", None
         try:
             with src.text_stream() as f:
                 doc = json.load(f)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ReadError(f"{src.name}: not valid JSON ({exc})") from None
+            raise ReadError(f"{src.name}: not valid JSON ({_short_error(exc)})") from None
+        except RecursionError:
+            raise ReadError(f"{src.name}: JSON nested too deeply to be a training log") \
+                from None
         return "document", doc
+
+
+def _short_error(exc: Exception) -> str:
+    msg = " ".join(str(exc).split())
+    return msg if len(msg) <= 120 else msg[:120] + "..."
 
 
 def _head_records(text: str, cut: bool) -> list[dict]:
@@ -98,19 +121,25 @@ def _head_records(text: str, cut: bool) -> list[dict]:
         lines = lines[:-1]
     lines = lines[:SNIFF_LINES]
     out = []
+    failed = 0
     for ln in lines:
         try:
             obj = json.loads(ln)
-        except ValueError:
-            return out if len(out) >= 2 else []
+        except (ValueError, RecursionError):
+            failed += 1  # a broken line among records (a cut write) does not end them
+            continue
         if not isinstance(obj, dict):
             return []
         out.append(obj)
+    if failed and (len(out) < 2 or failed > len(out)):
+        return []
     return out
 
 
-def _iter_records(src: InputSource) -> Iterator[tuple[int, dict]]:
-    """(line number, object) for every JSON object line; other lines are skipped."""
+def _iter_records(src: InputSource, broken: Counter | None = None
+                  ) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for every JSON object line; other lines are skipped (those
+    that start like an object but do not parse are counted in `broken`)."""
     n = 0
     for chunk in iter_chunks(src):
         for line in chunk.splitlines():
@@ -121,7 +150,9 @@ def _iter_records(src: InputSource) -> Iterator[tuple[int, dict]]:
                     continue
             try:
                 obj = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
+                if broken is not None:
+                    broken["lines that start like a JSON object but do not parse"] += 1
                 continue
             if isinstance(obj, dict):
                 yield n, obj
@@ -151,7 +182,7 @@ def _read_document(src: InputSource, doc: object, options: ReadOptions) -> LossS
             if any(k.startswith("eval_") for k in e):
                 n_eval += 1
             continue
-        if "step" not in e:
+        if not _is_count(e.get("step")):
             n_nostep += 1
             continue
         steps.append(e["step"])
@@ -165,14 +196,14 @@ def _read_document(src: InputSource, doc: object, options: ReadOptions) -> LossS
             "evaluation, train_loss the final summary)"
         )
     notes = [f"Hugging Face trainer_state.json: {len(steps)} training entries"]
-    every = doc.get("logging_steps")
+    every = doc.get("logging_steps") if _is_count(doc.get("logging_steps")) else None
     if metric == "loss":
         notes.append("each value is the mean loss over its logging interval"
                      + (f" (logging_steps={every})" if every else ""))
     if n_eval:
         notes.append(f"{n_eval} evaluation entries (eval_loss) skipped")
     if n_nostep:
-        notes.append(f"{n_nostep} entries without a step skipped")
+        notes.append(f"{n_nostep} entries without a usable step skipped")
     s = np.asarray(steps, dtype=np.int64)
     v = np.asarray(values, dtype=np.float64)
     ep = np.asarray(epochs, dtype=np.float64)
@@ -204,7 +235,7 @@ def _hf_steps_per_epoch(doc: dict, steps: np.ndarray, epochs: np.ndarray | None
     try:
         max_steps = int(doc.get("max_steps") or 0)
         n_ep = float(doc.get("num_train_epochs") or 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if epochs is None or max_steps <= 0 or not 0 < n_ep < 1e6:
         return None
@@ -233,11 +264,13 @@ def _num(x: object) -> float:
 
 
 def _read_lines(src: InputSource, options: ReadOptions) -> LossSeries:
-    return _records_to_series(src, _iter_records(src), options, "JSON Lines")
+    broken: Counter[str] = Counter()
+    return _records_to_series(src, _iter_records(src, broken), options, "JSON Lines", broken)
 
 
 def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
-                       options: ReadOptions, what: str) -> LossSeries:
+                       options: ReadOptions, what: str, broken: Counter | None = None
+                       ) -> LossSeries:
     """Training records to a series; the flavour is decided by the first records' keys."""
     metric: str | None = options.metric
     flavour: str | None = None
@@ -255,16 +288,17 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
         if flavour == "mmcv":
             mode = rec.get("mode")
             if mode is not None and mode != "train":
-                if mode == "val" and _is_num(rec.get("iter")):
+                if mode == "val" and _is_count(rec.get("iter")):
                     val_iters.append(int(rec["iter"]))
-                skipped[f"{mode} records"] += 1
+                label = _label(mode) if len(skipped) < 8 else "other"
+                skipped[f"{label} records"] += 1
                 return
         v = rec.get(metric)  # type: ignore[arg-type]
         if not _is_num(v) and not isinstance(v, str):
             skipped["records without " + repr(metric)] += 1
             return
         if flavour == "mmcv":
-            if not (_is_num(rec.get("epoch")) and _is_num(rec.get("iter"))):
+            if not (_is_count(rec.get("epoch")) and _is_count(rec.get("iter"))):
                 skipped["records without epoch/iter"] += 1
                 return
             epochs.append(float(rec["epoch"]))
@@ -298,6 +332,8 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
         for r in pending:
             take(r)
     assert metric is not None
+    if broken:
+        skipped.update(broken)
     if not values:
         raise ReadError(
             f"{src.name}: no training records carry {metric!r} with a step "
@@ -336,9 +372,9 @@ def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes) -> LossSe
     """mmcv 1.x: the iteration restarts every epoch; val records give iters per epoch."""
     from spikecheck.readers.text import _infer_iters_per_epoch
 
-    e0 = ep.astype(np.int64) - 1
-    span = int(iters.max(initial=0)) + 1
-    keep, restarts, dropped = supersede(e0 * span + iters)
+    e0 = ep.astype(np.int64) - 1  # epochs and iterations are below 2^53 (_is_count)
+    span = float(iters.max(initial=0)) + 1
+    keep, restarts, dropped = supersede(e0.astype(np.float64) * span + iters)
     if restarts:
         notes.append(f"(epoch, iter) goes back {restarts} time(s); later records win"
                      + (f", {dropped} points of abandoned runs dropped" if dropped else ""))
@@ -354,14 +390,14 @@ def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes) -> LossSe
         spe = _infer_iters_per_epoch(e0, iters)
         notes.append(f"iterations per epoch not recorded: assumed {spe}; pass "
                      "--steps-per-epoch for exact steps")
-    steps = e0 * spe + iters
+    steps = e0.astype(np.float64) * spe + iters  # float: beyond 2^53 normalize drops it
     return normalize(steps, v, metric=metric, source=src.name, epochs=e0.astype(np.float64),
                      notes=notes, steps_per_epoch_hint=hint)
 
 
 def _step_key(rec: dict) -> str | None:
     for k in STEP_KEYS:
-        if _is_num(rec.get(k)):
+        if _is_count(rec.get(k)):
             return k
     return None
 

@@ -192,8 +192,13 @@ def _unify_newlines(text: str) -> str:
     return text
 
 
-def iter_chunks(src: InputSource) -> Iterator[str]:
-    """The decoded content in chunks that end at a line end (\\r, \\r\\n become \\n)."""
+def iter_chunks(src: InputSource, held: list[str] | None = None) -> Iterator[str]:
+    """The decoded content in chunks that end at a line end (\\r, \\r\\n become \\n).
+
+    With `held` (a list), a final line with no line end is not yielded but appended to
+    it: a log cut while being written may end in a number cut short (0.4312 as 0.4, step
+    120 as 12), which must not be read as if it were whole.
+    """
     decoder = codecs.getincrementaldecoder(_encoding(src))(errors="replace")
     carry = ""
     with src.open() as f:
@@ -204,6 +209,11 @@ def iter_chunks(src: InputSource) -> Iterator[str]:
                 raise ReadError(f"{src.name}: cannot decompress ({exc})") from None
             text = carry + _unify_newlines(decoder.decode(raw, final=not raw))
             if not raw:
+                if text and not text.endswith("\n") and held is not None:
+                    end = text.rfind("\n") + 1
+                    if text[end:].strip():
+                        held.append(text[end:])
+                    text = text[:end]
                 if text:
                     yield text if text.endswith("\n") else text + "\n"
                 return
@@ -332,7 +342,7 @@ INT_GROUPS = frozenset({"step", "iter", "iters", "epoch"})
 
 
 def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
-          int_groups: frozenset[str] = INT_GROUPS
+          int_groups: frozenset[str] = INT_GROUPS, cut: list[str] | None = None
           ) -> tuple[dict[str, np.ndarray], int, int, np.ndarray]:
     """Every named group of every match as arrays in write order, the match count, the
     number of lines, and (with a header expression) the header epoch of each match.
@@ -359,7 +369,7 @@ def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
             dtype = np.int64 if name in int_groups else np.float64
             parts_by_name[name].append(_column(found, idx, dtype))
 
-    for chunk in iter_chunks(src):
+    for chunk in iter_chunks(src, cut):
         lines += chunk.count("\n")
         if header is None:
             take(rx.findall(chunk))
@@ -469,8 +479,12 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
     rx = _rx(style, metric)
     header = re.compile(style.header, re.MULTILINE) if style.header else None
     int_groups = INT_GROUPS if style.kind != "row" else frozenset({"step"})
-    cols, n_match, lines, header_epochs = _scan(src, rx, header, int_groups)
+    cut: list[str] = []
+    cols, n_match, lines, header_epochs = _scan(src, rx, header, int_groups, cut)
     if not n_match:
+        if cut and rx.search(cut[0][:MAX_LINE]):
+            raise ReadError(f"{src.name}: its only loss line has no line end (a log cut "
+                            "while being written?) and was not read")
         if options.metric:
             raise ReadError(
                 f"{src.name}: {style.name} lines found, but none prints {metric!r} "
@@ -481,6 +495,7 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
     notes = [f"text log in {style.name} style ({style.example!r})"]
     if style.note:
         notes.append(style.note)
+    notes.extend(_cut_note(cut))
     skipped = lines - n_match
     if skipped > 0:
         notes.append(
@@ -493,6 +508,15 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
         return _finish_rows(src, options, metric, cols, values, notes)
     epochs = header_epochs if header is not None else cols["epoch"]
     return _finish_epoch_iter(src, style, options, metric, cols, values, epochs, notes)
+
+
+def _cut_note(cut: list[str]) -> list[str]:
+    if not cut:
+        return []
+    line = " ".join(cut[0][:200].split())
+    line = line if len(line) <= 60 else line[:60] + "..."
+    return [f"the last line has no line end (a log cut while being written?) and was not "
+            f"read: {line!r}"]
 
 
 def _finish_step(src, style, metric, cols, values, notes) -> LossSeries:
@@ -527,7 +551,7 @@ def _finish_rows(src, options, metric, cols, values, notes) -> LossSeries:
         steps = np.arange(1, n + 1, dtype=np.int64) * int(options.log_every)
         notes.append(f"no step printed: step = row x {options.log_every} (--log-every)")
     elif spe and has_epochs:
-        steps = np.rint(epochs * spe).astype(np.int64)
+        steps = np.rint(epochs * spe)  # float: a NaN or huge epoch is dropped by normalize
         notes.append(f"no step printed: step = epoch x {spe} steps per epoch")
     else:
         steps = np.arange(1, n + 1, dtype=np.int64)
@@ -569,8 +593,10 @@ def _finish_epoch_iter(src, style, options, metric, cols, values, epochs, notes
 
     # Restarts: order by (epoch, iteration), or by the global step where one is printed.
     use_global = bool(gsteps.size and np.all(gsteps >= 0))
-    span = int(max(iters.max(initial=0), totals.max(initial=0), 0)) + 1
-    keys = gsteps if use_global else e0 * span + iters
+    span = float(max(iters.max(initial=0), totals.max(initial=0), 0)) + 1
+    # float64: epoch x iterations can overflow int64 on hostile counters; normalize()
+    # drops steps beyond 2^53, below which float64 is exact.
+    keys = gsteps if use_global else e0.astype(np.float64) * span + iters
     keep, restarts, dropped = supersede(keys)
     _restart_notes(notes, restarts, dropped)
     e0, iters, totals, gsteps, values = e0[keep], iters[keep], totals[keep], gsteps[keep], \
@@ -590,7 +616,7 @@ def _finish_epoch_iter(src, style, options, metric, cols, values, epochs, notes
         steps = gsteps
         notes.append("step = the printed update counter")
     else:
-        steps = e0 * spe + iters
+        steps = e0.astype(np.float64) * spe + iters
     per_epoch = False
     if hint is not None and iters.size and np.all(iters == totals) \
             and np.unique(e0).size == e0.size:
@@ -640,16 +666,17 @@ def compile_pattern(pattern: str, name: str = "--pattern") -> re.Pattern[str]:
 def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
     assert options.pattern is not None
     rx = compile_pattern(options.pattern)
-    cols, n_match, lines, _ = _scan(src, rx, None, frozenset())
+    cut: list[str] = []
+    cols, n_match, lines, _ = _scan(src, rx, None, frozenset(), cut)
     if not n_match:
         raise ReadError(f"{src.name}: --pattern matched no line")
     steps_f = cols["step"]
     values = cols["loss"]
     bad = ~np.isfinite(steps_f)
-    notes = [f"text log read with --pattern {options.pattern!r}"]
+    notes = [f"text log read with --pattern {options.pattern!r}"] + _cut_note(cut)
     if bad.any():
         notes.append(f"{int(bad.sum())} matches without a numeric step skipped")
-    steps = steps_f[~bad].astype(np.int64)
+    steps = steps_f[~bad]
     values = values[~bad]
     epochs = None
     if "epoch" in cols:

@@ -1,0 +1,1 @@
+"""Hostile inputs for the readers, generated at test time (see badinputs.py)."""
