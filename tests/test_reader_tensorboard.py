@@ -243,6 +243,15 @@ def test_yolov8_duplicate_steps_keep_the_last_write():
     assert any("1375 values written at only 25 distinct steps" in n for n in series.notes)
 
 
+def test_one_file_of_a_resumed_run_says_where_the_rest_is():
+    (series,) = read_input(str(RESUMED_FIRST), ReadOptions())
+    assert len(series) == 8 * 111
+    assert any("1 of 2 event files" in n and str(RESUMED) in n for n in series.notes)
+    lone = next((CORPUS_TB / "tf1-guild-mnist-train").glob("*tfevents*"))
+    (alone,) = read_input(str(lone), ReadOptions())
+    assert not any("event files of its run" in n for n in alone.notes)
+
+
 def test_yolov5_five_resumed_files_join_in_write_order():
     d = CORPUS_TB / "yolov5-resumed-5files"
     names = [f.name for f in event_files(d)]

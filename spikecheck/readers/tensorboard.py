@@ -484,6 +484,11 @@ class TensorBoardReader:
     def read(self, src: InputSource, options: ReadOptions) -> list[LossSeries]:
         """The chosen scalar of one event file."""
         run = scan_run([(src.name, lambda: _Opened(src))], src.name, _wanted(options.metric))
+        if src.path is not None and is_event_file_name(src.path.name):
+            siblings = len(event_files(src.path.parent)) if src.path.parent.is_dir() else 0
+            if siblings > 1:  # a resumed run: the other files hold the rest of it
+                run.notes.append(f"this is 1 of {siblings} event files of its run; pass "
+                                 f"the directory {str(src.path.parent)!r} to read them all")
         return [self._series(run, options.metric, src.name)]
 
     def list_metrics(self, src: InputSource, options: ReadOptions) -> list[tuple[str, int]]:
