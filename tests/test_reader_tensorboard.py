@@ -621,6 +621,41 @@ def test_several_values_of_one_tag_in_one_event(tmp_path):
     assert_same_points(mine, ref)
 
 
+def test_repeating_patterns_with_odd_records_between(tmp_path):
+    """Lightning-like: a tag every step, a pair every 50, validation and histograms now and
+    then; the walker verifies the 52-record cycle in bulk and resumes it after odd ones."""
+    from tensorboard.compat.proto import summary_pb2
+
+    rng = np.random.default_rng(1)
+    events = [version_event()]
+    for step in range(12_000):
+        if step % 50 == 49:
+            events.append(scalar_event(step, ("train_loss", float(rng.random()))))
+            events.append(scalar_event(step, ("epoch", float(step // 1325))))
+        if step % 1325 == 1324:
+            events.append(scalar_event(step, ("val_loss", float(rng.random()))))
+        events.append(scalar_event(step, ("lr-Adam", 1e-3 * (1 + step * 1e-3))))
+        if step % 700 == 0:
+            k = int(rng.integers(3, 30))
+            h = summary_pb2.HistogramProto(min=0, max=1, num=k, bucket_limit=sorted(
+                rng.random(k)), bucket=list(rng.random(k)))
+            e = scalar_event(step)
+            e.summary.value.add(tag="grads", histo=h)
+            events.append(e)
+    f = write_records(tmp_path / "events.out.tfevents.1.h", events)
+    ref = ea_points(f)
+    assert_same_points(my_points(f), ref)
+    for window in (5000, 65536):
+        source = tfrecord.Source(path=f, window=window)
+        try:
+            got = tfrecord.scan(source)
+        finally:
+            source.close()
+        for tag, (steps, values) in ref.items():
+            _, s, v = got.tag_arrays((tag, "simple"))
+            assert np.array_equal(s, steps) and np.array_equal(v, values)
+
+
 def _bench_generator():
     spec = importlib.util.spec_from_file_location("bench_generate",
                                                   ROOT / "tests" / "bench" / "generate.py")

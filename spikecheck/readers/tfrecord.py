@@ -1,19 +1,27 @@
 """TFRecord frames and TensorBoard `Event` records decoded many at a time with numpy.
 
-Why this exists: TensorBoard's own loader builds one protobuf object per event and needs
-tens of seconds per million scalars. Here the file is a numpy view (mmap when possible),
-frames are found by a walk that checks whole runs of equally laid-out records at once,
-and records are decoded by *templates*: a record layout (which bytes hold the wall time,
-the step and each value) learnt by parsing one record in Python, then applied to every
-record of the same length with vectorized gathers.
+Why: TensorBoard's own loader builds one protobuf object per event and needs tens of
+seconds per million scalars. Here no protobuf is imported and no object is made per
+event:
 
-Integrity is never assumed. Every record's data CRC32C is checked: for a template the
-CRC of each record is computed from the template's CRC plus the contribution of the
-bytes that may differ (CRC32C is affine over GF(2)), so a record that differs from its
-template anywhere else fails the check and is decoded one by one in Python, where a
-real CRC mismatch means a corrupted record (skipped and counted). Length fields are
-checked against their own CRC and against the file size before use, so a corrupted
-length never causes an allocation. No protobuf import is needed.
+- The file is read through a reused buffer of a few MB (cache-sized: the gathers below
+  then hit the cache), or taken whole when it is already in memory (gzip, stdin).
+- Frames are found by a walk over the length fields; when the last record lengths repeat
+  with some period (one tag per step, or five...), whole runs of the pattern are verified
+  at once with strided numpy compares instead of one Python step per record.
+- Records of one length are decoded by *templates*: one record is parsed in Python to
+  learn which bytes hold the wall time, the step and each value, then every record of
+  that length is fetched as one span and checked and decoded with vectorized numpy.
+
+Integrity is never assumed; every record's header and data CRC32C are checked. For a
+template, a record's non-varying bytes (tags, lengths, the header CRC, the continuation
+bits of its varints) must equal those of a known class of the layout exactly, word by
+word, and its data CRC is computed from the template's CRC plus per-byte tables for the
+bytes that vary (CRC32C is affine over GF(2)) and compared with the stored one. A record
+that passes both is exactly what its class says it is; any other goes one by one through
+Python, where a real CRC mismatch means a corrupted record (skipped and counted). Length
+fields are checked against their own CRC and against the file size before use, so a
+corrupted length never causes an allocation or a read past the end.
 """
 
 from __future__ import annotations
@@ -555,6 +563,8 @@ class FrameWalker:
         self.countdown = 0
         self.fails = 0
         self.reps = 16
+        self.resume: list[int] = []  # the last long pattern, from where it stopped
+        self.resume_tries = 0
         self.done = self.total == 0
         self.stop = False
         self.need = 0
@@ -591,21 +601,28 @@ class FrameWalker:
         sl: list[int] = []
         count = 0
         while count < limit and not self.done and not self.stop:
+            got = None
+            if self.resume and self.resume_tries < 8 and self.n - self.o >= 8 and \
+                    int(self.v.u64[self.o]) == self.resume[0]:
+                # The pattern that was running resumes after a few odd records.
+                self.resume_tries += 1
+                got = self._bulk_pattern(self.resume, limit - count)
+                if got is not None:
+                    self._keep(so, sl, parts_o, parts_l, got)
+                    so, sl = [], []
+                    count += got[0].size
+                    continue
             if self.countdown <= 0 and len(self.hist) >= 2:
                 p = self._period()
-                if p:
-                    got = self._bulk(p, limit - count)
-                    if got is not None:
-                        if so:
-                            parts_o.append(np.array(so, dtype=np.int64))
-                            parts_l.append(np.array(sl, dtype=np.int64))
-                            so, sl = [], []
-                        parts_o.append(got[0])
-                        parts_l.append(got[1])
-                        count += got[0].size
-                        continue
-                else:
-                    self.countdown = 8
+                got = self._bulk(p, limit - count) if p else None
+                if got is not None:
+                    self._keep(so, sl, parts_o, parts_l, got)
+                    so, sl = [], []
+                    count += got[0].size
+                    continue
+                if not p:  # nothing repeats: look again later, less often each time
+                    self.fails += 1
+                    self.countdown = min(256, 1 << self.fails)
             self.countdown -= 1
             r = self._step()
             if r is not None:
@@ -620,14 +637,41 @@ class FrameWalker:
         return np.concatenate(parts_o), np.concatenate(parts_l)
 
     def _period(self) -> int:
+        """The period of the recent record lengths that explains the most of them, or 0.
+
+        Five tags per step repeat every 5 records; 49 steps of one tag and then a step
+        with three repeat every 52, though runs of 1 are seen too: the period whose
+        repetition reaches furthest back is the one worth verifying in bulk.
+        """
         h = self.hist
-        for p in range(1, min(MAX_PERIOD, len(h) // 2) + 1):
-            if h[-p:] == h[-2 * p: -p]:
-                return p
-        return 0
+        cands = [p for p in range(1, min(MAX_PERIOD, len(h) // 2) + 1)
+                 if h[-p:] == h[-2 * p: -p]]
+        if len(cands) < 2:
+            return cands[0] if cands else 0
+        a = np.asarray(h)
+        best, reach = 0, -1
+        for p in (cands[0], cands[-1]):  # inside a run every p repeats: compare the ends
+            breaks = np.flatnonzero(a[p:] != a[:-p])
+            r = a.size - p - (int(breaks[-1]) + 1 if breaks.size else 0)
+            if r > reach:
+                best, reach = p, r
+        return best
+
+    @staticmethod
+    def _keep(so: list, sl: list, parts_o: list, parts_l: list, got: tuple) -> None:
+        if so:
+            parts_o.append(np.array(so, dtype=np.int64))
+            parts_l.append(np.array(sl, dtype=np.int64))
+        parts_o.append(got[0])
+        parts_l.append(got[1])
 
     def _bulk(self, p: int, budget: int) -> tuple[np.ndarray, np.ndarray] | None:
-        pat = self.hist[-p:]
+        return self._bulk_pattern(self.hist[-p:], budget)
+
+    def _bulk_pattern(self, pat: list[int], budget: int
+                      ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Verify repetitions of `pat` (record lengths) from here at once; take the good."""
+        p = len(pat)
         o, n = self.o, self.n
         stride = sum(pat) + (HEADER + FOOTER) * p
         pos = [0]
@@ -638,11 +682,15 @@ class FrameWalker:
             self.countdown = 1 << 30  # near the window's end: walk one by one
             return None
         # Lengths only: each record's header CRC is checked later, with its data CRC.
-        ok = np.empty((reps, p), dtype=bool)
-        span = (reps - 1) * stride + 1
-        for j in range(p):
-            a = o + pos[j]
-            ok[:, j] = self.v.u64[a: a + span: stride] == pat[j]
+        if p <= 4:
+            ok = np.empty((reps, p), dtype=bool)
+            span = (reps - 1) * stride + 1
+            for j in range(p):
+                a = o + pos[j]
+                ok[:, j] = self.v.u64[a: a + span: stride] == pat[j]
+        else:
+            at = (o + stride * np.arange(reps, dtype=np.int64))[:, None] + np.asarray(pos)
+            ok = self.v.u64[at] == np.asarray(pat, dtype=np.uint64)
         flat = ok.ravel()
         good = flat.size if flat.all() else int(flat.argmin())
         if good == 0:
@@ -654,11 +702,16 @@ class FrameWalker:
         full = -(-good // p)
         offs = ((o + stride * np.arange(full, dtype=np.int64))[:, None]
                 + np.asarray(pos, dtype=np.int64)).ravel()[:good]
-        lens = np.tile(np.asarray(pat, dtype=np.int64), full)[:good]
+        lens = (np.full(good, pat[0], dtype=np.int64) if p == 1 else
+                np.tile(np.asarray(pat, dtype=np.int64), full)[:good])
         self.o = o + (good // p) * stride + pos[good % p]
-        self.hist = (self.hist + lens[-2 * MAX_PERIOD:].tolist())[-2 * MAX_PERIOD:]
+        self.hist = (self.hist + lens[-4 * MAX_PERIOD:].tolist())[-4 * MAX_PERIOD:]
         if good == flat.size:
             self.reps = min(self.reps * 4, max(1, CHUNK_RECORDS // p))
+        if p > 1:  # where it stopped (an odd record, the window's end) it may resume
+            k = good % p
+            self.resume = pat[k:] + pat[:k]
+            self.resume_tries = 0
         return offs, lens
 
     def _halt(self, need: int) -> None:
@@ -695,8 +748,10 @@ class FrameWalker:
             return self._halt(HEADER + FOOTER + length)
         self.o = o + HEADER + FOOTER + length
         self.hist.append(length)
-        if len(self.hist) > 4 * MAX_PERIOD:
-            del self.hist[: -2 * MAX_PERIOD]
+        if self.resume and length == self.resume[0]:
+            self.resume = self.resume[1:] + self.resume[:1]  # the pattern goes on
+        if len(self.hist) > 8 * MAX_PERIOD:
+            del self.hist[: -4 * MAX_PERIOD]
         return o, length
 
     def _jump(self, g: int, q: int | None) -> None:
