@@ -686,6 +686,14 @@ def test_gzipped_event_file(tmp_path):
     assert np.array_equal(a.values, b.values) and a.metric == "train/loss"
 
 
+def test_gzipped_event_file_in_a_run_directory(tmp_path):
+    for f in event_files(RESUMED):
+        (tmp_path / (f.name + ".gz")).write_bytes(gzip.compress(f.read_bytes()))
+    (a,) = read_input(str(tmp_path), ReadOptions())
+    (b,) = read_input(str(RESUMED), ReadOptions())
+    assert np.array_equal(a.steps, b.steps) and np.array_equal(a.values, b.values)
+
+
 def test_stdin_spool():
     spool = io.BytesIO(HF_FILE.read_bytes())
     s = InputSource(None, "<stdin>", spool)

@@ -142,7 +142,12 @@ class _Opened:
                 path = src.path
         if path is not None:
             try:
-                self.source = tfrecord.Source(path=path)
+                with open(path, "rb") as f:
+                    gz = f.read(2) == b"\x1f\x8b"
+                if gz:  # a compressed event file in a run directory
+                    self.source = tfrecord.Source(data=InputSource(path, str(path)).read_all())
+                else:
+                    self.source = tfrecord.Source(path=path)
             except IsADirectoryError:
                 raise ReadError(f"{path}: is a directory") from None
         else:
@@ -172,10 +177,11 @@ def scan_run(files: list[tuple[str, Callable[[], _Opened]]], source: str,
             with opener() as src:
                 scans.append(_scan_one(label, src, want))
                 labels.append(label)
-        except ReadError as exc:
+        except (ReadError, OSError) as exc:
             if strict:
                 raise
-            errors.append(str(exc))
+            errors.append(str(exc) if isinstance(exc, ReadError)
+                          else f"{label}: {exc.strerror or exc}")
     if not scans:
         raise ReadError(errors[0] if len(errors) == 1 else
                         f"{source}: no readable event file ({'; '.join(errors)})")

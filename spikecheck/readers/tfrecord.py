@@ -519,9 +519,10 @@ class Source:
         view = self._buf[:length]
         got = 0
         mv = memoryview(view)
+        self._file.seek(pos)
         while got < length:
-            k = os.preadv(self._file.fileno(), [mv[got:]], pos + got)
-            if k <= 0:
+            k = self._file.readinto(mv[got:])
+            if not k:
                 break
             got += k
         return view[:got]
