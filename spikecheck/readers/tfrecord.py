@@ -894,6 +894,7 @@ class _Template:
                       for j in range(self.t64.size) if self.m64[j]]
         self.classes: list[_Class] = [_Class(info, np.zeros_like(self.t64), 0, 0)]
         self.tried: set[int] = set()
+        self.varies: set[int] = set()  # byte pairs seen to vary within a block
         self.t8: dict[int, np.ndarray] = {}  # byte position -> 256-entry contribution table
         self.t16: dict[int, np.ndarray] = {}  # pair start -> 65536-entry table
         self._build_t8()
@@ -956,12 +957,14 @@ class _Template:
                     pairs = _typed(m, c, "<u2", npairs)
                     for j in range(npairs):
                         col = pairs[:, j]
-                        first = int(col[0])
                         a = f.pos + 2 * j
-                        if np.all(col == first):  # constant (the wall time's top bytes)
-                            est ^= self.t8[a][first & 0xFF] ^ self.t8[a + 1][first >> 8]
-                        else:
-                            est ^= np.take(self._t16(a), col)
+                        if a not in self.varies:  # constant so far (the wall time's top)
+                            first = int(col[0])
+                            if np.all(col == first):
+                                est ^= self.t8[a][first & 0xFF] ^ self.t8[a + 1][first >> 8]
+                                continue
+                            self.varies.add(a)  # seen varying: no more checks
+                        est ^= np.take(self._t16(a), col)
                     done = 2 * npairs
                 for j in range(done, f.size):
                     _lookup(est, m[:, c + j], self.t8[f.pos + j])
