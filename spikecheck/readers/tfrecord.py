@@ -683,6 +683,7 @@ class FrameWalker:
             self.countdown = 1 << 30  # near the window's end: walk one by one
             return None
         # Lengths only: each record's header CRC is checked later, with its data CRC.
+        at = None
         if p <= 4:
             ok = np.empty((reps, p), dtype=bool)
             span = (reps - 1) * stride + 1
@@ -690,7 +691,8 @@ class FrameWalker:
                 a = o + pos[j]
                 ok[:, j] = self.v.u64[a: a + span: stride] == pat[j]
         else:
-            at = (o + stride * np.arange(reps, dtype=np.int64))[:, None] + np.asarray(pos)
+            at = (o + stride * np.arange(reps, dtype=np.int64))[:, None] + np.asarray(
+                pos, dtype=np.int64)
             ok = self.v.u64[at] == np.asarray(pat, dtype=np.uint64)
         flat = ok.ravel()
         good = flat.size if flat.all() else int(flat.argmin())
@@ -701,8 +703,11 @@ class FrameWalker:
             return None
         self.fails = 0
         full = -(-good // p)
-        offs = ((o + stride * np.arange(full, dtype=np.int64))[:, None]
-                + np.asarray(pos, dtype=np.int64)).ravel()[:good]
+        if at is not None:
+            offs = at.ravel()[:good]
+        else:
+            offs = ((o + stride * np.arange(full, dtype=np.int64))[:, None]
+                    + np.asarray(pos, dtype=np.int64)).ravel()[:good]
         lens = (np.full(good, pat[0], dtype=np.int64) if p == 1 else
                 np.tile(np.asarray(pat, dtype=np.int64), full)[:good])
         self.o = o + (good // p) * stride + pos[good % p]
