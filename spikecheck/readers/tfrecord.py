@@ -525,6 +525,8 @@ class Source:
             if not k:
                 break
             got += k
+        if got < length:  # the file shrank while being read: it ends here now
+            self.size = pos + got
         return view[:got]
 
     def whole(self) -> bytes | mmap.mmap:
@@ -579,6 +581,7 @@ class FrameWalker:
         self.mem = buf
         self.base = base
         self.n = buf.size
+        self.total = self.source.size
         self.o = 0
         self.stop = False
         self.need = 0
