@@ -39,12 +39,14 @@ def _peak_mb() -> float:
 
 
 def run(n: int, runs: int = 3, reads: bool = True) -> list[dict]:
-    """Rows {tool, input, runs, times_s, median_s, peak_mb, note} for n points."""
+    """Rows {tool, input, runs, times_s, median_s, peak_mb, note} for n points.
+
+    peak_mb is this process's peak RSS so far (it only grows from row to row).
+    """
     from spikecheck.engine import analyze
     from spikecheck.geometry import GeometryInputs
     from spikecheck.series import normalize
 
-    data = gen.curve(n)
     rows = []
 
     def row(tool, inp, times, note=""):
@@ -52,6 +54,19 @@ def run(n: int, runs: int = 3, reads: bool = True) -> list[dict]:
                      "median_s": statistics.median(times), "peak_mb": _peak_mb(),
                      "note": note})
 
+    if reads:  # first, while the process is fresh: the read is compared with the analysis
+        from spikecheck.readers import ReadOptions
+        from spikecheck.readers.registry import available, read_input
+
+        for kind in ("csv", "text"):
+            if kind not in available():
+                continue
+            read_input(str(gen.ensure(kind, 100_000)), ReadOptions())  # imports, not timed
+            path = gen.ensure(kind, n)
+            times, got = _timed(lambda p=path: read_input(str(p), ReadOptions()), 1)
+            row(f"in-process read: {kind}", kind, times, f"{len(got[0])} points")
+            del got
+    data = gen.curve(n)
     times, series = _timed(lambda: normalize(data["step"], data["loss"], metric="loss",
                                              source="bench"), runs)
     row("engine: normalize", "numpy arrays", times)
@@ -60,16 +75,6 @@ def run(n: int, runs: int = 3, reads: bool = True) -> list[dict]:
     row("engine: analyze (geometry)", "numpy arrays", times, f"verdict {rep.verdict}")
     times, rep = _timed(lambda: analyze(series, GeometryInputs()), runs)
     row("engine: analyze (period discovery)", "numpy arrays", times, f"verdict {rep.verdict}")
-    if reads:
-        from spikecheck.readers import ReadOptions
-        from spikecheck.readers.registry import available, read_input
-
-        for kind in ("csv", "text"):
-            if kind not in available():
-                continue
-            path = gen.ensure(kind, n)
-            times, got = _timed(lambda p=path: read_input(str(p), ReadOptions()), 1)
-            row(f"in-process read: {kind}", kind, times, f"{len(got[0])} points")
     return rows
 
 
