@@ -578,6 +578,33 @@ def target_lines(tgts: list[dict], markdown: bool = False) -> list[str]:
             f"{t['detail']}" for t in tgts]
 
 
+DOCS = REPO / "docs" / "performance.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def write_docs(path: Path, meta: dict, rows: list[Row], tgts: list[dict]) -> None:
+    """Replace the generated block of docs/performance.md (between the markers)."""
+    block = "\n".join([
+        BEGIN,
+        f"Made by `make bench` (`{meta['command']}`) at commit `{meta['sha']}` on "
+        f"{meta['date'][:10]}: {meta['cpus']} CPUs, Python {meta['python']}, load average "
+        f"{meta['loadavg_start'][0]:.1f} at start and {meta['loadavg_end'][0]:.1f} at end; "
+        f"{meta['total_s'] / 60:.1f} minutes in all (data generation "
+        f"{meta['generation_s']:.0f} s).",
+        "",
+        *target_lines(tgts, markdown=True),
+        "",
+        *table_lines(rows, markdown=True),
+        END,
+    ])
+    text = path.read_text() if path.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in text or END not in text:
+        text = text.rstrip("\n") + f"\n\n{BEGIN}\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    path.write_text(head + block + tail)
+
+
 def git_sha() -> str:
     r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
                        text=True)
@@ -596,8 +623,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reader-bench-max", type=gen.parse_size, default="1M",
                     help="largest size passed to bench_tensorboard/bench_text run()")
     ap.add_argument("--no-install", action="store_true", help="do not pip install tbparse")
+    ap.add_argument("--write-docs", action="store_true",
+                    help="put the table and targets into docs/performance.md")
+    ap.add_argument("--docs-from", type=Path, metavar="JSON",
+                    help="only write docs/performance.md from a saved bench-<sha>.json")
     ap.add_argument("--out", type=Path, help="JSON path (default bench-results/bench-<sha>.json)")
     args = ap.parse_args(argv)
+    if args.docs_from:
+        saved = json.loads(args.docs_from.read_text())
+        write_docs(DOCS, saved["meta"], [Row(**r) for r in saved["rows"]], saved["targets"])
+        print(f"table of {args.docs_from.name} written to {DOCS.relative_to(REPO)}")
+        return 0
 
     sizes = [gen.parse_size(s) for s in ("100k" if args.quick else args.sizes).split(",")]
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
@@ -672,6 +708,9 @@ def main(argv: list[str] | None = None) -> int:
                   "\n".join(target_lines(tgts, markdown=True)) + "\n")
     print(f"rows written to {out.relative_to(REPO) if REPO in out.parents else out} "
           f"(markdown: {md.name})")
+    if args.write_docs:
+        write_docs(DOCS, meta, rows, tgts)
+        print(f"table written to {DOCS.relative_to(REPO)}")
     return 0
 
 
