@@ -27,10 +27,11 @@ EPOCH_NAMES = ("epoch", "epochs", "train/epoch", "trainer/epoch")
 NOT_TRAIN = re.compile(r"(^|[/_\s.-])(val|valid|validation|eval|test)([/_\s.-]|$)", re.I)
 WANDB_SUFFIX = re.compile(r"^(?P<run>.+?) - (?P<metric>.+)$")
 # A "header" cell holding `key: 1.5` or `key=1.5` is a printed log line, not a header.
-KV_CELL = re.compile(r"[A-Za-z_][\w/.]{0,100}[\"']?\s{0,5}[:=]\s{0,5}[-+]?[0-9]")
+KV_CELL = re.compile(r"(?<![\w/.])[A-Za-z_][\w/.]{0,100}[\"']?\s{0,5}[:=]\s{0,5}[-+]?[0-9]")
 # 1,234.5 (thousands grouped with commas), and 1 234,5 / 1.234,5 are not attempted.
-THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?")
-DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+(?:[eE][-+]?[0-9]+)?")
+THOUSANDS = re.compile(r"(?<![0-9,])[-+]?[0-9]{1,3}(?:,[0-9]{3}){1,10}(?:\.[0-9]{0,30})?"
+                       r"(?:[eE][-+]?[0-9]{1,4})?")
+DECIMAL_COMMA = re.compile(r"(?<![0-9])[-+]?[0-9]{1,30},[0-9]{1,30}(?:[eE][-+]?[0-9]{1,4})?")
 TENSOR_CELL = re.compile(r"tensor\(\s{0,5}([^,)\s]{1,50})")
 
 

@@ -35,6 +35,10 @@ _NUM = (  # one branch for numbers (a bad one like "1.2.3" fails float() and bec
 )
 NUM = f"(?:{_NUM})"
 GAP = r"[^\n]{0,4000}?"  # the rest of a line between two fields, never across lines
+# In a style's expression the gap is tempered by the style's line anchor (_gap): it never
+# runs over the start of another line of the style. On a hostile line (one 100 MB line of
+# `iter: 1 iter: 1 ...` with no loss key) a plain gap would cost up to 4000 steps at every
+# anchor, 4000x the line; tempered, each anchor scans only to the next one.
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ STYLES: tuple[Style, ...] = (
           r"\[ {{0,20}}(?P<epoch>{INT}), {{0,20}}(?P<iter>{INT})\] loss: (?P<loss>{NUM})",
           kind="epoch_iter", epoch_base=1),
     Style("keras", "Epoch 3/20  then  120/1390 [====>...] - ETA: 1s - loss: 0.4312",
-          r"(?P<iter>{INT})/(?P<iters>{INT}) {GAP}[ \t]{key}: (?P<loss>{NUM})",
+          r"(?<![0-9])(?P<iter>{INT})/(?P<iters>{INT}) {GAP}[ \t]{key}: (?P<loss>{NUM})",
           kind="epoch_iter", keyed=True, epoch_base=1, running_mean=True, counter_from_one=True,
           header=r"^[ \t]{0,20}Epoch (?P<epoch>[0-9]{1,9})/[0-9]{1,9}[ \t]{0,200}$",
           note="Keras prints a running mean of the loss since the epoch began, not the "
@@ -139,9 +143,16 @@ _GAP_CURLY = r"[^\n{}]{0,4000}?"
 def _compile(style: Style, key: str | None = None) -> re.Pattern[str]:
     """The style's expression with its placeholders filled in."""
     metric = key if key is not None else style.metric
-    src = style.regex.format(INT=INT, NUM=NUM, GAP=GAP, GAP_CURLY=_GAP_CURLY,
+    src = style.regex.format(INT=INT, NUM=NUM, GAP=_gap(style), GAP_CURLY=_GAP_CURLY,
                              key=re.escape(metric))
     return re.compile(src, style.flags)
+
+
+def _gap(style: Style) -> str:
+    """GAP, but never over another occurrence of the style's line anchor."""
+    if "{GAP}" not in style.regex:
+        return GAP
+    return r"(?:(?!" + _line_anchor(style) + r")[^\n]){0,4000}?"
 
 
 _COMPILED: dict[tuple[str, str | None], re.Pattern[str]] = {}
