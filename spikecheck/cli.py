@@ -141,6 +141,9 @@ def exit_code(outcomes) -> int:
     return worst(outcomes)
 
 
+MIN_POINTS_NOTE = 8  # the engine's minimum (engine.analyze.MIN_POINTS), without importing it
+
+
 def _analyse_path(path, options, input_format, inputs, fail_on, errors):
     from spikecheck.engine import InsufficientData, analyze
     from spikecheck.geometry import GeometryError
@@ -150,18 +153,31 @@ def _analyse_path(path, options, input_format, inputs, fail_on, errors):
 
     t0 = time.perf_counter()
     outcomes = []
-    for series in read_input(path, options, input_format):
+    all_series = read_input(path, options, input_format)
+    # In a log directory of many runs, a side run that cannot be analysed (an add_scalars
+    # sub-run with a value per epoch, a run of a few points) is a note, not a failure,
+    # as long as some run of the directory is analysed.
+    analysable = [s for s in all_series if not s.per_epoch and len(s) >= MIN_POINTS_NOTE]
+    lenient = len(all_series) > 1 and bool(analysable)
+    for series in all_series:
         if series.per_epoch:
-            outcomes.append(_error_outcome(
-                series.source, f"{series.source}: {series.metric!r} holds one value per epoch: "
-                "a per-epoch log cannot show spikes inside epochs; log the loss every step",
-                errors, _file_of(series.source, path)))
+            msg = (f"{series.source}: {series.metric!r} holds one value per epoch: a per-epoch "
+                   "log cannot show spikes inside epochs; log the loss every step")
+            if lenient:
+                click.echo(f"spikecheck: note: skipped {_one_line(msg)}", err=True)
+            else:
+                outcomes.append(_error_outcome(series.source, msg, errors,
+                                               _file_of(series.source, path)))
             continue
         try:
             report = analyze(series, inputs)
         except (InsufficientData, GeometryError) as exc:
-            outcomes.append(_error_outcome(series.source, _with_reading_notes(str(exc), series),
-                                           errors, _file_of(series.source, path)))
+            msg = _with_reading_notes(str(exc), series)
+            if lenient and isinstance(exc, InsufficientData):
+                click.echo(f"spikecheck: note: skipped {_one_line(msg)}", err=True)
+            else:
+                outcomes.append(_error_outcome(series.source, msg, errors,
+                                               _file_of(series.source, path)))
             continue
         except MemoryError:
             outcomes.append(_error_outcome(

@@ -171,3 +171,18 @@ def test_many_inputs_worst_exit_code(fixtures, tmp_path):
     assert res.exit_code == 1
     res = run(fixtures / "example-fixed.csv", tmp_path / "missing.csv", *EXAMPLE, "-q")
     assert res.exit_code == 2
+
+
+def test_log_directory_side_runs_too_short_are_notes_not_failures(fixtures):
+    # tensorboardX add_scalars writes per-epoch sub-runs (loss/train, loss/val) beside the run
+    res = CliRunner().invoke(main, [str(fixtures / "tensorboard/tbx-5tags"), "-q"])
+    assert res.exit_code == 0
+    assert res.output.startswith("clean")
+    assert "note: skipped" in res.output and "loss/train" in res.output
+
+
+def test_a_single_too_short_series_is_still_an_error(tmp_path):
+    p = tmp_path / "short.csv"
+    p.write_text("step,loss\n" + "".join(f"{i},{1 + i}\n" for i in range(5)))
+    res = run(p)
+    assert res.exit_code == 2 and "too few" in res.output
