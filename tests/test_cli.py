@@ -177,8 +177,8 @@ def test_log_directory_side_runs_too_short_are_notes_not_failures(fixtures):
     # tensorboardX add_scalars writes per-epoch sub-runs (loss/train, loss/val) beside the run
     res = CliRunner().invoke(main, [str(fixtures / "tensorboard/tbx-5tags"), "-q"])
     assert res.exit_code == 0
-    assert res.output.startswith("clean")
-    assert "note: skipped" in res.output and "loss/train" in res.output
+    assert res.stdout.startswith("clean")
+    assert "note: skipped" in res.stderr and "loss/train" in res.stderr
 
 
 def test_a_single_too_short_series_is_still_an_error(tmp_path):

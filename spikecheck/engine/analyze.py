@@ -36,7 +36,7 @@ MAJOR_HEIGHT = 2.0
 PERIOD_STRENGTH = 0.6
 ALPHA_PERIOD = 1e-6
 ACF_STRENGTH = 0.3
-MIN_SHIFT = 0.08  # a level shift at the epoch start of at least 8% (log scale)
+MIN_SHIFT = 0.1  # a level shift at the epoch start of at least 10% (log scale)
 
 
 class InsufficientData(ValueError):
@@ -401,6 +401,10 @@ def _spread(ps: PhaseStructure | None, fold: FoldResult | None) -> bool:
     """The whole within-epoch shape repeats, and its largest part is not at the boundary."""
     if ps is None or ps.probability >= 1e-8 or ps.split_half_r <= 0.8 or ps.amplitude < 1.0:
         return False
+    # A steady rise or fall through every epoch (stairs, a decay after a restart) is the
+    # boundary's doing; data in a fixed order makes a shape a straight line cannot explain.
+    if ps.linear_r2 >= 0.4:
+        return False
     at_boundary = ps.peak_bin in (0, 1, ps.bins - 1)
     return not at_boundary or ps.peak_bins_away_from_boundary >= 3
 
@@ -413,6 +417,9 @@ def _aligned_causes(geom: EpochGeometry, al: Alignment, fold: FoldResult | None,
     k = max(1, geom.log_every)
     share = (f"anomalies at {al.boundaries_with_spike} of {al.boundaries} epoch boundaries"
              if al.boundaries else "")
+    if how == "shift" and shift is not None:
+        share = (f"the loss level {'rises' if shift.shift > 0 else 'falls'} across the start "
+                 f"of {shift.epochs} epochs, by {abs(math.expm1(shift.shift)):.0%} on average")
     chance = al.chance_probability if al.events_on_boundary >= 2 else None
     p = min(x for x in (chance, fold.best_p if fold else None,
                         shift.probability if how == "shift" and shift else None, 1.0)

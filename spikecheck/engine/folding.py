@@ -137,6 +137,7 @@ class PhaseStructure:
     amplitude: float  # range of the phase profile, in robust sd of the residual
     peak_bins_away_from_boundary: int
     peak_bin: int = 0  # the bin that deviates most (0 = epoch start, bins-1 = epoch end)
+    linear_r2: float = 0.0  # share of the profile a straight line through the epoch explains
 
 
 def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
@@ -213,7 +214,10 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     dev = np.abs(means - np.median(means))
     peaks = np.flatnonzero(dev > 0.5 * dev.max()) if dev.max() > 0 else np.empty(0, int)
     away = int(np.count_nonzero((peaks >= 2) & (peaks <= bins - 3)))
-    return PhaseStructure(bins, prob, split_r, amp, away, int(np.argmax(dev)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.corrcoef(np.arange(bins), means)[0, 1]
+    r2 = float(c * c) if np.isfinite(c) else 0.0
+    return PhaseStructure(bins, prob, split_r, amp, away, int(np.argmax(dev)), r2)
 
 
 def _bin_means(v: np.ndarray, b: np.ndarray, bins: int) -> np.ndarray:
