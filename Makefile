@@ -30,5 +30,16 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(PY) tests/bench/run.py
 
+# Fuzz every reader in turn (tests/fuzz/run.py): the whole CLI on mutated logs, coverage-
+# guided by atheris when it installs, plain mutation otherwise. A crash stops the run and
+# its input is saved (see the output); turn it into a test in tests/test_hostile_*.py.
+FUZZ_SECONDS ?= 300
+FUZZ_READERS ?= csv text json tensorboard
+fuzz: $(STAMP)
+	$(PY) -m pip install --quiet atheris || echo "atheris did not install: plain mutation fuzzing"
+	for r in $(FUZZ_READERS); do \
+		$(PY) tests/fuzz/run.py --reader $$r --seconds $(FUZZ_SECONDS) || exit 1; \
+	done
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -330,3 +330,22 @@ def test_log_lines_with_commas_are_not_a_csv(tmp_path):
     split at commas looked like a W&B export header."""
     _, run = analyse(write(tmp_path, "train.log", bad.text_style_lines()["mmcv"]))
     assert run["metric"] == "loss" and run["points"] == FULL
+
+
+# ----------------------------------------------------------------- fuzz findings
+
+
+def test_fuzz_invalid_utf8_in_a_row_that_does_not_fit(tmp_path):
+    """Found by tests/fuzz/run.py (csv): pyarrow's invalid-row handler decoded the row as
+    UTF-8, raised inside pyarrow, printed a traceback and failed the whole file."""
+    steps, values = bad.loss_curve()
+    rows = [f"{s},{v},0.1\n".encode() for s, v in zip(steps, values)]
+    rows.insert(400, b"\x81\xfe&\x18@/\x01\n")  # past the 4 KB the encoding is sniffed from
+    data = b"step,loss,lr\n" + b"".join(rows)
+    p = write(tmp_path, "run.csv", data)
+    res = invoke(p, *SPE, "--format", "json")
+    assert graceful(res, p) == "analysis" and "Traceback" not in res.stderr
+    assert res.stderr == ""
+    (run,) = runs(res)
+    assert run["points"] == FULL
+    assert any("1 rows without the header's 3 fields" in w for w in run["warnings"])

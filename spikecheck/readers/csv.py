@@ -366,7 +366,12 @@ class _CompleteLines(io.RawIOBase):
     def __init__(self, raw, encoding: str, whole=None):
         self._raw = raw
         self._whole = whole
-        self._dec = (None if encoding in ("utf-8", "utf-8-sig") else
+        # UTF-8 passes through while it is valid (checked block by block); from the first
+        # invalid byte on it is decoded with replacement, like any other encoding, so
+        # pyarrow never meets undecodable bytes (its invalid-row handler would raise).
+        self._utf8 = encoding in ("utf-8", "utf-8-sig")
+        self._partial = b""
+        self._dec = (None if self._utf8 else
                      codecs.getincrementaldecoder(encoding)(errors="replace"))
         self._pending = b""
         self._out = b""
@@ -394,10 +399,15 @@ class _CompleteLines(io.RawIOBase):
 
     def _fill(self) -> None:
         raw = self._raw.read(self.BLOCK)
+        if self._dec is None:
+            raw = self._partial + raw
+            try:
+                _, used = codecs.utf_8_decode(raw, "strict", not raw)
+                data, self._partial = raw[:used], raw[used:]
+            except UnicodeDecodeError:
+                self._dec = codecs.getincrementaldecoder("utf-8")(errors="replace")
         if self._dec is not None:
             data = self._dec.decode(raw, final=not raw).encode("utf-8")
-        else:
-            data = raw
         buf = self._pending + data
         if not raw:
             self._eof = True
