@@ -438,7 +438,13 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    read_opts = pacsv.ReadOptions(column_names=layout.raw_header, skip_rows=1,
+    # pyarrow sees positional names: a header may repeat a name (the first one is used)
+    first = {}
+    for i, raw in enumerate(layout.raw_header):
+        first.setdefault(raw, f"c{i}")
+    wanted = list(dict.fromkeys(first[c] for c in columns))
+    read_opts = pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(layout.raw_header))],
+                                  skip_rows=1,
                                   block_size=16 << 20)
 
     def whole(line: bytes) -> bool:
@@ -453,7 +459,7 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
         stats = _ReadStats()
         parse_opts = pacsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=False,
                                         invalid_row_handler=stats.skip)
-        conv = pacsv.ConvertOptions(include_columns=columns, column_types=column_types,
+        conv = pacsv.ConvertOptions(include_columns=wanted, column_types=column_types,
                                     null_values=null_values, strings_can_be_null=True, **extra)
         with src.open() as f:
             stream = _CompleteLines(f, layout.encoding, whole)
@@ -469,16 +475,16 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
         return table, stats
 
     try:
-        table, stats = attempt({c: pa.float64() for c in columns},
+        table, stats = attempt({c: pa.float64() for c in wanted},
                                ["", "null", "None", "N/A"], quoted_strings_can_be_null=True)
     except pa.ArrowInvalid:
         # Padded cells (YOLO), text in a number column: read as strings, parse leniently.
         try:
-            table, stats = attempt({c: pa.string() for c in columns}, [""])
+            table, stats = attempt({c: pa.string() for c in wanted}, [""])
         except pa.ArrowInvalid as exc:
             msg = str(exc).splitlines()[0]
             raise ReadError(f"{src.name}: cannot parse as CSV ({msg})") from None
-    return {c: table.column(c) for c in columns}, stats
+    return {c: table.column(first[c]) for c in columns}, stats
 
 
 @dataclass

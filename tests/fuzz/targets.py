@@ -97,3 +97,9 @@ def check(data: bytes, reader: str, workdir: Path) -> None:
             lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
             if not lines or not all(ln.startswith("spikecheck: error: ") for ln in lines):
                 raise Crash(f"exit 2 without a one-line error: {res.stderr[-500:]!r}")
+    if h % 5 == 0:
+        res = CliRunner().invoke(main, [str(path), "--list"])
+        if res.exception is not None and not isinstance(res.exception, SystemExit):
+            raise res.exception
+        if res.exit_code not in (0, 2) or "Traceback" in res.output:
+            raise Crash(f"--list exit {res.exit_code}: {res.output[-500:]}")
