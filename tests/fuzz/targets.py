@@ -95,7 +95,8 @@ def check(data: bytes, reader: str, workdir: Path) -> None:
             raise Crash(f"exit {res.exit_code}: {res.output[-500:]}")
         if res.exit_code == 2:
             lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
-            if not lines or not all(ln.startswith("spikecheck: error: ") for ln in lines):
+            if not any(ln.startswith("spikecheck: error: ") for ln in lines) or not all(
+                    ln.startswith("spikecheck: ") for ln in lines):
                 raise Crash(f"exit 2 without a one-line error: {res.stderr[-500:]!r}")
     if h % 5 == 0:
         res = CliRunner().invoke(main, [str(path), "--list"])
