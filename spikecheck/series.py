@@ -136,6 +136,13 @@ def normalize(
     epochs_out = None if e is None else e[keep]
     if epochs_out is not None and not np.isfinite(epochs_out).any():
         epochs_out = None
+    if epochs_out is not None:
+        fin = epochs_out[np.isfinite(epochs_out)]
+        if np.any(np.diff(fin) < 0):
+            # An epoch column that goes back while the step rises (counters that overlap,
+            # a run appended to another) cannot place epoch boundaries: it is dropped.
+            epochs_out = None
+            notes += ("the epoch column goes back while the step rises: epochs ignored",)
 
     return LossSeries(
         steps=np.ascontiguousarray(steps_out),

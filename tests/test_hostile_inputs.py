@@ -379,3 +379,17 @@ def test_fuzz_repeated_column_names(tmp_path, header):
     assert graceful(res, p) == "analysis" and "loss" in res.stdout
     _, run = analyse(p)
     assert run["points"] == FULL and run["verdict"] == "epoch-aligned-spikes"
+
+
+def test_fuzz_an_epoch_column_that_goes_back(tmp_path):
+    """Found by tests/fuzz/run.py (json, mmcv records whose iterations overran
+    --steps-per-epoch): epochs -1, 0, -1, 0 in step order gave two starts of epoch 0,
+    np.polyfit met them (x all 0: LAPACK printed to stderr, LinAlgError escaped). An
+    epoch column that goes back while the step rises is now ignored, with a note."""
+    steps, values = bad.loss_curve()
+    epochs = [-1 if s < 200 or 300 <= s < 350 else 0 for s in steps]
+    rows = "".join(f"{s},{e},{v}\n" for s, e, v in zip(steps, epochs, values))
+    p = write(tmp_path, "run.csv", ("step,epoch,loss\n" + rows).encode())
+    res = invoke(p, "--format", "json")
+    assert graceful(res, p) == "analysis"
+    assert any("epoch column goes back" in w for w in runs(res)[0]["warnings"])
