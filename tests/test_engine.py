@@ -175,3 +175,18 @@ def test_tail_probabilities():
     assert norm_sf(10) < 1e-22
     assert binom_sf(12, 12, 7 / 1390) == pytest.approx((7 / 1390) ** 12, rel=1e-6)
     assert binom_sf(0, 5, 0.1) == 1.0
+
+
+def test_no_geometry_final_step_spike_vs_decaying_reset():
+    steps, loss = curve(n=6000)
+    spiky = loss.copy()
+    spiky[SPE - 1::SPE] *= 6
+    r = analyze(series(steps, spiky))
+    assert r.geometry.source == "inferred"
+    assert r.geometry.steps_per_epoch == pytest.approx(SPE, abs=0.5)
+    assert r.cause == "partial-final-batch"
+    phase = steps % SPE
+    reset = loss * np.where(steps >= SPE, 1 + 3.0 * np.exp(-phase / 8.0), 1.0)
+    r = analyze(series(steps, reset))
+    assert r.verdict == "epoch-aligned-spikes"
+    assert r.cause == "epoch-start-reset"

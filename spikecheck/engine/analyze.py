@@ -202,6 +202,10 @@ def _with_period(geom: EpochGeometry, fit: PeriodFit, steps: np.ndarray, d: Detr
         means = np.bincount(b, weights=zc, minlength=nb) / np.maximum(
             np.bincount(b, minlength=nb), 1)
         origin = float(steps[0] + np.argmax(np.abs(means)) * width)
+    else:
+        # The recurring spike is taken as the final step of an epoch (the commonest case);
+        # a jump that then decays for many steps is told apart in _position.
+        origin = float(round(origin)) + max(1, k)
     origin = origin - math.floor((origin - steps[0]) / fit.period) * fit.period
     return geom.with_period(fit.period, origin, steps)
 
@@ -533,6 +537,13 @@ def _position(geom: EpochGeometry, fold: FoldResult | None, direction: str | Non
     decays = bool(after.size and np.count_nonzero(after > 0.3 * ez[j]) >= 2)
     partial = bool(geom.final_batch and geom.batch_size and geom.final_batch < geom.batch_size) \
         or bool(geom.final_window and geom.final_window < geom.grad_accum)
+    if geom.source == "inferred" and -3 <= r <= -1:
+        # With an inferred epoch the spike itself marks the boundary: a long decay after
+        # it says the epoch starts there (a reset); a short one, a final-step spike.
+        later = ez[(fold.rel >= r + 3) & (fold.rel <= r + 11)]
+        if later.size and np.count_nonzero(later > 0.2 * ez[j]) >= 3:
+            return "epoch-start", measured
+        return "final-step", measured
     if k == 1:
         if -3 <= r <= -1:
             return "final-step", measured
