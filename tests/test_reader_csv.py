@@ -174,3 +174,17 @@ def test_list_metrics(corpus):
     src = InputSource.from_arg(str(corpus / "csv/lightning-csvlogger-slm-10ep-sparse.csv"))
     found = dict(CsvReader().list_metrics(src, ReadOptions()))
     assert found["train_loss_step"] == 2814 and found["val_loss"] == 10
+
+
+def test_reading_a_csv_does_not_import_pandas(fixtures):
+    # importing pandas costs about half a second; arrow's buffers are read directly
+    import subprocess
+    import sys
+
+    code = ("import sys; from spikecheck.readers.registry import read_input; "
+            "from spikecheck.readers import ReadOptions; "
+            f"s = read_input({str(fixtures / 'example-buggy.csv')!r}, ReadOptions())[0]; "
+            "assert len(s) == 2240; print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"

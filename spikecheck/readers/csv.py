@@ -509,7 +509,7 @@ def _to_float(col) -> _Parsed:
     import pyarrow.compute as pc
 
     if pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
-        return _Parsed(col.to_numpy(zero_copy_only=False).astype(np.float64, copy=False))
+        return _Parsed(_numeric_to_numpy(col))
     text = pc.utf8_trim_whitespace(col)
     text = pc.replace_substring_regex(text, pattern=r'^"|"$', replacement="")
     values = text.to_pylist()
@@ -566,8 +566,55 @@ def _present(col) -> np.ndarray:
     valid = col.is_valid()
     if hasattr(col, "type") and str(col.type) == "string":
         valid = pc.and_(valid, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0))
-    return valid.to_numpy(zero_copy_only=False).astype(bool) if hasattr(valid, "to_numpy") \
-        else np.asarray(valid)
+    return _bool_to_numpy(valid)
+
+
+def _chunks(col) -> list:
+    return list(col.chunks) if hasattr(col, "chunks") else [col]
+
+
+def _bits(buf, offset: int, length: int) -> np.ndarray:
+    """An arrow bitmap (validity or boolean data) as a numpy bool array."""
+    raw = np.frombuffer(buf, dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[offset:offset + length].astype(bool)
+
+
+def _numeric_to_numpy(col) -> np.ndarray:
+    """float64 from arrow number chunks through their buffers, nulls as NaN.
+
+    Arrow's own to_numpy goes through pandas for chunked arrays, and importing pandas
+    costs half a second; the buffers are plain memory that numpy reads directly.
+    """
+    import pyarrow as pa
+
+    parts = []
+    for ch in _chunks(col):
+        n, off = len(ch), ch.offset
+        if n == 0:
+            continue
+        kind = "f" if pa.types.is_floating(ch.type) else \
+            "u" if pa.types.is_unsigned_integer(ch.type) else "i"
+        dtype = np.dtype(f"{kind}{ch.type.bit_width // 8}")
+        validity, data = ch.buffers()[:2]
+        vals = np.frombuffer(data, dtype=dtype, count=off + n)[off:].astype(np.float64)
+        if ch.null_count:
+            vals[~_bits(validity, off, n)] = np.nan
+        parts.append(vals)
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
+def _bool_to_numpy(col) -> np.ndarray:
+    parts = []
+    for ch in _chunks(col):
+        n, off = len(ch), ch.offset
+        if n == 0:
+            continue
+        validity, data = ch.buffers()[:2]
+        vals = _bits(data, off, n)
+        if ch.null_count:
+            vals &= _bits(validity, off, n)
+        parts.append(vals)
+    return np.concatenate(parts) if parts else np.empty(0, dtype=bool)
 
 
 __all__ = ["CsvReader", "sniff_layout"]
