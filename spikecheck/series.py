@@ -124,16 +124,21 @@ def normalize(
             )
         raise SeriesError(f"{source}: metric {metric!r} has no data points")
 
-    # Last write wins: stable sort by step, keep the last occurrence of each step.
-    order = np.argsort(s, kind="stable")
-    s_sorted = s[order]
-    last = np.ones(s_sorted.size, dtype=bool)
-    last[:-1] = s_sorted[1:] != s_sorted[:-1]
-    keep = order[last]
-    dups = int(s.size - keep.size)
-    steps_out = s[keep]
-    values_out = v[keep]
-    epochs_out = None if e is None else e[keep]
+    if s.size < 2 or bool(np.all(s[1:] > s[:-1])):
+        # Already strictly increasing (the usual case): no sort, no copies.
+        dups = 0
+        steps_out, values_out, epochs_out = s, v, e
+    else:
+        # Last write wins: stable sort by step, keep the last occurrence of each step.
+        order = np.argsort(s, kind="stable")
+        s_sorted = s[order]
+        last = np.ones(s_sorted.size, dtype=bool)
+        last[:-1] = s_sorted[1:] != s_sorted[:-1]
+        keep = order[last]
+        dups = int(s.size - keep.size)
+        steps_out = s[keep]
+        values_out = v[keep]
+        epochs_out = None if e is None else e[keep]
     if epochs_out is not None and not np.isfinite(epochs_out).any():
         epochs_out = None
     if epochs_out is not None:
