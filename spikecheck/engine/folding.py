@@ -82,6 +82,8 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
     if np.count_nonzero(bg) < 20 or not near.any():
         return None
     zb = zc[bg]
+    if zb.size > 1_000_000:  # the background's moments need no more than a million points
+        zb = zb[np.random.default_rng(0).choice(zb.size, 1_000_000, replace=False)]
     bg_mean = float(np.mean(zb))
     bg_sd = float(np.std(zb)) or 1.0
     p_hit_up = (np.count_nonzero(zb > HIT_Z) + 1) / (zb.size + 2)
@@ -253,15 +255,12 @@ def level_shift(y: np.ndarray, phase: Phase, points_per_epoch: float) -> LevelSh
     points, so the folded residual sees little of it; comparing the levels on either side
     sees all of it.
     """
-    from spikecheck.engine.spikes import rolling_median
-
     m = int(max(3, min(11, points_per_epoch // 4))) | 1
     h = m // 2
     n = y.size
     if n < 4 * m or points_per_epoch < 4 * m:
         return None
-    rm = rolling_median(y, m)
-    lo_ok, hi_ok = 1 + h, n - h  # indices whose windows on both sides are inside the series
+    lo_ok, hi_ok = 2 * h + 1, n - 2 * h  # windows on both sides inside the series
     first = np.flatnonzero(phase.valid & (phase.rel == 0))
     first = first[(first >= lo_ok) & (first < hi_ok)]
     # one point per epoch: the first logged point at or after the boundary
@@ -272,7 +271,14 @@ def level_shift(y: np.ndarray, phase: Phase, points_per_epoch: float) -> LevelSh
     bg_idx = cand[np.abs(phase.rel[cand]) > 2 * m]
     if pick.size < 3 or bg_idx.size < 20:
         return None
-    shift_at = lambda i: rm[i + h] - rm[i - 1 - h]  # noqa: E731
+    win = np.arange(m)
+
+    def shift_at(i: np.ndarray) -> np.ndarray:
+        """median of the m points from i on minus the median of the m points before i"""
+        after = np.median(y[i[:, None] + win], axis=1)
+        before = np.median(y[i[:, None] - m + win], axis=1)
+        return after - before
+
     sb = shift_at(pick)
     sg = shift_at(bg_idx)
     center = float(np.median(sg))

@@ -23,7 +23,7 @@ def binom_sf(k: int, n: int, p: float) -> float:
         return 1.0
     lp, lq = math.log(p), math.log1p(-p)
     terms = []
-    top = min(n, k + 2000)  # later terms are negligible next to the first ones
+    top = min(n, k + 400)  # later terms are negligible next to the first ones
     for i in range(k, top + 1):
         terms.append(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
                      + i * lp + (n - i) * lq)
