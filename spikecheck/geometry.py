@@ -147,11 +147,27 @@ def boundaries_in_range(spe: float, origin: float, steps: np.ndarray) -> np.ndar
     if steps.size == 0 or spe <= 0:
         return np.empty(0, dtype=np.float64)
     lo, hi = float(steps[0]), float(steps[-1])
-    k0 = max(1, math.ceil((lo - origin) / spe))
-    k1 = math.floor((hi - origin) / spe)
+    k0 = first_boundary_index(lo, spe, origin)
+    k1 = math.floor((hi - origin) / spe + 1e-9)
     if k1 < k0:
         return np.empty(0, dtype=np.float64)
+    if k1 - k0 + 1 > 4 * steps.size + 1000:
+        # A stray huge step (a timestamp in the step column) spans more epochs than there
+        # are points: keep the starts of the epochs that hold points, not every epoch.
+        ks = np.unique(np.floor((steps - origin) / spe + 1e-9).astype(np.int64))
+        ks = ks[(ks >= k0) & (ks <= k1)]
+        return origin + spe * ks.astype(np.float64)
     return origin + spe * np.arange(k0, k1 + 1, dtype=np.float64)
+
+
+def first_boundary_index(first_step: float, spe: float, origin: float) -> int:
+    """The first epoch start after the first logged step (where logging began is no
+    boundary); epochs before the origin count when the log starts more than an epoch
+    before it (negative steps)."""
+    k0 = math.floor((first_step - origin) / spe + 1e-9) + 1
+    if k0 <= 0 and first_step >= origin - spe:
+        k0 = 1
+    return k0
 
 
 def infer_log_every(steps: np.ndarray) -> int:
@@ -176,8 +192,9 @@ def infer_first_step(steps: np.ndarray, log_every: int) -> int:
     if steps.size == 0:
         return 0
     if log_every > 1:
-        rem = np.bincount((steps % log_every).astype(np.int64), minlength=log_every)
-        if rem[0] >= rem[log_every - 1] and rem[0] > 0:
+        rem = steps % log_every
+        at_multiple = int(np.count_nonzero(rem == 0))
+        if at_multiple >= int(np.count_nonzero(rem == log_every - 1)) and at_multiple > 0:
             return 1
         return 0
     return 1 if int(steps[0]) == 1 else 0

@@ -210,11 +210,6 @@ def test_steps_out_of_range_are_dropped_and_counted(tmp_path, step):
     assert run["verdict"] == "epoch-aligned-spikes"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "geometry.boundaries_in_range starts at epoch k >= 1 from the origin, so a log whose "
-    "steps are all negative (MLflow allows it) has no epoch boundary in range and its "
-    "epoch-aligned spikes read periodic-not-epoch (spikecheck/geometry.py: reported, not "
-    "fixed by the hostile-input owner)"))
 def test_negative_steps_keep_their_epochs(tmp_path):
     steps, values = bad.loss_curve()
     _, run = analyse(write(tmp_path, "run.csv", bad.csv_bytes(steps - 1000, values)))

@@ -194,7 +194,7 @@ def _with_period(geom: EpochGeometry, fit: PeriodFit, steps: np.ndarray, d: Detr
     """Geometry from a discovered period; the recurring anomaly marks the epoch start."""
     origin = fit.origin
     if fit.method == "autocorrelation":
-        width = max(1, k)
+        width = max(1.0, float(k), fit.period / 2000)
         ph = np.mod(steps - steps[0], fit.period)
         b = (ph // width).astype(np.int64)
         nb = int(b.max()) + 1

@@ -36,9 +36,11 @@ def phase_of(steps: np.ndarray, spe: float, origin: float, log_every: int) -> Ph
     k = np.floor(pos + 0.5).astype(np.int64)
     offset = np.round(steps - (origin + k * spe)).astype(np.int64)
     rel = np.floor_divide(offset, max(1, log_every))
-    first = math.ceil((steps[0] - origin) / spe - 1e-9) if steps.size else 0
+    from spikecheck.geometry import first_boundary_index
+
+    first = first_boundary_index(float(steps[0]), spe, origin) if steps.size else 1
     last = math.floor((steps[-1] - origin) / spe + 1e-9) if steps.size else 0
-    valid = (k >= max(1, first)) & (k <= last)
+    valid = (k >= first) & (k <= last)
     return Phase(k, offset, rel, valid)
 
 
@@ -175,8 +177,10 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     if base is not None:
         base = base[keep]
     # Detrend by each epoch's median, so the fall of the loss across epochs is removed.
-    e0 = ep - ep.min()
-    ne = int(e0.max()) + 1
+    # Epochs are numbered by rank among those holding points (a stray huge step must not
+    # make an array per epoch of the span); the centres keep the real epoch positions.
+    epochs_held, e0 = np.unique(ep, return_inverse=True)
+    ne = int(epochs_held.size)
     order = np.argsort(e0, kind="stable")
     counts = np.bincount(e0, minlength=ne)
     if base is not None:
@@ -189,8 +193,8 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     # The trend between epoch centres, so the steady fall of the loss within each epoch
     # is not mistaken for a shape that repeats every epoch.
     ok = np.isfinite(med)
-    centers = np.arange(ne, dtype=np.float64) + 0.5
-    trend = np.interp(e0 + frac, centers[ok], med[ok])
+    centers = (epochs_held - epochs_held[0]).astype(np.float64) + 0.5
+    trend = np.interp(epochs_held[e0] - epochs_held[0] + frac, centers[ok], med[ok])
     r = y - trend
     b = np.minimum((frac * bins).astype(np.int64), bins - 1)
     nb = np.bincount(b, minlength=bins)
