@@ -292,6 +292,9 @@ def bench_startup(cap: int) -> list[Row]:
         measure(Row('python -c "pass"', "start-up", "-"), [PY, "-c", "pass"], cap),
         measure(Row('python -c "import pandas"', "start-up", "-"),
                 [PY, "-c", "import pandas"], cap),
+        measure(Row('python -c "import tensorboard EventAccumulator"', "start-up", "-"),
+                [PY, "-c", "from tensorboard.backend.event_processing import "
+                 "event_accumulator"], cap),
     ]
     return rows
 
@@ -499,6 +502,18 @@ def targets(rows: list[Row]) -> list[dict]:
         else:
             add(f"{label}, 1M steps: x faster than EventAccumulator", "-", f">= {goal}x", None,
                 "not run by default (--full-anchors)" if kind == "tb-5tag-tensor" else "not run")
+        # The reading itself (issue: "read a one-million-event file >= 100x faster"): the
+        # reader in-process, all scalars kept, against EventAccumulator's process, less
+        # that process's interpreter start-up and tensorboard import.
+        rd = find("bench_tensorboard: spikecheck all tags", label, "1M")
+        imp = find("python -c \"import tensorboard EventAccumulator\"", "start-up", "-")
+        if a and rd:
+            ea = a.median_s - (imp.median_s if imp else 0.0)
+            x = ea / rd.median_s
+            add(f"{label}, 1M steps: reading, x faster than EventAccumulator", f"{x:.0f}x",
+                f">= {goal}x", x >= goal,
+                f"EventAccumulator {ea:.2f} s (less {imp.median_s if imp else 0:.2f} s start-up)"
+                f" vs reader {rd.median_s:.3f} s, in-process, all scalars")
     label = "csv step,loss,lr,epoch"
     p = find('pandas.read_csv(engine="pyarrow")', label, "10M")
     s = find("spikecheck (geometry)", label, "10M")
@@ -641,7 +656,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.docs_from:
         saved = json.loads(args.docs_from.read_text())
-        write_docs(DOCS, saved["meta"], [Row(**r) for r in saved["rows"]], saved["targets"])
+        rows = [Row(**r) for r in saved["rows"]]
+        write_docs(DOCS, saved["meta"], rows, targets(rows))  # targets as defined now
         print(f"table of {args.docs_from.name} written to {DOCS.relative_to(REPO)}")
         return 0
 
