@@ -77,16 +77,14 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
     # Period discovery never needs the geometry; it checks it.
     pfit = _discover_period(steps, d, raw, tol)
     inferred = False
-    period_note = None
     if geom.known and pfit is not None:
         spe = float(geom.steps_per_epoch)
         rel_diff = abs(pfit.period - spe) / spe
         if pfit.strength >= PERIOD_STRENGTH and 0.5 / spe < rel_diff <= 0.03 and \
                 abs(pfit.period - spe) >= 0.75:
-            period_note = (f"the spikes recur every {pfit.period:.1f} steps but the epoch "
-                           f"geometry ({geom.source}) gives {spe:g}: is drop_last set, or the "
-                           "dataset size right?")
-            warnings.append(period_note)
+            warnings.append(f"the spikes recur every {pfit.period:.1f} steps but the epoch "
+                            f"geometry ({geom.source}) gives {spe:g}: is drop_last set, or "
+                            "the dataset size right?")
             geom = _with_period(geom, pfit, steps, d, k)
             inferred = True
     elif not geom.known and pfit is not None and pfit.strength >= PERIOD_STRENGTH:

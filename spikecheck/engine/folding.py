@@ -145,12 +145,11 @@ class PhaseStructure:
 
 
 def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
-                    log_every: int, bins: int = 20, exclude: np.ndarray | None = None,
-                    base: np.ndarray | None = None) -> PhaseStructure | None:
+                    log_every: int, bins: int = 20, base: np.ndarray | None = None
+                    ) -> PhaseStructure | None:
     """Fold the epoch-detrended curve into phase bins; ANOVA-like test plus split-half.
 
-    `exclude` masks points next to the boundary, so a spike on the final step alone does
-    not pass for a shape spread through the epoch.
+    `base` (the rolling-median baseline) gives a spike-free trend between epochs.
     """
     if steps.size > MAX_SHAPE_POINTS:
         # The shape test is statistical: an evenly spread random subset is plenty.
@@ -159,14 +158,10 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
         y, steps = y[pick], steps[pick]
         if base is not None:
             base = base[pick]
-        if exclude is not None:
-            exclude = exclude[pick]
     pos = (steps - origin) / spe
     ep = np.floor(pos).astype(np.int64)
     frac = pos - ep
     keep = ep >= 1  # the first epoch is dominated by the initial fall of the loss
-    if exclude is not None:
-        keep &= ~exclude
     if np.unique(ep[keep]).size < 3:
         return None
     ppe = spe / max(1, log_every)
