@@ -14,8 +14,7 @@ import click
 
 from spikecheck import __version__
 from spikecheck.render import RENDERERS
-
-FAIL_ON = ("epoch-aligned", "any-spike", "never")
+from spikecheck.verdicts import DEFAULT_FAIL_ON, FAIL_ON, fails
 
 EPILOG = """\b
 Examples:
@@ -30,14 +29,6 @@ Examples:
 Exit codes: 0 clean (nothing at or above --fail-on), 1 findings at or above
 --fail-on, 2 bad usage or unreadable input.
 """
-
-
-def _fails(verdict: str, fail_on: str) -> bool:
-    if fail_on == "never":
-        return False
-    if fail_on == "any-spike":
-        return verdict != "clean"
-    return verdict == "epoch-aligned-spikes"
 
 
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"],
@@ -68,8 +59,11 @@ def _fails(verdict: str, fail_on: str) -> bool:
               help="Skip format sniffing.")
 @click.option("--format", "-f", "fmt", default="terminal", show_default=True,
               type=click.Choice(tuple(RENDERERS), case_sensitive=False), help="Output format.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="epoch-aligned",
-              show_default=True, help="Exit 1 when a run's verdict reaches this level.")
+@click.option("--fail-on", type=click.Choice(tuple(FAIL_ON)), default=DEFAULT_FAIL_ON,
+              show_default=True,
+              help="Exit 1 when a run's verdict reaches this level: epoch-aligned (only "
+                   "epoch-aligned-spikes), any-spike (also periodic and isolated spikes), "
+                   "not-clean (also inconclusive), never.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
 @click.option("--plot", "plot_path", metavar="FILE.png",
               help="Also draw the loss curve and the folded epoch profile to a PNG "
@@ -187,7 +181,7 @@ def _analyse_path(path, options, input_format, inputs, fail_on, errors):
             continue
         t1 = time.perf_counter()
         outcomes.append(RunOutcome(series.source, report, None,
-                                   _fails(report.verdict, fail_on),
+                                   fails(report.verdict, fail_on),
                                    curve=Curve.from_series(series),
                                    path=_file_of(series.source, path), seconds=t1 - t0))
         t0 = t1

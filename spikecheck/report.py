@@ -7,17 +7,12 @@ from dataclasses import dataclass, field
 
 from spikecheck.geometry import EpochGeometry
 from spikecheck.series import Normalization
+from spikecheck.verdicts import Cause, Verdict
 
 SCHEMA_VERSION = "1.0"
 
-VERDICTS = ("epoch-aligned-spikes", "periodic-not-epoch", "spikes-not-epoch-aligned", "clean")
-CAUSES = (
-    "partial-final-batch", "epoch-start-reset", "epoch-start-drop", "running-mean-logging",
-    "unshuffled-data", "random-instability", "unknown",
-)
-# Severity order used by --fail-on: a verdict fails when it is at or above the threshold.
-SEVERITY = {"clean": 0, "spikes-not-epoch-aligned": 1, "periodic-not-epoch": 1,
-            "epoch-aligned-spikes": 2}
+VERDICTS = Verdict.ALL
+CAUSES = Cause.ALL
 
 
 @dataclass(frozen=True)
@@ -79,6 +74,7 @@ class Alignment:
     window: tuple[int, int] = (0, 0)
     profile: tuple[FoldedPoint, ...] = ()
     phase_structure_probability: float | None = None
+    observed_boundaries: int = 0  # boundaries with logged points close on both sides
 
     @property
     def share_of_boundaries(self) -> float | None:
@@ -91,6 +87,7 @@ class Alignment:
     def to_dict(self) -> dict:
         return {
             "boundaries": self.boundaries,
+            "observed_boundaries": self.observed_boundaries,
             "boundaries_with_spike": self.boundaries_with_spike,
             "share_of_boundaries": _r(self.share_of_boundaries, 4),
             "events": self.events,
@@ -166,6 +163,9 @@ class Report:
     warnings: tuple[str, ...] = ()
     baseline_scale: float | None = None
     log_scale: bool = True
+    inconclusive: str | None = None  # an Inconclusive code when the verdict is inconclusive
+    inconclusive_detail: str | None = None
+    geometry_mismatch: str | None = None  # the period found contradicts the flags
 
     @property
     def cause(self) -> str | None:
@@ -180,6 +180,9 @@ class Report:
             "first_step": self.first_step,
             "last_step": self.last_step,
             "verdict": self.verdict,
+            "inconclusive": (None if self.inconclusive is None else
+                             {"reason": self.inconclusive,
+                              "detail": self.inconclusive_detail}),
             "cause": self.cause,
             "diagnosis": [d.to_dict() for d in self.diagnosis],
             "spikes": [s.to_dict() for s in spikes],
@@ -187,6 +190,7 @@ class Report:
             "alignment": self.alignment.to_dict(),
             "period": self.period.to_dict(),
             "geometry": self.geometry.to_dict(),
+            "geometry_mismatch": self.geometry_mismatch,
             "normalization": self.normalization.to_dict(),
             "warnings": list(self.warnings),
             "log_scale": self.log_scale,

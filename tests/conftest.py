@@ -5,6 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests run on a fixed, derandomized set of examples, with no example database:
+# `make test` gives the same answer on every run and every clone. The wide randomized
+# scan of the engine's false-alarm rate is `make eval` (fixtures/scan.py).
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.load_profile("repeatable")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -16,7 +23,8 @@ collect_ignore = ["bench", "fuzz", "hostile"]
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     """The public real-log corpus beside the project (CI has it too)."""
-    assert CORPUS.is_dir(), f"the shared corpus is missing at {CORPUS}"
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not beside this clone ({CORPUS}); CI has it")
     return CORPUS
 
 

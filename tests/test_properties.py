@@ -10,7 +10,7 @@ from spikecheck.engine import analyze
 from spikecheck.geometry import GeometryInputs
 from spikecheck.series import normalize
 
-SETTINGS = settings(max_examples=25, deadline=None,
+SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 

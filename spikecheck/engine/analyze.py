@@ -1,53 +1,56 @@
-"""analyze(): one LossSeries plus what is known of the epochs in, one Report out. No I/O."""
+"""analyze(): one LossSeries plus what is known of the epochs in, one Report out. No I/O.
+
+The measurements are made here; the verdict and the causes are decided from them in
+engine/decision.py, with every threshold named in its Thresholds.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
-from spikecheck.engine import diagnosis as dx
+from spikecheck.engine.decision import THRESHOLDS, Evidence, Thresholds, decide
 from spikecheck.engine.folding import (
     FoldResult,
-    LevelShift,
     PhaseStructure,
     fold_by_epoch,
     level_shift,
+    offset_effect,
     phase_of,
     phase_structure,
 )
+from spikecheck.engine.geometry_check import explain_period, period_matches
 from spikecheck.engine.period import PeriodFit, period_from_autocorrelation, period_from_events
 from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events, rolling_median
 from spikecheck.engine.stats import binom_sf
 from spikecheck.geometry import (
     EpochGeometry,
     GeometryInputs,
+    batch_arithmetic,
+    geometry_from_epochs,
     implied_dataset_sizes,
     resolve_geometry,
 )
-from spikecheck.report import Alignment, Diagnosis, FoldedPoint, Period, Report, SpikeEvent
+from spikecheck.report import Alignment, FoldedPoint, Period, Report, SpikeEvent
 from spikecheck.series import LossSeries
+from spikecheck.verdicts import Verdict
 
 MIN_POINTS = 8
-ALPHA_EVENTS = 1e-4  # chance probability below which event alignment is real
-ALPHA_FOLD = 1e-6  # folded probability below which a boundary effect is real
-MAJOR_Z = 10.0  # an isolated spike worth a verdict on its own
-MAJOR_HEIGHT = 2.0
-PERIOD_STRENGTH = 0.6
-ALPHA_PERIOD = 1e-6
-ACF_STRENGTH = 0.3
-MIN_SHIFT = 0.1  # a level shift at the epoch start of at least 10% (log scale)
+ALPHA_PERIOD = 1e-6  # a recurrence period found by chance less often than this is real
+ACF_STRENGTH = 0.3  # autocorrelation at the period for a shape that recurs
 
 
 class InsufficientData(ValueError):
     """Too few points to say anything."""
 
 
-def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
+def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
+            thresholds: Thresholds = THRESHOLDS) -> Report:
     """Detect spikes, place them against the epoch geometry, and diagnose the cause."""
     inputs = inputs or GeometryInputs()
-    steps, values = series.steps, series.values
-    n = steps.size
+    n = series.steps.size
     if n < MIN_POINTS:
         norm = series.normalization
         why = ""
@@ -58,8 +61,12 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
             f"{series.source}: only {n} finite point{'s' if n != 1 else ''} of "
             f"{series.metric!r}{why}: too few to analyse"
         )
-    geom = resolve_geometry(inputs, steps, series.epochs, series.steps_per_epoch_hint)
     warnings = list(series.notes)
+    series, note = steps_from_epoch_fraction(series, inputs)
+    if note:
+        warnings.append(note)
+    steps, values = series.steps, series.values
+    geom = resolve_geometry(inputs, steps, series.epochs, series.steps_per_epoch_hint)
     norm = series.normalization
     if norm.dropped_nonfinite:
         warnings.append(f"{norm.dropped_nonfinite} NaN/inf values dropped; the loss first "
@@ -77,60 +84,136 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
     # Period discovery never needs the geometry; it checks it.
     pfit = _discover_period(steps, d, raw, tol)
     inferred = False
-    if geom.known and pfit is not None:
-        spe = float(geom.steps_per_epoch)
-        rel_diff = abs(pfit.period - spe) / spe
-        if pfit.strength >= PERIOD_STRENGTH and 0.5 / spe < rel_diff <= 0.03 and \
-                abs(pfit.period - spe) >= 0.75:
-            warnings.append(f"the spikes recur every {pfit.period:.1f} steps but the epoch "
-                            f"geometry ({geom.source}) gives {spe:g}: is drop_last set, or "
-                            "the dataset size right?")
-            geom = _with_period(geom, pfit, steps, d, k)
+    mismatch = None
+    if geom.known and pfit is not None and pfit.strength >= thresholds.period_strength:
+        check = explain_period(pfit.period, inputs, geom, pfit.method)
+        if check is not None:
+            mismatch = check.sentence
+            warnings.append(check.sentence)
+            if check.corrected is not None:
+                # The loader arithmetic with the corrected flag gives the epoch exactly.
+                fixed = resolve_geometry(check.corrected, steps, None, None)
+                geom = replace(fixed, disagreements=geom.disagreements, notes=geom.notes)
+            else:
+                geom = _with_period(geom, pfit, steps, d, k)
             inferred = True
-    elif not geom.known and pfit is not None and pfit.strength >= PERIOD_STRENGTH:
+    elif not geom.known and pfit is not None and pfit.strength >= thresholds.period_strength:
         geom = _with_period(geom, pfit, steps, d, k)
         inferred = True
     warnings.extend(geom.disagreements)
 
     spikes: list[SpikeEvent] = []
     alignment = Alignment(events=len(raw))
-    fold = None
-    pstruct = None
+    fold = pstruct = shift = final = start = None
+    observed = 0
+    ppe = None
     running_mean = series.running_mean
     if geom.known:
         spe, origin = float(geom.steps_per_epoch), float(geom.origin)
         phase = phase_of(steps, spe, origin, k)
         spikes, alignment = _align(raw, d, steps, values, phase, spe, origin, tol, geom)
         fold = fold_by_epoch(d.z, d.resid, phase, d.log_scale, points_per_epoch=spe / k)
+        if fold is not None:
+            final = offset_effect(d.z, d.resid, phase, -1, d.log_scale, fold)
+            start = offset_effect(d.z, d.resid, phase, 0, d.log_scale, fold)
         pstruct = phase_structure(d.y, steps, spe, origin, k, base=d.baseline)
         shift = level_shift(d.y, phase, spe / k)
         running_mean = running_mean or _looks_like_running_mean(d.y, steps, spe, origin)
         alignment = _with_fold(alignment, fold, pstruct, geom, k)
+        observed = observed_boundaries(steps, geom.boundaries, k)
+        ppe = spe / _median_gap(steps)
     else:
         spikes = [_event(e, d, steps, values) for e in raw]
-        shift = None
 
-    period = _period_report(pfit, geom, inferred)
-    verdict, diagnosis = _decide(series, geom, d, spikes, alignment, fold, pstruct, pfit,
-                                 running_mean, inferred, shift)
-    if geom.known and verdict == "epoch-aligned-spikes":
-        direction, how = _boundary_effect(geom, alignment, fold, shift)
-        position, _ = _position(geom, fold, direction, spikes, how, shift)
-        if diagnosis and diagnosis[0].cause == "unshuffled-data":
-            position = "spread"
-        alignment = Alignment(**{**alignment.__dict__, "position": position,
-                                 "direction": direction})
-    if inferred and geom.source == "inferred" and verdict == "epoch-aligned-spikes":
+    evidence = Evidence(
+        geometry=geom, inferred=inferred, log_scale=d.log_scale, alignment=alignment,
+        spikes=tuple(spikes), noise_q95=_q95_abs(d.z), observed_boundaries=observed,
+        points_per_epoch=ppe, fold=fold, final=final, start=start, shift=shift,
+        shape=pstruct, period=pfit, running_mean=running_mean,
+        running_mean_declared=series.running_mean, geometry_mismatch=mismatch,
+    )
+    decision = decide(evidence, thresholds)
+    if decision.position is not None or decision.direction is not None:
+        alignment = replace(alignment, position=decision.position,
+                            direction=decision.direction)
+    alignment = replace(alignment, observed_boundaries=observed)
+    if inferred and geom.source == "inferred" and decision.verdict == Verdict.EPOCH_ALIGNED \
+            and mismatch is None:
         warnings.append(f"the epoch length was inferred from the data "
                         f"({geom.steps_per_epoch:.1f} steps): pass --dataset-size and "
                         "--batch-size (or --steps-per-epoch) to confirm it")
     return Report(
         source=series.source, metric=series.metric, points=int(n),
-        first_step=int(steps[0]), last_step=int(steps[-1]), verdict=verdict, geometry=geom,
-        normalization=norm, spikes=tuple(spikes), alignment=alignment, period=period,
-        diagnosis=tuple(diagnosis), warnings=tuple(dict.fromkeys(warnings)),
+        first_step=int(steps[0]), last_step=int(steps[-1]), verdict=decision.verdict,
+        geometry=geom, normalization=norm, spikes=tuple(spikes), alignment=alignment,
+        period=_period_report(pfit, geom, inferred), diagnosis=tuple(decision.causes),
+        warnings=tuple(dict.fromkeys(warnings)),
         baseline_scale=float(np.median(d.scale)), log_scale=d.log_scale,
+        inconclusive=decision.inconclusive, inconclusive_detail=decision.inconclusive_detail,
+        geometry_mismatch=mismatch,
     )
+
+
+def steps_from_epoch_fraction(series: LossSeries, inputs: GeometryInputs
+                              ) -> tuple[LossSeries, str | None]:
+    """Row-number steps made optimizer steps, from a fractional epoch and the flags.
+
+    Hugging Face Trainer's printed dicts carry `epoch` (a fraction) but no step: a row is
+    written every `logging_steps`. With the steps per epoch known from the flags, the
+    epoch fraction per row gives that interval, and the rows become steps.
+    """
+    e = series.epochs
+    if not series.normalization.step_from_row_index or e is None:
+        return series, None
+    ok = np.isfinite(e)
+    if ok.sum() < 2 or np.all(np.abs(e[ok] - np.round(e[ok])) < 1e-9):
+        return series, None
+    spe_flags = None
+    if inputs.steps_per_epoch:
+        spe_flags = float(inputs.steps_per_epoch)
+    elif inputs.dataset_size and inputs.batch_size:
+        spe_flags = float(batch_arithmetic(
+            inputs.dataset_size, inputs.batch_size, drop_last=inputs.drop_last,
+            grad_accum=inputs.grad_accum, world_size=inputs.world_size).steps_per_epoch)
+    fit = geometry_from_epochs(series.steps, e)
+    if spe_flags is None or fit is None or fit[0] <= 0:
+        return series, None
+    every = spe_flags / fit[0]
+    k = round(every)
+    if k < 2 or abs(every - k) > 0.05 * k:
+        return series, None
+    rows = series.steps - series.steps[0]
+    first = max(1, int(round(float(e[ok][0]) * spe_flags / k)))
+    steps = (rows + first) * k
+    note = (f"the log numbers rows, not steps: its epoch fraction with {spe_flags:g} steps "
+            f"per epoch gives one row every {k} steps")
+    return replace(series, steps=steps.astype(np.int64)), note
+
+
+def observed_boundaries(steps: np.ndarray, boundaries: np.ndarray, log_every: int) -> int:
+    """Epoch boundaries with logged points close on both sides (none inside a gap)."""
+    if boundaries.size == 0 or steps.size == 0:
+        return 0
+    reach = max(3, 2 * log_every)
+    i = np.searchsorted(steps, boundaries, side="left")
+    after = np.zeros(boundaries.size, dtype=bool)
+    before = np.zeros(boundaries.size, dtype=bool)
+    inside = i < steps.size
+    after[inside] = steps[i[inside]] - boundaries[inside] < reach
+    has_prev = i > 0
+    before[has_prev] = boundaries[has_prev] - steps[i[has_prev] - 1] <= reach
+    return int(np.count_nonzero(after & before))
+
+
+def _median_gap(steps: np.ndarray) -> float:
+    gaps = np.diff(steps[: 2_000_000])
+    gaps = gaps[gaps > 0]
+    return float(np.median(gaps)) if gaps.size else 1.0
+
+
+def _q95_abs(z: np.ndarray) -> float:
+    a = np.abs(z if z.size <= 2_000_000 else z[:: z.size // 1_000_000])
+    return float(np.quantile(a, 0.95)) if a.size else 0.0
 
 
 # --- pieces -------------------------------------------------------------------------------
@@ -144,7 +227,7 @@ def _discover_period(steps: np.ndarray, d: Detrended, raw: list[RawEvent], tol: 
             peaks = steps[[e.peak for e in group]]
             heights = np.abs(d.z[[e.peak for e in group]])
             fit = period_from_events(peaks, heights, tol)
-            if fit is not None and fit.strength >= PERIOD_STRENGTH and \
+            if fit is not None and fit.strength >= THRESHOLDS.period_strength and \
                     fit.probability < ALPHA_PERIOD and fit.support >= 5:
                 return fit
     fit = _period_from_level_shifts(steps, d, tol)
@@ -180,7 +263,7 @@ def _period_from_level_shifts(steps: np.ndarray, d: Detrended, tol: int, m: int 
     if peaks.size < 5:
         return None
     fit = period_from_events(steps[peaks], np.abs(z[peaks]), max(tol, m))
-    if fit is not None and fit.strength >= PERIOD_STRENGTH and \
+    if fit is not None and fit.strength >= THRESHOLDS.period_strength and \
             fit.probability < ALPHA_PERIOD and fit.support >= 5:
         return PeriodFit(fit.period, fit.origin, fit.strength, fit.support, "level-shifts",
                          fit.probability)
@@ -326,7 +409,7 @@ def _period_report(fit: PeriodFit | None, geom: EpochGeometry, inferred: bool) -
     matches = None
     if geom.known and geom.source != "inferred":
         spe = float(geom.steps_per_epoch)
-        matches = abs(fit.period - spe) <= max(1.0, 0.002 * spe) + geom.log_every / 2
+        matches = period_matches(fit.period, spe, geom.log_every, fit.method)
     sizes = None
     if geom.batch_size:
         sizes = implied_dataset_sizes(max(1, round(fit.period)), geom.batch_size,
@@ -335,226 +418,3 @@ def _period_report(fit: PeriodFit | None, geom: EpochGeometry, inferred: bool) -
     return Period(fit.period, fit.strength, fit.method, matches, sizes)
 
 
-def _decide(series: LossSeries, geom: EpochGeometry, d: Detrended, spikes: list[SpikeEvent],
-            al: Alignment, fold: FoldResult | None, ps: PhaseStructure | None,
-            pfit: PeriodFit | None, running_mean: bool, inferred: bool,
-            shift: LevelShift | None = None) -> tuple[str, list[Diagnosis]]:
-    """The verdict and the ranked causes."""
-    # An isolated spike must stand out against this run's own heavy tail of noise.
-    z_major = max(MAJOR_Z, 6.0 * float(np.quantile(np.abs(d.z), 0.95)))
-    major = [s for s in spikes if s.direction == "up" and abs(s.z) >= z_major
-             and (not d.log_scale or s.height >= MAJOR_HEIGHT)]
-    if running_mean:
-        ev = ("the logged value behaves like a running mean reset at each epoch start: "
-              "point-to-point changes shrink through the epoch, so each epoch starts with a "
-              "jump in the curve")
-        if series.running_mean:
-            ev = "the log says its values are running means since the epoch began (" + \
-                 "Keras-style progress output); jumps at epoch starts are the logging"
-        return "clean", [dx.make("running-mean-logging", 0.85, ev)]
-
-    if geom.known:
-        boundary, how = _boundary_effect(geom, al, fold, shift)
-        spread = _spread(ps, fold)
-        if boundary is not None or spread:
-            diags = _aligned_causes(geom, al, fold, ps, boundary, spread, inferred, spikes,
-                                    how, shift)
-            if diags:
-                return "epoch-aligned-spikes", diags
-        if pfit is not None and pfit.strength >= PERIOD_STRENGTH and geom.source != "inferred":
-            ev = (f"{pfit.support} anomalies recur every {pfit.period:.1f} steps, which is not "
-                  f"the epoch ({geom.steps_per_epoch:g} steps): a loss scaler, evaluation or "
-                  "checkpointing every K steps, or a data shard boundary")
-            return "periodic-not-epoch", [dx.make("unknown", 0.5, ev)]
-    if major:
-        share = al.share_of_events
-        ev = f"{len(major)} spike{'s' if len(major) > 1 else ''} at no fixed phase"
-        if geom.known and share is not None:
-            ev += (f" ({al.events_on_boundary} of {al.events} anomalies near an epoch "
-                   f"boundary, as chance allows)")
-        else:
-            ev += " (no epoch geometry given and no recurring period found)"
-        ev += "; largest " + f"{max(s.height for s in major):.3g}x at step " + \
-            str(max(major, key=lambda s: s.height).peak_step)
-        return "spikes-not-epoch-aligned", [dx.make("random-instability", 0.7, ev)]
-    return "clean", []
-
-
-def _boundary_effect(geom: EpochGeometry, al: Alignment, fold: FoldResult | None,
-                     shift: LevelShift | None = None) -> tuple[str | None, str | None]:
-    """('up' or 'down', how it was seen) when the boundary carries a real effect."""
-    if al.chance_probability is not None and al.events_on_boundary >= 3 and \
-            al.chance_probability < ALPHA_EVENTS and al.boundaries and \
-            al.boundaries_with_spike / al.boundaries >= 0.15:
-        if fold is not None and fold.best_p < 0.01:
-            return fold.best_direction, "events"
-        return "up", "events"
-    if fold is not None and fold.best_p < ALPHA_FOLD and fold.boundaries >= 3:
-        j = int(np.flatnonzero(fold.rel == fold.best_rel)[0])
-        effect = abs(fold.mean_z[j] - fold.bg_mean)
-        if effect >= 0.75:
-            return fold.best_direction, "fold"
-    if shift is not None and shift.probability < ALPHA_FOLD and abs(shift.shift) >= MIN_SHIFT:
-        return shift.direction, "shift"
-    return None, None
-
-
-def _spread(ps: PhaseStructure | None, fold: FoldResult | None) -> bool:
-    """The whole within-epoch shape repeats, and its largest part is not at the boundary."""
-    if ps is None or ps.probability >= 1e-8 or ps.split_half_r <= 0.8 or ps.amplitude < 1.0:
-        return False
-    # A steady rise or fall through every epoch (stairs, a decay after a restart) is the
-    # boundary's doing; data in a fixed order makes a shape a straight line cannot explain.
-    if ps.linear_r2 >= 0.4:
-        return False
-    at_boundary = ps.peak_bin in (0, 1, ps.bins - 1)
-    return not at_boundary or ps.peak_bins_away_from_boundary >= 3
-
-
-def _aligned_causes(geom: EpochGeometry, al: Alignment, fold: FoldResult | None,
-                    ps: PhaseStructure | None, direction: str | None, spread: bool,
-                    inferred: bool, spikes: list[SpikeEvent] | None = None,
-                    how: str | None = None, shift: LevelShift | None = None
-                    ) -> list[Diagnosis]:
-    k = max(1, geom.log_every)
-    share = (f"anomalies at {al.boundaries_with_spike} of {al.boundaries} epoch boundaries"
-             if al.boundaries else "")
-    if how == "shift" and shift is not None:
-        share = (f"the loss level {'rises' if shift.shift > 0 else 'falls'} across the start "
-                 f"of {shift.epochs} epochs, by {abs(math.expm1(shift.shift)):.0%} on average")
-    chance = al.chance_probability if al.events_on_boundary >= 2 else None
-    p = min(x for x in (chance, fold.best_p if fold else None,
-                        shift.probability if how == "shift" and shift else None, 1.0)
-            if x is not None)
-    luck = (" (chance of that by luck: < 1e-300)" if p <= 0 else
-            f" (chance of that by luck: about {p:.0e})" if p < 0.01 else "")
-    position, measured = _position(geom, fold, direction, spikes or [], how, shift)
-
-    shuffled_ev = None
-    if spread:
-        shuffled_ev = (f"the same within-epoch shape recurs at the same phase of every epoch "
-                       f"(split-half correlation {ps.split_half_r:.2f}), spread through the "
-                       "epoch, not only at its start")
-    boundary = _boundary_causes(geom, al, direction, position, measured, share, luck, k,
-                                inferred)
-    starts_epoch = position == "epoch-start" and ps is not None and (
-        ps.peak_bin <= 2 or ps.peak_bin == ps.bins - 1)
-    if boundary and (shuffled_ev is None or _sharp(fold) or starts_epoch):
-        if shuffled_ev is not None:
-            boundary.append(dx.make("unshuffled-data", 0.2, shuffled_ev))
-        return boundary
-    if shuffled_ev is not None:
-        return [dx.make("unshuffled-data", 0.75, shuffled_ev)] + [
-            type(b)(b.cause, min(b.confidence, 0.3), b.evidence, b.fix, b.expected_height,
-                    b.measured_height) for b in boundary[:1]]
-    return boundary
-
-
-def _sharp(fold: FoldResult | None) -> bool:
-    """The boundary excess stands far above the rest of the folded profile."""
-    if fold is None:
-        return False
-    ex = np.abs(fold.mean_z - fold.bg_mean)
-    ex = ex[np.isfinite(ex)]
-    if ex.size < 4:
-        return False
-    top = float(ex.max())
-    rest = np.sort(ex)[:-1]
-    return top >= 8 and top >= 4 * float(np.quantile(rest, 0.75))
-
-
-def _boundary_causes(geom: EpochGeometry, al: Alignment, direction: str | None,
-                     position: str | None, measured: float | None, share: str, luck: str,
-                     k: int, inferred: bool) -> list[Diagnosis]:
-    """The causes whose signature sits at the boundary itself."""
-    if direction is None:
-        return []
-    if position == "final-step" and direction == "up":
-        d = dx.partial_batch_diagnosis(geom, measured, inferred)
-        ev = f"{share}{luck}; " + d.evidence if share else d.evidence
-        alt = dx.make("epoch-start-reset", 0.15 if k == 1 else 0.3,
-                      "a jump at the start of each epoch would look alike at this log "
-                      "interval" if k > 1 else "less likely: the excess peaks before the "
-                      "epoch starts")
-        return [type(d)(d.cause, d.confidence, ev, d.fix, d.expected_height, d.measured_height),
-                alt]
-    if position == "epoch-start" and direction == "up":
-        ev = (f"{share}{luck}; the loss jumps at the first steps of each epoch "
-              f"({measured:.3g}x) and decays after")
-        diags = [dx.make("epoch-start-reset", 0.7, ev, measured)]
-        h, _ = dx.expected_partial_height(geom)
-        if h is not None and k > 1:
-            diags.append(dx.partial_batch_diagnosis(geom, measured, inferred))
-        return diags
-    if direction == "down" and position == "epoch-start":
-        ev = (f"{share}{luck}; the loss drops at the start of each epoch "
-              f"(to {measured:.3g}x of the curve before): the model meets samples it has "
-              "already seen")
-        return [dx.make("epoch-start-drop", 0.7, ev, measured)]
-    if direction == "down" and position == "final-step":
-        h, _ = dx.expected_partial_height(geom)
-        if h is not None and h < 1 and measured is not None and measured < 0.8:
-            d = dx.partial_batch_diagnosis(geom, measured, inferred)
-            return [type(d)(d.cause, d.confidence, f"{share}{luck}; " + d.evidence, d.fix,
-                            d.expected_height, d.measured_height)]
-        r, b = geom.final_batch, geom.batch_size
-        if r and b and r <= b / 4 and measured is not None and measured < 0.5:
-            ev = (f"{share}{luck}; the final step of each epoch reads {measured:.2g}x the "
-                  f"batches around it: its batch holds {r} of {b} samples, and the loss of "
-                  "so few well-fit samples is near zero, so its update is noisy")
-            return [dx.make("partial-final-batch", 0.5, ev, measured)]
-        # A tiny final batch gives a noisier, typically lower, loss value: not a spike.
-        return []
-    ev = f"{share}{luck}; the anomaly sits at offset {al.folded_offset} from the epoch start"
-    return [dx.make("unknown", 0.4, ev, measured)]
-
-
-def _position(geom: EpochGeometry, fold: FoldResult | None, direction: str | None,
-              spikes: list[SpikeEvent] | None = None, how: str | None = None,
-              shift: LevelShift | None = None) -> tuple[str | None, float | None]:
-    """Where the boundary excess sits and its measured height (ratio to the baseline)."""
-    if how == "shift" and shift is not None:
-        return "epoch-start", math.exp(shift.shift)
-    k = max(1, geom.log_every)
-    # Logged every k steps, the final step itself shows only in some epochs: when the
-    # aligned spikes sit exactly on it, that is where the excess is.
-    if k > 1 and direction == "up" and spikes:
-        on = [s for s in spikes if s.aligned and s.direction == "up"]
-        last = [s for s in on if s.offset == -1]
-        if len(last) >= 3 and len(last) >= 0.6 * len(on):
-            return "final-step", float(np.median([s.height for s in last]))
-    if fold is None or direction is None:
-        return None, None
-    sign = 1 if direction == "up" else -1
-    ez = sign * (fold.mean_z - fold.bg_mean)
-    ez = np.where(np.isfinite(ez), ez, -np.inf)
-    j = int(np.argmax(ez))
-    r = int(fold.rel[j])
-    measured = float(fold.ratio[j]) if np.isfinite(fold.ratio[j]) else None
-    after = ez[(fold.rel > r) & (fold.rel <= r + 4)]
-    decays = bool(after.size and np.count_nonzero(after > 0.3 * ez[j]) >= 2)
-    partial = bool(geom.final_batch and geom.batch_size and geom.final_batch < geom.batch_size) \
-        or bool(geom.final_window and geom.final_window < geom.grad_accum)
-    if geom.source == "inferred" and -3 <= r <= -1:
-        # With an inferred epoch the spike itself marks the boundary: a long decay after
-        # it says the epoch starts there (a reset); a short one, a final-step spike.
-        later = ez[(fold.rel >= r + 3) & (fold.rel <= r + 11)]
-        if later.size and np.count_nonzero(later > 0.2 * ez[j]) >= 3:
-            return "epoch-start", measured
-        return "final-step", measured
-    if k == 1:
-        if -3 <= r <= -1:
-            return "final-step", measured
-        if 0 <= r <= 3 or (r <= 10 and decays):
-            if geom.source == "inferred" and r == 0 and not decays and direction == "up":
-                return "final-step", measured
-            return "epoch-start", measured
-    else:
-        _, diluted = dx.expected_partial_height(geom)
-        matches = bool(diluted and measured and diluted / 1.6 <= measured <= diluted * 1.6)
-        if r == -1 or (r == 0 and (matches or (not decays and (
-                partial or geom.source == "inferred")))):
-            return "final-step", measured
-        if 0 <= r <= 2:
-            return "epoch-start", measured
-    return "spread", measured

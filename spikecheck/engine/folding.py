@@ -63,6 +63,8 @@ class FoldResult:
     bg_mean: float
     bg_sd: float
     boundaries: int
+    p_hit_up: float = 0.0  # share of background points that are clear excursions up
+    p_hit_down: float = 0.0
 
 
 def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: bool,
@@ -110,16 +112,29 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
         if group.size:
             med = float(np.median(group))
             ratio[j] = math.exp(med) if log_scale else med
+    # One wild epoch must not make an offset look like a boundary effect: the mean is
+    # tested with the single most extreme epoch left out in the direction tested, and
+    # the count of clear excursions needs two epochs at least.
+    zmax = np.full(nr, -np.inf)
+    zmin = np.full(nr, np.inf)
+    np.maximum.at(zmax, idx, zc[near])
+    np.minimum.at(zmin, idx, zc[near])
     p_up = np.ones(nr)
     p_down = np.ones(nr)
     for j in range(nr):
-        if n[j] < 2:
+        if n[j] < 3:
             continue
-        t = (mean_z[j] - bg_mean) / (bg_sd / math.sqrt(n[j]))
-        p_up[j] = min(norm_sf(t), binom_sf(int(up[j]), int(n[j]), p_hit_up))
-        p_down[j] = min(norm_sf(-t), binom_sf(int(down[j]), int(n[j]), p_hit_down))
+        se = bg_sd / math.sqrt(n[j] - 1)
+        t_up = ((sum_z[j] - zmax[j]) / (n[j] - 1) - bg_mean) / se
+        t_down = ((sum_z[j] - zmin[j]) / (n[j] - 1) - bg_mean) / se
+        p_up[j] = norm_sf(t_up)
+        p_down[j] = norm_sf(-t_down)
+        if up[j] >= 2:
+            p_up[j] = min(p_up[j], binom_sf(int(up[j]), int(n[j]), p_hit_up))
+        if down[j] >= 2:
+            p_down[j] = min(p_down[j], binom_sf(int(down[j]), int(n[j]), p_hit_down))
     # Bonferroni over the offsets and both directions and tests.
-    m = 4 * int(np.count_nonzero(n >= 2))
+    m = 4 * max(1, int(np.count_nonzero(n >= 3)))
     pu, pd = p_up.min(), p_down.min()
     if pu <= pd:
         best_p, best_rel, direction = pu * m, int(rels[np.argmin(p_up)]), "up"
@@ -128,7 +143,52 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
     ev = phase.epoch[phase.valid]  # non-decreasing: steps are sorted
     boundaries = int(np.count_nonzero(np.diff(ev)) + 1) if ev.size else 0
     return FoldResult(rels, offset.astype(int), n, mean_z, ratio, up, down, p_up, p_down,
-                      float(min(1.0, best_p)), best_rel, direction, bg_mean, bg_sd, boundaries)
+                      float(min(1.0, best_p)), best_rel, direction, bg_mean, bg_sd, boundaries,
+                      float(p_hit_up), float(p_hit_down))
+
+
+@dataclass(frozen=True)
+class OffsetEffect:
+    """The points logged exactly at one step offset from the epoch start, over all epochs.
+
+    Offset -1 is the final step of an epoch: where a short final batch shows, whatever the
+    logging interval (logged every k steps, it is seen only in the epochs where a logged
+    step falls on it).
+    """
+
+    offset: int
+    epochs: int  # epochs with a point logged exactly there
+    ratio: float  # median loss over the baseline there
+    p_up: float  # chance of this excess (one-sided, up), Bonferroni over the tests made
+    p_down: float
+    hits_up: int  # epochs where the point is a clear excursion up (z > HIT_Z)
+    hits_down: int
+
+
+def offset_effect(z: np.ndarray, resid: np.ndarray, phase: Phase, offset: int,
+                  log_scale: bool, fold: FoldResult, tests: int = 8) -> OffsetEffect | None:
+    """Test the points logged exactly at `offset` against the background of the fold."""
+    at = np.flatnonzero(phase.valid & (phase.offset == offset))
+    if at.size == 0:
+        return None
+    zc = np.clip(z[at], -Z_CLIP, Z_CLIP)
+    n = int(at.size)
+    med = float(np.median(resid[at]))
+    ratio = math.exp(med) if log_scale else 1.0 + med
+    up = int(np.count_nonzero(zc > HIT_Z))
+    down = int(np.count_nonzero(zc < -HIT_Z))
+    p_up = p_down = 1.0
+    if n >= 3:
+        # the most extreme epoch left out in the direction tested: one wild epoch is luck
+        se = fold.bg_sd / math.sqrt(n - 1)
+        p_up = norm_sf(((zc.sum() - zc.max()) / (n - 1) - fold.bg_mean) / se)
+        p_down = norm_sf(-((zc.sum() - zc.min()) / (n - 1) - fold.bg_mean) / se)
+    if up >= 2:
+        p_up = min(p_up, binom_sf(up, n, fold.p_hit_up))
+    if down >= 2:
+        p_down = min(p_down, binom_sf(down, n, fold.p_hit_down))
+    return OffsetEffect(offset, n, ratio, min(1.0, p_up * tests), min(1.0, p_down * tests),
+                        up, down)
 
 
 @dataclass(frozen=True)

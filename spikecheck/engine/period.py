@@ -75,9 +75,11 @@ def period_from_events(peaks: np.ndarray, heights: np.ndarray, tol: float,
         slope, icpt = np.polyfit(cyc, inph, 1)
     else:
         slope, icpt = p0, inph[0]
+    # Support counts cycles, not events: a spike and its aftermath in one cycle are one.
+    cycles = int(np.unique(np.round((inph - inph[0]) / slope)).size) if slope > 0 else 1
     strength = inph.size / t.size
-    return PeriodFit(float(slope), float(icpt), float(strength), int(inph.size), "events",
-                     float(np.exp(logp[j])))
+    prob = float(np.exp(_log_binom_sf(cycles, t.size, float(q[j]))))
+    return PeriodFit(float(slope), float(icpt), float(strength), cycles, "events", prob)
 
 
 def _log_binom_sf(k: int, n: int, p: float) -> float:

@@ -27,6 +27,7 @@ from spikecheck.render import sanitize
 from spikecheck.render.charts import Glyphs, curve_chart, profile_chart
 from spikecheck.render.interface import RenderOptions, RunOutcome
 from spikecheck.render.words import (
+    INCONCLUSIVE_ADVICE,
     VERDICT_WORDS,
     common_dir,
     fmt_num,
@@ -45,6 +46,7 @@ VERDICT_STYLE = {
     "epoch-aligned-spikes": "bold red",
     "periodic-not-epoch": "bold yellow",
     "spikes-not-epoch-aligned": "bold yellow",
+    "inconclusive": "bold yellow",
     "clean": "bold green",
 }
 MARK = {"fail": ("✗", "bold red"), "warn": ("!", "bold yellow"), "pass": ("✓", "bold green"),
@@ -192,6 +194,11 @@ def spike_table(r: Report, limit: int, glyphs: Glyphs) -> Table:
 
 def diagnosis_table(r: Report) -> Table:
     """Cause, its evidence and its fix; the alternatives after, one line each."""
+    if r.verdict == "inconclusive":
+        return _pairs([("verdict", f"{r.verdict}: {VERDICT_WORDS[r.verdict]}"),
+                       ("why", sanitize.clean(r.inconclusive_detail or "")),
+                       ("next", Text(INCONCLUSIVE_ADVICE.get(r.inconclusive or "", ""),
+                                     "green"))])
     if not r.diagnosis:
         return _pairs([("verdict", f"{r.verdict}: {VERDICT_WORDS[r.verdict]}; nothing to fix")])
     d = r.diagnosis[0]

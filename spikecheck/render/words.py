@@ -16,7 +16,17 @@ VERDICT_WORDS = {
     "epoch-aligned-spikes": "loss spikes recur at epoch boundaries",
     "periodic-not-epoch": "anomalies recur, but not with the epoch",
     "spikes-not-epoch-aligned": "isolated spikes, not tied to the epoch",
+    "inconclusive": "the log cannot tell whether spikes are tied to the epoch",
     "clean": "no loss spikes tied to the epoch",
+}
+
+# What a user can do about each reason a log cannot decide.
+INCONCLUSIVE_ADVICE = {
+    "few-boundaries": "log a run that covers at least three epoch boundaries",
+    "short-epochs": "check the epoch geometry (--steps-per-epoch, --dataset-size, "
+                    "--batch-size); an epoch of a few steps cannot place a spike",
+    "sparse-log": "log the loss every step (or every few steps) instead of a few times an "
+                  "epoch",
 }
 
 GEOMETRY_SOURCE = {
@@ -118,6 +128,11 @@ def headline(report: Report) -> str:
         if ups:
             big = max(ups, key=lambda e: e.height)
             s += f"; largest {fmt_num(big.height)}x the usual loss at step {big.peak_step}"
+        return s
+    if r.verdict == "inconclusive":
+        s = r.inconclusive_detail or VERDICT_WORDS[r.verdict]
+        if r.spikes:
+            s += f" ({len(r.spikes)} anomal{'ies' if len(r.spikes) != 1 else 'y'} found)"
         return s
     # clean
     if top and top.cause == "running-mean-logging":

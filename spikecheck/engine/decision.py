@@ -1,0 +1,460 @@
+"""The verdict and the ranked causes, decided from one set of measurements.
+
+Every measurement the decision reads is in `Evidence`; every threshold it compares them
+with is in `Thresholds`, with the reason for its value. A cause is chosen as an
+explanation of the evidence, judged against the geometry: a short final batch with a
+batch-size-dependent loss explains both a final-step spike and the decaying excess after
+it (the oversized update carried by momentum), so it is one cause, not two. A second cause
+is listed only for evidence the first does not explain.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from spikecheck.engine import diagnosis as dx
+from spikecheck.engine.folding import FoldResult, LevelShift, OffsetEffect, PhaseStructure
+from spikecheck.engine.period import PeriodFit
+from spikecheck.geometry import EpochGeometry
+from spikecheck.report import Alignment, Diagnosis, SpikeEvent
+from spikecheck.verdicts import Cause, Inconclusive, Verdict
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every bar the decision uses, named, with why it has its value."""
+
+    # Spike events on boundaries: a binomial chance below this is not luck. Strict, because
+    # a CI step runs over many logs and a false alarm teaches a team to ignore the tool.
+    alpha_events: float = 1e-4
+    # ... and the aligned events must touch this share of the boundaries: three spikes at
+    # three of sixty boundaries are a coincidence of timing, not an epoch effect.
+    min_boundary_share: float = 0.15
+    # The folded profile (epochs stacked by phase) is tested at ~30 offsets, both
+    # directions, two tests: 1e-6 after Bonferroni keeps the scan's false-alarm rate < 0.1%.
+    alpha_fold: float = 1e-6
+    # ... and the folded excess must be worth seeing: 0.75 robust sd above the background.
+    min_fold_effect: float = 0.75
+    # A level step across epoch starts (stairs, resets) of less than 10% is benign noise.
+    min_level_shift: float = 0.1
+    # Fewer observed epoch boundaries than this cannot separate an epoch effect from chance.
+    min_boundaries: int = 3
+    # An epoch shorter than this many steps cannot tell the final step from the start:
+    # the alignment window is +-3 steps wide.
+    min_epoch_steps: int = 8
+    # Fewer logged points per epoch than this leave no background to test the boundary on.
+    min_points_per_epoch: float = 4.0
+    # An isolated spike worth a verdict on its own: robust z of 10, twice the baseline,
+    # and 6x the run's own 95th-percentile |z| (heavy-tailed noise raises the bar).
+    major_z: float = 10.0
+    major_height: float = 2.0
+    major_noise_multiple: float = 6.0
+    # A recurrence period is trusted when it explains this share of the events.
+    period_strength: float = 0.6
+    # A measured height within this factor of the predicted B/r is "as predicted".
+    height_tolerance: float = 1.6
+    # A final-step excess this unlikely by chance, this high, supports a short final batch
+    # as the explanation of a jump that follows it (it would not make a verdict alone).
+    alpha_supporting: float = 0.01
+    min_supporting_height: float = 1.25
+    # A single-point peak stands this many times above the next point (log-scale ratio):
+    # a short batch's spike, not a jump in the level that persists (a reset).
+    isolated_peak: float = 1.5
+    # The phase shape of every epoch must repeat this well (split-half correlation) and be
+    # this large (robust sd) to be data order rather than noise.
+    shape_alpha: float = 1e-8
+    shape_min_r: float = 0.8
+    shape_min_amplitude: float = 1.0
+    # A straight rise or fall through every epoch (stairs, a decay after a restart) is the
+    # boundary's doing, not data order.
+    shape_max_linear_r2: float = 0.4
+
+
+THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything measured on one series that the decision reads."""
+
+    geometry: EpochGeometry
+    inferred: bool  # the epoch length came from the data, not from the log or the flags
+    log_scale: bool
+    alignment: Alignment
+    spikes: tuple[SpikeEvent, ...]
+    noise_q95: float  # the run's own 95th percentile of |z|
+    observed_boundaries: int = 0  # boundaries with logged points on both sides
+    points_per_epoch: float | None = None
+    fold: FoldResult | None = None
+    final: OffsetEffect | None = None  # the points logged exactly on the final step
+    start: OffsetEffect | None = None  # the points logged exactly on the first step
+    shift: LevelShift | None = None
+    shape: PhaseStructure | None = None
+    period: PeriodFit | None = None
+    running_mean: bool = False
+    running_mean_declared: bool = False
+    geometry_mismatch: str | None = None  # a sentence when the period contradicts the flags
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict, the ranked causes, and where the boundary effect sits."""
+
+    verdict: str
+    causes: list[Diagnosis] = field(default_factory=list)
+    position: str | None = None
+    direction: str | None = None
+    inconclusive: str | None = None  # an Inconclusive code when the verdict is inconclusive
+    inconclusive_detail: str | None = None
+
+
+def decide(ev: Evidence, th: Thresholds = THRESHOLDS) -> Decision:
+    """The verdict and the ranked causes for one series."""
+    major = _major_spikes(ev, th)
+    if ev.running_mean:
+        why = ("the log says its values are running means since the epoch began (" +
+               "Keras-style progress output); jumps at epoch starts are the logging"
+               if ev.running_mean_declared else
+               "the logged value behaves like a running mean reset at each epoch start: "
+               "point-to-point changes shrink through the epoch, so each epoch starts with a "
+               "jump in the curve")
+        return Decision(Verdict.CLEAN, [dx.make(Cause.RUNNING_MEAN, 0.85, why)])
+
+    geom = ev.geometry
+    if geom.known:
+        unsure = _too_little_to_tell(ev, th)
+        if unsure is not None:
+            code, detail = unsure
+            return Decision(Verdict.INCONCLUSIVE, [], inconclusive=code,
+                            inconclusive_detail=detail)
+        direction, how = boundary_effect(ev, th)
+        spread = shape_repeats(ev.shape, th)
+        if direction is not None or spread:
+            position, measured = locate(ev, direction, how, th)
+            causes = _explain(ev, direction, how, position, measured, spread, th)
+            if causes:
+                if causes[0].cause == Cause.UNSHUFFLED:
+                    position = "spread"
+                elif causes[0].cause == Cause.PARTIAL_FINAL_BATCH:
+                    position = "final-step"
+                return Decision(Verdict.EPOCH_ALIGNED, causes, position, direction)
+        pfit = ev.period
+        if pfit is not None and pfit.strength >= th.period_strength and \
+                geom.source != "inferred":
+            why = (f"{pfit.support} anomalies recur every {pfit.period:.1f} steps, which is "
+                   f"not the epoch ({geom.steps_per_epoch:g} steps): a loss scaler, "
+                   "evaluation or checkpointing every K steps, or a data shard boundary")
+            return Decision(Verdict.PERIODIC, [dx.make(Cause.UNKNOWN, 0.5, why)])
+    if major:
+        al = ev.alignment
+        why = f"{len(major)} spike{'s' if len(major) > 1 else ''} at no fixed phase"
+        if geom.known and al.share_of_events is not None:
+            why += (f" ({al.events_on_boundary} of {al.events} anomalies near an epoch "
+                    "boundary, as chance allows)")
+        else:
+            why += " (no epoch geometry given and no recurring period found)"
+        top = max(major, key=lambda s: s.height)
+        why += f"; largest {top.height:.3g}x at step {top.peak_step}"
+        return Decision(Verdict.ISOLATED, [dx.make(Cause.RANDOM, 0.7, why)])
+    return Decision(Verdict.CLEAN, [])
+
+
+# --- when the log cannot decide ------------------------------------------------------------
+
+
+def _too_little_to_tell(ev: Evidence, th: Thresholds) -> tuple[str, str] | None:
+    """(code, sentence) when the log cannot show an epoch effect either way."""
+    geom = ev.geometry
+    spe = float(geom.steps_per_epoch)
+    if spe < th.min_epoch_steps:
+        return (Inconclusive.SHORT_EPOCHS,
+                f"an epoch is {spe:g} steps: too short to tell the final step of an epoch "
+                f"from the start of the next (at least {th.min_epoch_steps} are needed)")
+    if ev.points_per_epoch is not None and ev.points_per_epoch < th.min_points_per_epoch:
+        return (Inconclusive.SPARSE_LOG,
+                f"the log holds about {ev.points_per_epoch:.2g} points per epoch: at least "
+                f"{th.min_points_per_epoch:g} are needed to compare the boundary with the rest "
+                "of the epoch; log the loss more often")
+    if ev.observed_boundaries < th.min_boundaries:
+        n = ev.observed_boundaries
+        gaps = int(geom.boundaries.size) - n
+        return (Inconclusive.FEW_BOUNDARIES,
+                f"the log covers {n} epoch boundar{'y' if n == 1 else 'ies'}"
+                + (f" ({gaps} more fall in gaps of the log)" if gaps > 0 else "")
+                + f": at least {th.min_boundaries} are needed to tell an epoch effect from "
+                "chance")
+    return None
+
+
+# --- is there an effect at the boundary? ---------------------------------------------------
+
+
+def boundary_effect(ev: Evidence, th: Thresholds = THRESHOLDS
+                    ) -> tuple[str | None, str | None]:
+    """('up' or 'down', how it was seen) for the strongest real effect at the boundary.
+
+    Every test that passes its bar is a candidate; the one least likely by chance wins, so
+    a deep dip at the epoch start is not read as the final step standing above a
+    baseline the dip pulled down.
+    """
+    al, fold, shift = ev.alignment, ev.fold, ev.shift
+    found: list[tuple[float, str, str]] = []
+    for eff in (ev.final, ev.start):
+        if eff is not None and eff.epochs >= th.min_boundaries:
+            if eff.p_up < th.alpha_fold and eff.ratio > 1.0:
+                found.append((eff.p_up, "up", "exact"))
+            if eff.p_down < th.alpha_fold and eff.ratio < 1.0:
+                found.append((eff.p_down, "down", "exact"))
+    if al.chance_probability is not None and al.events_on_boundary >= 3 and \
+            al.chance_probability < th.alpha_events and al.boundaries and \
+            al.boundaries_with_spike / al.boundaries >= th.min_boundary_share:
+        direction = fold.best_direction if fold is not None and fold.best_p < 0.01 else "up"
+        found.append((al.chance_probability, direction, "events"))
+    if fold is not None and fold.best_p < th.alpha_fold and fold.boundaries >= th.min_boundaries:
+        j = int(np.flatnonzero(fold.rel == fold.best_rel)[0])
+        if abs(fold.mean_z[j] - fold.bg_mean) >= th.min_fold_effect:
+            found.append((fold.best_p, fold.best_direction, "fold"))
+    if shift is not None and shift.probability < th.alpha_fold and \
+            abs(shift.shift) >= th.min_level_shift:
+        found.append((shift.probability, shift.direction, "shift"))
+    if not found:
+        return None, None
+    _, direction, how = min(found, key=lambda f: f[0])
+    return direction, how
+
+
+def shape_repeats(ps: PhaseStructure | None, th: Thresholds = THRESHOLDS) -> bool:
+    """The whole within-epoch shape repeats, and its largest part is not at the boundary."""
+    if ps is None or ps.probability >= th.shape_alpha or ps.split_half_r <= th.shape_min_r \
+            or ps.amplitude < th.shape_min_amplitude:
+        return False
+    if ps.linear_r2 >= th.shape_max_linear_r2:
+        return False
+    at_boundary = ps.peak_bin in (0, 1, ps.bins - 1)
+    return not at_boundary or ps.peak_bins_away_from_boundary >= 3
+
+
+# --- where is it? ----------------------------------------------------------------------------
+
+
+def locate(ev: Evidence, direction: str | None, how: str | None,
+           th: Thresholds = THRESHOLDS) -> tuple[str | None, float | None]:
+    """Where the boundary excess sits ('final-step', 'epoch-start', 'spread') and its
+    measured height (the median loss there over the baseline)."""
+    geom, fold, shift = ev.geometry, ev.fold, ev.shift
+    if how == "shift" and shift is not None:
+        return "epoch-start", math.exp(shift.shift)
+    k = max(1, geom.log_every)
+    fin, st = ev.final, ev.start
+    fin_up = fin is not None and fin.epochs >= 2 and fin.p_up < 1e-3 and fin.ratio > 1.0
+    st_up = st is not None and st.epochs >= 2 and st.p_up < 1e-3 and st.ratio > 1.0
+    if direction == "up" and fin_up:
+        if ev.inferred and geom.source == "inferred":
+            # The epoch was placed on the recurring spike: an isolated one-point peak is a
+            # short batch; a jump that persists into the next points is a new epoch.
+            nxt = st.ratio if st is not None else 1.0
+            if fin.ratio >= th.isolated_peak * max(nxt, 1e-12):
+                return "final-step", fin.ratio
+            return "epoch-start", fin.ratio
+        if not st_up or fin.ratio >= st.ratio or _short_final_batch(geom):
+            return "final-step", fin.ratio
+        return "epoch-start", st.ratio
+    if direction == "up" and st_up and not _short_final_batch(geom) and k == 1:
+        return "epoch-start", st.ratio
+    # Logged every k steps, the final step itself shows only in some epochs: when the
+    # aligned spikes sit exactly on it, that is where the excess is.
+    if k > 1 and direction == "up" and ev.spikes:
+        on = [s for s in ev.spikes if s.aligned and s.direction == "up"]
+        last = [s for s in on if s.offset == -1]
+        if len(last) >= 3 and len(last) >= 0.6 * len(on):
+            return "final-step", float(np.median([s.height for s in last]))
+    if fold is None or direction is None:
+        return None, None
+    sign = 1 if direction == "up" else -1
+    ez = sign * (fold.mean_z - fold.bg_mean)
+    ez = np.where(np.isfinite(ez), ez, -np.inf)
+    j = int(np.argmax(ez))
+    r = int(fold.rel[j])
+    measured = float(fold.ratio[j]) if np.isfinite(fold.ratio[j]) else None
+    after = ez[(fold.rel > r) & (fold.rel <= r + 4)]
+    decays = bool(after.size and np.count_nonzero(after > 0.3 * ez[j]) >= 2)
+    if geom.source == "inferred" and -3 <= r <= -1:
+        nxt = fold.ratio[(fold.rel == r + 1)]
+        nxt_ratio = float(nxt[0]) if nxt.size and np.isfinite(nxt[0]) else 1.0
+        if measured is not None and measured >= th.isolated_peak * max(nxt_ratio, 1e-12):
+            return "final-step", measured
+        return "epoch-start", measured
+    if k == 1:
+        if -3 <= r <= -1:
+            return "final-step", measured
+        if 0 <= r <= 3 or (r <= 10 and decays):
+            return "epoch-start", measured
+    else:
+        _, diluted = dx.expected_partial_height(geom)
+        matches = bool(diluted and measured and
+                       diluted / th.height_tolerance <= measured <= diluted * th.height_tolerance)
+        if r == -1 or (r == 0 and (matches or (not decays and (
+                _short_final_batch(geom) or geom.source == "inferred")))):
+            return "final-step", measured
+        if 0 <= r <= 2:
+            return "epoch-start", measured
+    return "spread", measured
+
+
+def _short_final_batch(geom: EpochGeometry) -> bool:
+    """The geometry has a final batch (or accumulation window) smaller than the others."""
+    return bool(geom.final_batch and geom.batch_size and geom.final_batch < geom.batch_size) \
+        or bool(geom.final_window and geom.final_window < geom.grad_accum)
+
+
+# --- which cause explains it? ----------------------------------------------------------------
+
+
+def _explain(ev: Evidence, direction: str | None, how: str | None, position: str | None,
+             measured: float | None, spread: bool, th: Thresholds) -> list[Diagnosis]:
+    """Causes ranked by how much of the evidence each explains."""
+    geom, al, ps = ev.geometry, ev.alignment, ev.shape
+    share, luck = _strength_words(ev, how)
+    boundary = _boundary_cause(ev, direction, position, measured, share, luck, th)
+    if not spread:
+        return boundary
+    shuffled = dx.make(
+        Cause.UNSHUFFLED, 0.75,
+        f"the same within-epoch shape recurs at the same phase of every epoch (split-half "
+        f"correlation {ps.split_half_r:.2f}), spread through the epoch, not only at its start")
+    starts_epoch = position == "epoch-start" and ps is not None and (
+        ps.peak_bin <= 2 or ps.peak_bin == ps.bins - 1)
+    if boundary and (_sharp(ev.fold) or starts_epoch):
+        return boundary + [_with_confidence(shuffled, 0.2)]
+    del geom, al
+    return [shuffled] + [_with_confidence(b, min(b.confidence, 0.3)) for b in boundary[:1]]
+
+
+def _boundary_cause(ev: Evidence, direction: str | None, position: str | None,
+                    measured: float | None, share: str, luck: str, th: Thresholds
+                    ) -> list[Diagnosis]:
+    """The cause whose signature sits at the boundary itself, and a second one only for
+    evidence it leaves unexplained."""
+    geom = ev.geometry
+    k = max(1, geom.log_every)
+    lead = f"{share}{luck}; " if share else ""
+    if direction is None:
+        return []
+    if position == "final-step" and direction == "up":
+        d = dx.partial_batch_diagnosis(geom, measured, ev.inferred,
+                                       tolerance=th.height_tolerance,
+                                       aftermath=_decaying_after(ev))
+        out = [_with_evidence(d, lead + d.evidence)]
+        return out + _unexplained_drop(ev, th)
+    if position == "epoch-start" and direction == "up":
+        h, _ = dx.expected_partial_height(geom)
+        fin = ev.final
+        if h is not None and h > 1 and fin is not None and fin.epochs >= th.min_boundaries \
+                and fin.p_up < th.alpha_supporting and fin.ratio >= th.min_supporting_height:
+            # The step before the jump is itself high, on a short final batch: the jump is
+            # that batch's oversized update carried on by momentum, not a reset.
+            d = dx.partial_batch_diagnosis(geom, fin.ratio, ev.inferred,
+                                           tolerance=th.height_tolerance, aftermath=True)
+            return [_with_evidence(d, lead + d.evidence)] + _unexplained_drop(ev, th)
+        if h is not None and h > 1 and k > 1:
+            # Logged every k steps, a final-step spike lands in the first logged point of
+            # the next epoch: the short batch is the likelier explanation.
+            d = dx.partial_batch_diagnosis(geom, measured, ev.inferred,
+                                           tolerance=th.height_tolerance)
+            if d.confidence >= 0.7:
+                return [_with_evidence(d, lead + d.evidence)]
+        why = (f"{lead}the loss jumps at the first steps of each epoch ({measured:.3g}x) and "
+               "decays after" + ("" if not _short_final_batch(geom) else
+                                 "; the final step itself shows no spike"))
+        return [dx.make(Cause.RESET, 0.7, why, measured)]
+    if direction == "down" and position == "epoch-start":
+        why = (f"{lead}the loss drops at the start of each epoch (to {measured:.3g}x of the "
+               "curve before): the model meets samples it has already seen")
+        return [dx.make(Cause.DROP, 0.7, why, measured)]
+    if direction == "down" and position == "final-step":
+        h, _ = dx.expected_partial_height(geom)
+        if h is not None and h < 1 and measured is not None and measured < 0.8:
+            d = dx.partial_batch_diagnosis(geom, measured, ev.inferred,
+                                           tolerance=th.height_tolerance)
+            return [_with_evidence(d, lead + d.evidence)]
+        # A small final batch of a correct loss is noisier (often lower): not a spike.
+        return []
+    why = f"{lead}the anomaly sits at offset {ev.alignment.folded_offset} from the epoch start"
+    return [dx.make(Cause.UNKNOWN, 0.4, why, measured)]
+
+
+def _unexplained_drop(ev: Evidence, th: Thresholds) -> list[Diagnosis]:
+    """A level drop across epoch starts is not explained by a short final batch."""
+    s = ev.shift
+    if s is not None and s.direction == "down" and s.probability < th.alpha_fold and \
+            abs(s.shift) >= th.min_level_shift:
+        why = (f"besides, the loss level falls across the start of {s.epochs} epochs by "
+               f"{abs(math.expm1(s.shift)):.0%} on average: the model meets samples it has "
+               "already seen")
+        return [dx.make(Cause.DROP, 0.4, why, math.exp(s.shift))]
+    return []
+
+
+def _decaying_after(ev: Evidence) -> bool:
+    """The loss stays high for some steps after the boundary (the folded profile)."""
+    fold = ev.fold
+    if fold is None:
+        return False
+    after = (fold.rel >= 1) & (fold.rel <= 5) & np.isfinite(fold.mean_z)
+    return bool(np.count_nonzero(fold.mean_z[after] - fold.bg_mean > 0.5) >= 2)
+
+
+def _strength_words(ev: Evidence, how: str | None) -> tuple[str, str]:
+    """('anomalies at 7 of 7 epoch boundaries', ' (chance of that by luck: about 1e-29)')."""
+    al, fold, shift = ev.alignment, ev.fold, ev.shift
+    share = (f"anomalies at {al.boundaries_with_spike} of {al.boundaries} epoch boundaries"
+             if al.boundaries and al.boundaries_with_spike else "")
+    if how == "exact" and ev.final is not None and ev.final.epochs:
+        f = ev.final
+        share = (f"the final step of the epoch is high at {f.hits_up} of {f.epochs} logged "
+                 f"epoch ends (median {f.ratio:.3g}x)") if f.ratio > 1 else share
+    if how == "shift" and shift is not None:
+        share = (f"the loss level {'rises' if shift.shift > 0 else 'falls'} across the start "
+                 f"of {shift.epochs} epochs, by {abs(math.expm1(shift.shift)):.0%} on average")
+    ps = [al.chance_probability if al.events_on_boundary >= 2 else None,
+          fold.best_p if fold else None,
+          shift.probability if how == "shift" and shift else None,
+          ev.final.p_up if how == "exact" and ev.final else None,
+          ev.start.p_up if how == "exact" and ev.start else None, 1.0]
+    p = min(x for x in ps if x is not None)
+    luck = (" (chance of that by luck: < 1e-300)" if p <= 0 else
+            f" (chance of that by luck: about {p:.0e})" if p < 0.01 else "")
+    return share, luck
+
+
+def _sharp(fold: FoldResult | None) -> bool:
+    """The boundary excess stands far above the rest of the folded profile."""
+    if fold is None:
+        return False
+    ex = np.abs(fold.mean_z - fold.bg_mean)
+    ex = ex[np.isfinite(ex)]
+    if ex.size < 4:
+        return False
+    top = float(ex.max())
+    rest = np.sort(ex)[:-1]
+    return top >= 8 and top >= 4 * float(np.quantile(rest, 0.75))
+
+
+def _major_spikes(ev: Evidence, th: Thresholds) -> list[SpikeEvent]:
+    """Isolated spikes that stand out against this run's own heavy tail of noise."""
+    z_major = max(th.major_z, th.major_noise_multiple * ev.noise_q95)
+    return [s for s in ev.spikes if s.direction == "up" and abs(s.z) >= z_major
+            and (not ev.log_scale or s.height >= th.major_height)]
+
+
+def _with_evidence(d: Diagnosis, evidence: str) -> Diagnosis:
+    return Diagnosis(d.cause, d.confidence, evidence, d.fix, d.expected_height,
+                     d.measured_height)
+
+
+def _with_confidence(d: Diagnosis, confidence: float) -> Diagnosis:
+    return Diagnosis(d.cause, confidence, d.evidence, d.fix, d.expected_height,
+                     d.measured_height)

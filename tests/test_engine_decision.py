@@ -1,0 +1,171 @@
+"""Issue 12: causes as explanations, geometry checked against the data, and `inconclusive`.
+
+The seed case is read from fixtures/seedcase (a numpy MLP really trained with N = 22225,
+B = 16, see make_numpy_seed.py); the rest is built from numpy arrays.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES
+
+from spikecheck.cli import main
+from spikecheck.engine import analyze
+from spikecheck.engine.decision import THRESHOLDS, Thresholds
+from spikecheck.geometry import GeometryInputs
+from spikecheck.readers import ReadOptions
+from spikecheck.readers.registry import read_input
+from spikecheck.series import normalize
+
+SEED = json.loads((FIXTURES / "seedcase" / "manifest.json").read_text())
+SEED_GEOMETRY = GeometryInputs(dataset_size=22225, batch_size=16)
+
+
+def seed_run(name: str):
+    return read_input(str(FIXTURES / "seedcase" / f"{name}.csv"), ReadOptions())[0]
+
+
+def curve(n: int, seed: int = 0, noise: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    steps = np.arange(n)
+    return steps, (0.3 + 2.0 * np.exp(-steps / (n / 5))) * np.exp(rng.normal(0, noise, n))
+
+
+def run(steps, loss, epochs=None, **geometry):
+    s = normalize(steps, loss, metric="loss", source="synthetic", epochs=epochs)
+    return analyze(s, GeometryInputs(**geometry))
+
+
+@pytest.mark.parametrize("entry", SEED, ids=lambda e: e["file"])
+def test_every_seed_case_variant_is_partial_final_batch_alone_and_its_twin_clean(entry):
+    rep = analyze(seed_run(entry["file"].split("/")[-1][:-4]), SEED_GEOMETRY)
+    if entry["verdict"] == "clean":
+        assert rep.verdict == "clean", [d.evidence for d in rep.diagnosis]
+    else:
+        assert rep.verdict == "epoch-aligned-spikes"
+        # one cause: the decaying excess after the spike is its aftermath, not a reset
+        assert [d.cause for d in rep.diagnosis] == ["partial-final-batch"]
+        assert rep.alignment.position == "final-step"
+        assert rep.diagnosis[0].expected_height == pytest.approx(16.0)
+
+
+@pytest.mark.parametrize("wrong", [32, 15])
+def test_a_wrong_batch_size_is_named_and_corrected_not_confirmed(wrong):
+    rep = analyze(seed_run("seed-numpy-sgdm-ls1-buggy"),
+                  GeometryInputs(dataset_size=22225, batch_size=wrong))
+    assert rep.geometry_mismatch is not None
+    assert "--batch-size 16" in rep.geometry_mismatch and f"not {wrong}" in rep.geometry_mismatch
+    assert rep.geometry.steps_per_epoch == 1390 and rep.geometry.final_batch == 1
+    assert rep.verdict == "epoch-aligned-spikes"
+    assert rep.cause == "partial-final-batch"
+    # confidence is lowered: the geometry came from the data, not the flags
+    assert rep.diagnosis[0].confidence < analyze(seed_run("seed-numpy-sgdm-ls1-buggy"),
+                                                 SEED_GEOMETRY).diagnosis[0].confidence
+
+
+def test_an_evaluation_every_k_steps_is_not_taken_for_a_wrong_flag():
+    steps, loss = curve(12000, seed=3)
+    loss[999::1000] *= 8  # something every 1000 steps; N=22225, B=16 gives 1390-step epochs
+    rep = run(steps, loss, dataset_size=22225, batch_size=16)
+    assert rep.geometry_mismatch is None
+    assert rep.verdict == "periodic-not-epoch"
+
+
+def test_one_epoch_boundary_is_inconclusive_not_clean():
+    steps, loss = curve(180)
+    rep = run(steps, loss, steps_per_epoch=100)
+    assert rep.verdict == "inconclusive"
+    assert rep.inconclusive == "few-boundaries"
+
+
+def test_four_step_epochs_are_inconclusive():
+    steps, loss = curve(400, seed=1)
+    loss[3::4] *= 3
+    rep = run(steps, loss, steps_per_epoch=4)
+    assert (rep.verdict, rep.inconclusive) == ("inconclusive", "short-epochs")
+
+
+def test_two_points_per_epoch_are_inconclusive_even_with_a_jump_at_each_boundary():
+    steps = np.arange(0, 1400, 100)  # logged every 100 steps, epochs of 200
+    loss = 1.0 + 0.01 * np.random.default_rng(2).normal(size=steps.size)
+    loss[(steps % 200) == 0] *= 1.6
+    rep = run(steps, loss, steps_per_epoch=200)
+    assert (rep.verdict, rep.inconclusive) == ("inconclusive", "sparse-log")
+
+
+def test_boundaries_inside_gaps_of_the_log_are_not_evidence():
+    steps, loss = curve(2000, seed=4)
+    loss[99::100] *= 10
+    window = (steps < 250) | (steps > 1950)  # a pasted log: its start and its end
+    rep = run(steps[window], loss[window], steps_per_epoch=100)
+    assert rep.alignment.observed_boundaries == 2
+    assert rep.verdict == "inconclusive" and rep.inconclusive == "few-boundaries"
+    full = run(steps, loss, steps_per_epoch=100)
+    assert full.verdict == "epoch-aligned-spikes"
+
+
+def test_a_threshold_is_a_named_parameter_that_changes_the_decision():
+    steps = np.arange(0, 1400, 100)
+    loss = np.ones(steps.size)
+    s = normalize(steps, loss, metric="loss", source="synthetic")
+    strict = analyze(s, GeometryInputs(steps_per_epoch=200))
+    lax = analyze(s, GeometryInputs(steps_per_epoch=200),
+                  Thresholds(min_points_per_epoch=1.0, min_boundaries=1))
+    assert strict.verdict == "inconclusive" and lax.verdict != "inconclusive"
+    assert THRESHOLDS.min_boundaries == 3
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_two_spikes_at_random_phases_are_never_epoch_aligned(seed):
+    rng = np.random.default_rng(seed)
+    steps, loss = curve(720, seed=seed)
+    at = rng.choice(np.arange(1, 8), 2, replace=False) * 90 + rng.integers(8, 82, 2)
+    loss[at] *= rng.uniform(4, 30, 2)
+    rep = run(steps, loss, steps_per_epoch=90)
+    assert rep.verdict not in ("epoch-aligned-spikes", "periodic-not-epoch")
+
+
+def test_a_correct_loss_with_a_one_sample_final_batch_is_clean():
+    # hard negative: the final step is a single sample's loss, noisier and mostly lower
+    rep = analyze(seed_run("seed-numpy-sgdm-ls0-fixed"), SEED_GEOMETRY)
+    assert rep.verdict == "clean"
+    assert rep.geometry.final_batch == 1
+
+
+def test_a_reset_with_full_batches_is_epoch_start_reset_alone():
+    steps, loss = curve(3000, seed=5)
+    phase = steps % 100
+    loss = loss * np.where(steps >= 100, 1 + 2.0 * np.exp(-phase / 15.0), 1.0)
+    rep = run(steps, loss, dataset_size=1600, batch_size=16)  # 100 full batches
+    assert rep.verdict == "epoch-aligned-spikes"
+    assert [d.cause for d in rep.diagnosis] == ["epoch-start-reset"]
+
+
+def test_hf_printed_dicts_with_fractional_epochs_get_steps_from_the_flags():
+    path = FIXTURES / "text" / "hf-trainer-printed.log"
+    series = read_input(str(path), ReadOptions())[0]
+    rep = analyze(series, GeometryInputs(dataset_size=37, batch_size=4))
+    # 37 samples in batches of 4: 10 steps an epoch; 5 rows an epoch: a row every 2 steps
+    assert rep.geometry.steps_per_epoch == 10
+    assert rep.geometry.log_every == 2
+    assert (rep.first_step, rep.last_step) == (2, 30)
+    assert not rep.geometry.disagreements
+    assert any("one row every 2 steps" in w for w in rep.warnings)
+
+
+def test_fail_on_not_clean_fails_an_inconclusive_run(tmp_path):
+    steps, loss = curve(180)
+    p = tmp_path / "short.csv"
+    p.write_text("step,loss\n" + "".join(f"{s},{v:.6g}\n" for s, v in zip(steps, loss)))
+    default = CliRunner().invoke(main, [str(p), "--steps-per-epoch", "100", "-q"])
+    assert default.exit_code == 0 and default.output.startswith("inconclusive")
+    strict = CliRunner().invoke(main, [str(p), "--steps-per-epoch", "100", "-q",
+                                       "--fail-on", "not-clean"])
+    assert strict.exit_code == 1
+    doc = json.loads(CliRunner().invoke(main, [str(p), "--steps-per-epoch", "100",
+                                               "--format", "json"]).stdout)
+    assert doc["runs"][0]["inconclusive"]["reason"] == "few-boundaries"
