@@ -40,6 +40,9 @@ class Thresholds:
     min_fold_effect: float = 0.75
     # A level step across epoch starts (stairs, resets) of less than 10% is benign noise.
     min_level_shift: float = 0.1
+    # The level-step test is one test per run against the run's own mid-epoch contrasts
+    # with a conservative spread (no scan over offsets to correct for): 1e-5.
+    alpha_shift: float = 1e-5
     # Fewer observed epoch boundaries than this cannot separate an epoch effect from chance.
     min_boundaries: int = 3
     # An epoch shorter than this many steps cannot tell the final step from the start:
@@ -217,9 +220,17 @@ def boundary_effect(ev: Evidence, th: Thresholds = THRESHOLDS
         j = int(np.flatnonzero(fold.rel == fold.best_rel)[0])
         if abs(fold.mean_z[j] - fold.bg_mean) >= th.min_fold_effect:
             found.append((fold.best_p, fold.best_direction, "fold"))
-    if shift is not None and shift.probability < th.alpha_fold and \
+    if shift is not None and shift.probability < th.alpha_shift and \
             abs(shift.shift) >= th.min_level_shift:
         found.append((shift.probability, shift.direction, "shift"))
+    fin = ev.final
+    if _short_final_batch(ev.geometry) and fin is not None and fin.ratio > 1.0 and \
+            fin.epochs >= th.min_boundaries and shift is not None and shift.direction == "up":
+        # A batch-size-dependent loss on a short final batch predicts both a high final
+        # step and a raised level after it (its oversized update): tested jointly.
+        p = fisher(fin.p_up, shift.probability)
+        if p < th.alpha_fold:
+            found.append((p, "up", "joint"))
     if not found:
         return None, None
     _, direction, how = min(found, key=lambda f: f[0])
@@ -249,6 +260,8 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
         return "epoch-start", math.exp(shift.shift)
     k = max(1, geom.log_every)
     fin, st = ev.final, ev.start
+    if how == "joint" and fin is not None:
+        return "final-step", fin.ratio
     fin_up = fin is not None and fin.epochs >= 2 and fin.p_up < 1e-3 and fin.ratio > 1.0
     st_up = st is not None and st.epochs >= 2 and st.p_up < 1e-3 and st.ratio > 1.0
     if direction == "up" and fin_up:
@@ -389,7 +402,7 @@ def _boundary_cause(ev: Evidence, direction: str | None, position: str | None,
 def _unexplained_drop(ev: Evidence, th: Thresholds) -> list[Diagnosis]:
     """A level drop across epoch starts is not explained by a short final batch."""
     s = ev.shift
-    if s is not None and s.direction == "down" and s.probability < th.alpha_fold and \
+    if s is not None and s.direction == "down" and s.probability < th.alpha_shift and \
             abs(s.shift) >= th.min_level_shift:
         why = (f"besides, the loss level falls across the start of {s.epochs} epochs by "
                f"{abs(math.expm1(s.shift)):.0%} on average: the model meets samples it has "
@@ -416,18 +429,31 @@ def _strength_words(ev: Evidence, how: str | None) -> tuple[str, str]:
         f = ev.final
         share = (f"the final step of the epoch is high at {f.hits_up} of {f.epochs} logged "
                  f"epoch ends (median {f.ratio:.3g}x)") if f.ratio > 1 else share
-    if how == "shift" and shift is not None:
+    if how == "joint" and ev.final is not None and shift is not None:
+        f = ev.final
+        share = (f"the final step of the epoch reads {f.ratio:.3g}x the usual loss (median "
+                 f"of {f.epochs} epoch ends) and the loss level then rises by "
+                 f"{abs(math.expm1(shift.shift)):.0%} across {shift.epochs} epoch starts")
+    elif how == "shift" and shift is not None:
         share = (f"the loss level {'rises' if shift.shift > 0 else 'falls'} across the start "
                  f"of {shift.epochs} epochs, by {abs(math.expm1(shift.shift)):.0%} on average")
     ps = [al.chance_probability if al.events_on_boundary >= 2 else None,
           fold.best_p if fold else None,
           shift.probability if how == "shift" and shift else None,
           ev.final.p_up if how == "exact" and ev.final else None,
-          ev.start.p_up if how == "exact" and ev.start else None, 1.0]
+          ev.start.p_up if how == "exact" and ev.start else None,
+          fisher(ev.final.p_up, shift.probability) if how == "joint" and ev.final and shift
+          else None, 1.0]
     p = min(x for x in ps if x is not None)
     luck = (" (chance of that by luck: < 1e-300)" if p <= 0 else
             f" (chance of that by luck: about {p:.0e})" if p < 0.01 else "")
     return share, luck
+
+
+def fisher(p1: float, p2: float) -> float:
+    """Fisher's combination of two independent p-values (chi-square with 4 df)."""
+    x = max(p1 * p2, 1e-300)
+    return min(1.0, x * (1.0 - math.log(x)))
 
 
 def _sharp(fold: FoldResult | None) -> bool:

@@ -114,7 +114,7 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
             ratio[j] = math.exp(med) if log_scale else med
     # One wild epoch must not make an offset look like a boundary effect: the mean is
     # tested with the single most extreme epoch left out in the direction tested, and
-    # the count of clear excursions needs two epochs at least.
+    # the count of clear excursions needs three epochs at least.
     zmax = np.full(nr, -np.inf)
     zmin = np.full(nr, np.inf)
     np.maximum.at(zmax, idx, zc[near])
@@ -129,9 +129,9 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
         t_down = ((sum_z[j] - zmin[j]) / (n[j] - 1) - bg_mean) / se
         p_up[j] = norm_sf(t_up)
         p_down[j] = norm_sf(-t_down)
-        if up[j] >= 2:
+        if up[j] >= 3:
             p_up[j] = min(p_up[j], binom_sf(int(up[j]), int(n[j]), p_hit_up))
-        if down[j] >= 2:
+        if down[j] >= 3:
             p_down[j] = min(p_down[j], binom_sf(int(down[j]), int(n[j]), p_hit_down))
     # Bonferroni over the offsets and both directions and tests.
     m = 4 * max(1, int(np.count_nonzero(n >= 3)))
@@ -183,9 +183,9 @@ def offset_effect(z: np.ndarray, resid: np.ndarray, phase: Phase, offset: int,
         se = fold.bg_sd / math.sqrt(n - 1)
         p_up = norm_sf(((zc.sum() - zc.max()) / (n - 1) - fold.bg_mean) / se)
         p_down = norm_sf(-((zc.sum() - zc.min()) / (n - 1) - fold.bg_mean) / se)
-    if up >= 2:
+    if up >= 3:
         p_up = min(p_up, binom_sf(up, n, fold.p_hit_up))
-    if down >= 2:
+    if down >= 3:
         p_down = min(p_down, binom_sf(down, n, fold.p_hit_down))
     return OffsetEffect(offset, n, ratio, min(1.0, p_up * tests), min(1.0, p_down * tests),
                         up, down)
@@ -314,35 +314,55 @@ def level_shift(y: np.ndarray, phase: Phase, points_per_epoch: float) -> LevelSh
     points, so the folded residual sees little of it; comparing the levels on either side
     sees all of it.
     """
-    m = int(max(3, min(11, points_per_epoch // 4))) | 1
-    h = m // 2
+    m = int(max(3, min(11, points_per_epoch // 6))) | 1
     n = y.size
-    if n < 4 * m or points_per_epoch < 4 * m:
+    half = int(points_per_epoch // 2)
+    if n < 4 * m or half < 2 * m:
         return None
-    lo_ok, hi_ok = 2 * h + 1, n - 2 * h  # windows on both sides inside the series
     first = np.flatnonzero(phase.valid & (phase.rel == 0))
-    first = first[(first >= lo_ok) & (first < hi_ok)]
     # one point per epoch: the first logged point at or after the boundary
     pick = first[np.unique(phase.epoch[first], return_index=True)[1]]
-    cand = np.arange(lo_ok, hi_ok)
-    if cand.size > 400_000:
-        cand = np.sort(np.random.default_rng(0).choice(cand, 400_000, replace=False))
-    bg_idx = cand[np.abs(phase.rel[cand]) > 2 * m]
-    if pick.size < 3 or bg_idx.size < 20:
-        return None
     win = np.arange(m)
+
+    def inside(i: np.ndarray) -> np.ndarray:
+        """anchors whose windows, and their references' windows, lie inside the series"""
+        return i[(i - half - m >= 0) & (i + half + m <= n)]
 
     def shift_at(i: np.ndarray) -> np.ndarray:
         """median of the m points from i on minus the median of the m points before i"""
-        after = np.median(y[i[:, None] + win], axis=1)
-        before = np.median(y[i[:, None] - m + win], axis=1)
-        return after - before
+        return np.median(y[i[:, None] + win], axis=1) - np.median(y[i[:, None] - m + win],
+                                                                  axis=1)
 
-    sb = shift_at(pick)
-    sg = shift_at(bg_idx)
-    center = float(np.median(sg))
-    sd = float(np.median(np.abs(sg - center))) * 1.4826 or float(np.std(sg)) or 1e-12
-    diff = float(np.mean(sb) - center)
-    t = diff / (sd / math.sqrt(pick.size))
+    def contrast(i: np.ndarray) -> np.ndarray:
+        """the shift at i against the shifts half an epoch either side: the loss falls
+        fastest early in training, where the first boundaries are, so each boundary is
+        compared with its own stretch of the run"""
+        return shift_at(i) - 0.5 * (shift_at(i - half) + shift_at(i + half))
+
+    pick = inside(pick)
+    cand = inside(np.arange(n))
+    if cand.size > 400_000:
+        cand = np.sort(np.random.default_rng(0).choice(cand, 400_000, replace=False))
+    # The null: the same contrast at anchors whose windows touch no boundary, every m-th
+    # one so their windows do not overlap (overlapping medians understate the spread).
+    far = (np.abs(phase.rel[cand]) > m) & (np.abs(phase.rel[cand - half]) > m) & \
+        (np.abs(phase.rel[cand + half]) > m)
+    null = cand[far][:: max(1, m // 2)]
+    if pick.size < 3 or null.size < 20:
+        return None
+    cb = contrast(pick)
+    cn = contrast(null)
+    center = float(np.median(cn))
+    # The spread of few, partly overlapping null contrasts is itself uncertain: the larger
+    # of the robust and the plain estimate keeps the test honest on short runs.
+    sd = max(float(np.median(np.abs(cn - center))) * 1.4826, float(np.std(cn))) or 1e-12
+    # The median boundary, with the median's standard error: one boundary in the steep
+    # early fall of the loss must not carry the mean. And a level step that is a habit of
+    # the run shows at most boundaries, not at a few.
+    diff = float(np.median(cb) - center)
+    t = diff / (1.2533 * sd / math.sqrt(pick.size))
     p = min(1.0, 2 * norm_sf(abs(t)))
+    same_side = np.count_nonzero(np.sign(cb - center) == np.sign(diff)) / pick.size
+    if same_side < 0.75:
+        p = 1.0
     return LevelShift(int(pick.size), diff, p, "up" if diff > 0 else "down")
