@@ -17,6 +17,7 @@ from spikecheck.engine.folding import (
     phase_structure,
 )
 from spikecheck.engine.period import PeriodFit, period_from_autocorrelation, period_from_events
+from spikecheck.engine.running_mean import recover_running_mean, with_running_mean_finding
 from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events, rolling_median
 from spikecheck.engine.stats import binom_sf
 from spikecheck.geometry import (
@@ -46,6 +47,10 @@ class InsufficientData(ValueError):
 def analyze(series: LossSeries, inputs: GeometryInputs | None = None) -> Report:
     """Detect spikes, place them against the epoch geometry, and diagnose the cause."""
     inputs = inputs or GeometryInputs()
+    recovered = recover_running_mean(series, inputs)  # running means -> per-step values
+    if recovered is not None and recovered.normalization.running_mean_recovery is not None:
+        return with_running_mean_finding(analyze(recovered, inputs), recovered)
+    series = recovered or series
     steps, values = series.steps, series.values
     n = steps.size
     if n < MIN_POINTS:
