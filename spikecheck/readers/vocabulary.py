@@ -32,7 +32,7 @@ NOT_TRAINING = re.compile(
     r"(^|[/_\s.:()-])(val|valid|validation|eval|evaluation|test|testing|dev|holdout|predict)"
     r"([/_\s.:()-]|$)", re.I)
 # A name that says its value is aggregated over a whole epoch.
-EPOCH_AGGREGATE = re.compile(r"(^epoch[_/])|([_/]epoch$)", re.I)
+EPOCH_AGGREGATE = re.compile(r"(^|[/_])epoch[_/]|[_/]epoch$", re.I)
 
 
 def is_training_name(name: str) -> bool:
