@@ -28,7 +28,7 @@ SHRINK_SLOPE = -0.75
 STEEPEST = -1.6
 RAW_CORRELATION = -0.2  # lag-1 correlation of changes above this (raw values give -0.5)
 MAX_RELATIVE_ERROR = 0.25  # median error bound over median |x| for a usable recovery
-PREFIX = 2_000_000  # recognition looks at a prefix of huge logs: a habit shows early
+PREFIX = 200_000  # recognition looks at a prefix of huge logs: a habit shows early
 
 
 @dataclass(frozen=True)
@@ -156,9 +156,13 @@ def looks_like_running_mean(values: np.ndarray, pos: Positions) -> bool:
 
 
 def looks_like_per_step(values: np.ndarray, pos: Positions) -> bool:
-    """The values clearly behave like per-step values (steady change, differenced noise)."""
+    """The values clearly behave like per-step values: changes that do not shrink through
+    the epoch, or shrink a little but anti-correlate like differenced noise."""
     sig = running_mean_signature(values, pos)
-    return sig is not None and sig[0] > SHRINK_SLOPE and sig[1] < -0.35
+    if sig is None:
+        return False
+    slope, corr = sig
+    return slope > -0.3 or (slope > SHRINK_SLOPE and corr < -0.35)
 
 
 def running_mean_signature(values: np.ndarray, pos: Positions) -> tuple[float, float] | None:
@@ -177,9 +181,7 @@ def running_mean_signature(values: np.ndarray, pos: Positions) -> tuple[float, f
     if c.max() < 8 * max(1.0, c.min()):
         return None
     # Remove each epoch's typical change (the drift of the loss through the epoch).
-    uniq, inv = np.unique(ep, return_inverse=True)
-    med = np.array([np.median(d[inv == k]) for k in range(uniq.size)])
-    r = d - med[inv]
+    r = d - _group_medians(d, ep)
     slope = _shrink_slope(np.abs(r), c)
     late = c >= 0.25 * c.max()
     late_slope = _shrink_slope(np.abs(r[late]), c[late]) if np.count_nonzero(late) >= 12 \
@@ -197,6 +199,16 @@ def running_mean_signature(values: np.ndarray, pos: Positions) -> tuple[float, f
     if np.std(a) == 0 or np.std(b) == 0:
         return slope, 0.0  # changes vanish: the rounding of a settled mean
     return slope, float(np.corrcoef(a, b)[0, 1])
+
+
+def _group_medians(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each value's group median (lower median), in one sort rather than a loop per group."""
+    _, inv = np.unique(groups, return_inverse=True)
+    order = np.lexsort((values, inv))
+    counts = np.bincount(inv)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    med = values[order][starts + (counts - 1) // 2]
+    return med[inv]
 
 
 def _shrink_slope(size: np.ndarray, count: np.ndarray) -> float | None:
@@ -316,16 +328,23 @@ def recover_series(series: LossSeries, steps_per_epoch: float, origin: float,
     """
     if series.normalization.running_mean_recovery is not None:
         return None
-    pos = positions_in_epoch(series.steps, steps_per_epoch, origin, series.epochs)
+    head = slice(0, PREFIX)
+    epochs = series.epochs
+    pos = positions_in_epoch(series.steps[head], steps_per_epoch, origin,
+                             None if epochs is None else epochs[head])
     if pos is None:
         return None
     declared = series.running_mean
-    if not declared and not looks_like_running_mean(series.values, pos):
+    if not declared and not looks_like_running_mean(series.values[head], pos):
         return None
-    if declared and looks_like_per_step(series.values, pos):
+    if declared and looks_like_per_step(series.values[head], pos):
         note = ("the log's style prints running means, but these values change like "
                 "per-step values (steady changes, differenced noise): not recovered")
         return replace(series, notes=(*series.notes, note))
+    if series.steps.size > PREFIX:
+        pos = positions_in_epoch(series.steps, steps_per_epoch, origin, epochs)
+        if pos is None:
+            return None
     weighting = series.running_mean_weights or ("samples" if declared else "steps")
     cumulative = None
     if weighting == "samples" and batch and samples_per_epoch:
@@ -406,6 +425,10 @@ def recover_running_mean(series: LossSeries, inputs) -> LossSeries | None:
         return None
     if not series.running_mean and series.steps.size < MIN_POINTS:
         return None
+    if series.epochs is None and not series.steps_per_epoch_hint and \
+            inputs.steps_per_epoch is None and (inputs.dataset_size is None
+                                                or inputs.batch_size is None):
+        return None  # no epoch geometry to place points in their epoch
     geom = resolve_geometry(inputs, series.steps, series.epochs, series.steps_per_epoch_hint)
     if not geom.known:
         return None

@@ -87,6 +87,14 @@ def resolve_restarts(keys: np.ndarray, ties_distinct: bool = False
     Returns (keep mask, restarts, dropped).
     """
     keys = np.asarray(keys)
+    k_all = keys.astype(np.float64)
+    usable = np.isfinite(k_all) & (np.abs(k_all) <= MAX_STEP)
+    if not usable.all():
+        # Keys normalize() drops and counts (a step of -1e30, NaN) are not restarts.
+        keep = np.ones(keys.size, dtype=bool)
+        sub, restarts, dropped = resolve_restarts(keys[usable], ties_distinct)
+        keep[np.flatnonzero(usable)] = sub
+        return keep, restarts, dropped
     n = keys.size
     back = np.diff(keys) < 0 if n > 1 else np.zeros(0, dtype=bool)
     restarts = int(np.count_nonzero(back))
