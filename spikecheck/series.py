@@ -16,9 +16,21 @@ class SeriesError(ValueError):
 MAX_STEP = 2 ** 53
 
 
+# Dropping more than this share of a log's points is said prominently in every report.
+NOTABLE_DROP = 0.05
+
+
 @dataclass(frozen=True)
 class Normalization:
-    """What normalization did to the raw points, so the report can say it."""
+    """What reading and normalization did to the raw points, so the report can say it.
+
+    `raw_points` counts the points handed to normalize(); the reader adds what it could
+    not hand over: `unparsable` rows, lines or records that held a point it could not read
+    (a broken line, a cell that is not a number, a row with a loss but no step) and
+    `superseded` points of abandoned runs dropped when the log restarts. Duplicate steps
+    that repeat the kept value exactly (a progress bar drawing its last step twice) lose
+    nothing and are counted apart (`identical_repeats`).
+    """
 
     raw_points: int = 0
     dropped_nonfinite: int = 0
@@ -26,6 +38,43 @@ class Normalization:
     duplicate_steps: int = 0
     step_resets: int = 0
     step_from_row_index: bool = False
+    unparsable: int = 0
+    superseded: int = 0
+    dropped_bad_step: int = 0
+    identical_repeats: int = 0
+    running_mean_recovery: dict | None = None
+
+    @property
+    def dropped(self) -> dict[str, int]:
+        """Points of the log not analysed, by reason (only reasons that lost something)."""
+        reasons = {
+            "nonfinite": self.dropped_nonfinite,
+            "repeated_steps": self.duplicate_steps - self.identical_repeats,
+            "superseded_by_restart": self.superseded,
+            "unparsable": self.unparsable,
+            "bad_step": self.dropped_bad_step,
+        }
+        return {k: int(v) for k, v in reasons.items() if v > 0}
+
+    @property
+    def points_dropped(self) -> int:
+        return sum(self.dropped.values())
+
+    @property
+    def points_kept(self) -> int:
+        return (self.raw_points - self.dropped_bad_step - self.dropped_nonfinite
+                - self.duplicate_steps)
+
+    @property
+    def kept_fraction(self) -> float:
+        """Points analysed over the points the log held (identical repeats aside)."""
+        total = self.points_kept + self.points_dropped
+        return self.points_kept / total if total else 1.0
+
+    @property
+    def notable_drop(self) -> bool:
+        """More than NOTABLE_DROP of the log's points were not analysed."""
+        return self.points_dropped > 0 and 1.0 - self.kept_fraction > NOTABLE_DROP
 
     def to_dict(self) -> dict:
         return {
@@ -35,6 +84,16 @@ class Normalization:
             "duplicate_steps": self.duplicate_steps,
             "step_resets": self.step_resets,
             "step_from_row_index": self.step_from_row_index,
+            "unparsable": self.unparsable,
+            "superseded": self.superseded,
+            "dropped_bad_step": self.dropped_bad_step,
+            "identical_repeats": self.identical_repeats,
+            "dropped": self.dropped,
+            "points_dropped": self.points_dropped,
+            "points_kept": self.points_kept,
+            "kept_fraction": round(self.kept_fraction, 6),
+            "notable_drop": self.notable_drop,
+            "running_mean_recovery": self.running_mean_recovery,
         }
 
 
@@ -45,6 +104,8 @@ class LossSeries:
     `per_epoch` marks logs that hold one value per epoch (they cannot show spikes inside
     an epoch); `running_mean` marks values known to be running means since the epoch began
     (Keras progress bars); `notes` are reader remarks the report repeats (skipped lines...).
+    `running_mean_weights` says how the running mean weighs its steps when the writer is
+    known: "samples" (Keras: weighted by batch size) or "steps" (one weight per batch).
     """
 
     steps: np.ndarray
@@ -57,6 +118,7 @@ class LossSeries:
     per_epoch: bool = False
     running_mean: bool = False
     steps_per_epoch_hint: int | None = None
+    running_mean_weights: str | None = None
 
     def __len__(self) -> int:
         return int(self.steps.size)
@@ -74,12 +136,17 @@ def normalize(
     per_epoch: bool = False,
     running_mean: bool = False,
     steps_per_epoch_hint: int | None = None,
+    unparsable: int = 0,
+    superseded: int = 0,
+    running_mean_weights: str | None = None,
 ) -> LossSeries:
     """Build a LossSeries from raw points in write order.
 
     Non-finite values are dropped (the first such step is kept for the report); duplicate
     steps are resolved last-write-wins, as TensorBoard does for resumed runs; the result is
-    sorted by step. Raises SeriesError when nothing finite is left.
+    sorted by step. `unparsable` and `superseded` are what the reader left out before
+    (see Normalization), so the report can count every point of the log. Raises
+    SeriesError when nothing finite is left.
     """
     s = np.asarray(steps)
     v = np.asarray(values, dtype=np.float64)
@@ -126,7 +193,7 @@ def normalize(
 
     if s.size < 2 or bool(np.all(s[1:] > s[:-1])):
         # Already strictly increasing (the usual case): no sort, no copies.
-        dups = 0
+        dups = identical = 0
         steps_out, values_out, epochs_out = s, v, e
     else:
         # Last write wins: stable sort by step, keep the last occurrence of each step.
@@ -136,6 +203,11 @@ def normalize(
         last[:-1] = s_sorted[1:] != s_sorted[:-1]
         keep = order[last]
         dups = int(s.size - keep.size)
+        # A dropped duplicate that repeats the value kept for its step lost nothing.
+        v_sorted = v[order]
+        ends = np.flatnonzero(last)
+        kept_value = v_sorted[ends[np.searchsorted(ends, np.arange(s.size))]]
+        identical = int(np.count_nonzero(~last & (v_sorted == kept_value)))
         steps_out = s[keep]
         values_out = v[keep]
         epochs_out = None if e is None else e[keep]
@@ -162,9 +234,14 @@ def normalize(
             duplicate_steps=dups,
             step_resets=resets,
             step_from_row_index=step_from_row_index,
+            unparsable=int(unparsable),
+            superseded=int(superseded),
+            dropped_bad_step=n_bad_steps,
+            identical_repeats=identical,
         ),
         notes=tuple(notes),
         per_epoch=per_epoch,
         running_mean=running_mean,
         steps_per_epoch_hint=steps_per_epoch_hint,
+        running_mean_weights=running_mean_weights,
     )

@@ -199,7 +199,6 @@ EXPECTED = {
     "lightning-tft-optuna-trial0": ("train_loss_step", 30, False, True),
     "tf1-guild-mnist-train": ("loss", 28, False, False),
     "yolov5-resumed-5files": ("train/box_loss", 300, True, False),
-    "yolov8-fire-perbatch-dupsteps": ("train/box_loss", 25, True, False),
 }
 
 
@@ -233,14 +232,32 @@ def test_hugging_face_fractional_epochs_give_steps_per_epoch():
     assert series.steps_per_epoch_hint == 71779
 
 
-def test_yolov8_duplicate_steps_keep_the_last_write():
+def test_yolov8_repeated_steps_are_points_within_the_epoch():
+    # ultralytics writes each batch's running loss with step = epoch: 55 values per step.
     d = CORPUS_TB / "yolov8-fire-perbatch-dupsteps"
     (series,) = read_input(str(d), ReadOptions())
     steps, values = ea_points(d)["train/box_loss"]
-    last = {int(s): v for s, v in zip(steps, values)}
-    assert list(series.values) == [last[int(s)] for s in series.steps]
-    assert series.normalization.duplicate_steps == 1350
-    assert any("1375 values written at only 25 distinct steps" in n for n in series.notes)
+    assert len(series) == steps.size == 1375 and not series.per_epoch
+    assert np.array_equal(series.values, values)  # every write, in write order
+    assert np.array_equal(series.steps, np.arange(1, 1376))
+    assert np.array_equal(series.epochs, steps)  # the repeated step is the epoch
+    assert series.steps_per_epoch_hint == 55
+    assert series.normalization.duplicate_steps == 0
+    assert not series.normalization.notable_drop
+    assert any("read in write order as points within the epoch" in n for n in series.notes)
+
+
+def test_yolov8_one_value_per_epoch_is_still_per_epoch(tmp_path):
+    # Older ultralytics writes the epoch's mean once per epoch: that is a per-epoch log.
+    d = CORPUS_TB / "yolov8-fire-perbatch-dupsteps"
+    steps, values = ea_points(d)["train/box_loss"]
+    from spikecheck.readers.tensorboard import RunData, build_series
+
+    last = {int(s): float(v) for s, v in zip(steps, values)}
+    s = np.array(sorted(last), dtype=np.int64)
+    run = RunData("yolo", points={"train/box_loss": (s, np.array([last[k] for k in s]))})
+    series = build_series(run, "train/box_loss")
+    assert series.per_epoch and len(series) == 25
 
 
 def test_one_file_of_a_resumed_run_says_where_the_rest_is():

@@ -23,6 +23,7 @@ from spikecheck.engine.folding import (
 )
 from spikecheck.engine.geometry_check import explain_period, period_matches
 from spikecheck.engine.period import PeriodFit, period_from_autocorrelation, period_from_events
+from spikecheck.engine.running_mean import recover_running_mean, with_running_mean_finding
 from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events, rolling_median
 from spikecheck.engine.stats import binom_sf
 from spikecheck.geometry import (
@@ -50,6 +51,10 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
             thresholds: Thresholds = THRESHOLDS) -> Report:
     """Detect spikes, place them against the epoch geometry, and diagnose the cause."""
     inputs = inputs or GeometryInputs()
+    recovered = recover_running_mean(series, inputs)  # running means -> per-step values
+    if recovered is not None and recovered.normalization.running_mean_recovery is not None:
+        return with_running_mean_finding(analyze(recovered, inputs, thresholds), recovered)
+    series = recovered or series
     n = series.steps.size
     if n < MIN_POINTS:
         norm = series.normalization
@@ -118,7 +123,8 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
             start = offset_effect(d.z, d.resid, phase, 0, d.log_scale, fold)
         pstruct = phase_structure(d.y, steps, spe, origin, k, base=d.baseline)
         shift = level_shift(d.y, phase, spe / k)
-        running_mean = running_mean or _looks_like_running_mean(d.y, steps, spe, origin)
+        if series.normalization.running_mean_recovery is None:
+            running_mean = running_mean or _looks_like_running_mean(d.y, steps, spe, origin)
         alignment = _with_fold(alignment, fold, pstruct, geom, k)
         observed = observed_boundaries(steps, geom.boundaries, k)
         ppe = spe / _median_gap(steps)

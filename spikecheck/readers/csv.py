@@ -15,16 +15,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions, sniff_encoding
+from spikecheck.readers.vocabulary import (
+    EPOCH_NAMES,
+    LOSS_NAMES,
+    STEP_NAMES,
+    is_training_loss_name,
+    per_epoch_only,
+    resolve_restarts,
+    restart_note,
+)
 from spikecheck.series import LossSeries, normalize
 
 DELIMITERS = (",", "\t", ";")
-STEP_NAMES = ("step", "global_step", "iteration", "iter", "it", "_step", "trainer/global_step",
-              "steps", "optimizer_step", "num_updates")
-LOSS_NAMES = ("loss", "train_loss", "train/loss", "training_loss", "train_loss_step",
-              "loss_step", "train/loss_step", "trainer/loss", "total_loss", "lm_loss",
-              "batch_loss")
-EPOCH_NAMES = ("epoch", "epochs", "train/epoch", "trainer/epoch")
-NOT_TRAIN = re.compile(r"(^|[/_\s.-])(val|valid|validation|eval|test)([/_\s.-]|$)", re.I)
 WANDB_SUFFIX = re.compile(r"^(?P<run>.+?) - (?P<metric>.+)$")
 # A "header" cell holding `key: 1.5` or `key=1.5` is a printed log line, not a header.
 KV_CELL = re.compile(r"(?<![\w/.])[A-Za-z_][\w/.]{0,100}[\"']?\s{0,5}[:=]\s{0,5}[-+]?[0-9]")
@@ -179,7 +181,7 @@ class CsvReader:
 
         epochs = _to_float(table[epoch_col]).values if epoch_col else None
         if step_col is None:
-            if epochs is not None and _one_row_per_epoch(epochs):
+            if epochs is not None and per_epoch_only(epochs):
                 raise ReadError(
                     f"{src.name}: one row per epoch (column {layout.stripped(epoch_col)!r}, no "
                     "step column): a per-epoch log cannot show spikes inside epochs; "
@@ -196,7 +198,9 @@ class CsvReader:
             parsed = _to_float(table[col])
             values = parsed.values
             present = _present(table[col])
+            no_step = np.zeros(n_rows, dtype=bool)
             if step_col is not None:
+                no_step = present & np.isnan(steps)
                 present &= ~np.isnan(steps)
             if not present.any():
                 continue
@@ -212,19 +216,21 @@ class CsvReader:
             source = src.name
             if m and len(loss_cols) > 1:
                 source = f"{src.name} [{m.group('run')}]"
-            skipped = int(n_rows - np.count_nonzero(present))
             col_notes = list(notes)
-            if skipped:
-                why = f"no {metric!r} value"
-                if step_col is not None and np.isnan(steps).any():
-                    why += f" or no numeric {layout.stripped(step_col)!r}"
-                    if parsed_steps.bad:
-                        why += f" (e.g. {parsed_steps.example!r})"
-                col_notes.append(f"{skipped} rows with {why} skipped")
+            empty = int(n_rows - np.count_nonzero(present) - np.count_nonzero(no_step))
+            if empty:
+                col_notes.append(f"{empty} rows without a {metric!r} value skipped (rows of "
+                                 "other metrics)")
+            if no_step.any():
+                why = f"a {metric!r} value but no numeric {layout.stripped(step_col)!r}"
+                if parsed_steps.bad:
+                    why += f" (e.g. {parsed_steps.example!r})"
+                col_notes.append(f"{int(no_step.sum())} rows with {why} skipped")
             if parsed.bad:
+                present &= ~parsed.bad_mask
                 col_notes.append(
                     f"{parsed.bad} {metric!r} cells are not numbers (e.g. {parsed.example!r}) "
-                    "and were dropped with the NaN/inf values")
+                    "and were skipped")
             if parsed.thousands:
                 col_notes.append(f"{parsed.thousands} {metric!r} values with thousands "
                                  "separators (1,234.5) read as numbers")
@@ -233,9 +239,22 @@ class CsvReader:
             ep = epochs[present] if epochs is not None else None
             if ep is not None and np.isnan(ep).all():
                 ep = None
+            s_col, v_col = steps[present], values[present]
+            superseded = 0
+            if step_col is not None:
+                keep, restarts, superseded = resolve_restarts(s_col)
+                note = restart_note(restarts, superseded)
+                if note:
+                    col_notes.append(note)
+                s_col, v_col = s_col[keep], v_col[keep]
+                ep = None if ep is None else ep[keep]
+            unparsable = stats.skipped + (stats.cut_line is not None) + parsed.bad + \
+                int(no_step.sum())
             series.append(normalize(
-                steps[present], values[present], metric=metric, source=source, epochs=ep,
+                s_col, v_col, metric=metric, source=source, epochs=ep,
                 notes=tuple(col_notes), step_from_row_index=step_col is None,
+                per_epoch=per_epoch_only(ep, metric), unparsable=unparsable,
+                superseded=superseded,
             ))
         if not series:
             raise ReadError(f"{src.name}: the loss column has no numeric values")
@@ -277,13 +296,11 @@ class CsvReader:
             return [layout.find(("value",))]  # type: ignore[list-item]
         wandb = [raw for raw, h in zip(layout.raw_header, layout.header)
                  if (m := WANDB_SUFFIX.match(h)) and not h.endswith(("__MIN", "__MAX"))
-                 and "loss" in m.group("metric").lower()
-                 and not NOT_TRAIN.search(m.group("metric"))]
+                 and is_training_loss_name(m.group("metric"))]
         if wandb:
             return wandb
         lossy = [raw for raw, h in zip(layout.raw_header, layout.header)
-                 if "loss" in h.lower() and not NOT_TRAIN.search(h)
-                 and raw not in (step_col, epoch_col)]
+                 if is_training_loss_name(h) and raw not in (step_col, epoch_col)]
         if lossy:
             if len(lossy) > 1:
                 others = ", ".join(layout.stripped(c) for c in lossy[1:])
@@ -308,11 +325,6 @@ def _match_column(layout: CsvLayout, name: str) -> str | None:
         if h.lower() == name.lower():
             return raw
     return None
-
-
-def _one_row_per_epoch(epochs: np.ndarray) -> bool:
-    e = epochs[~np.isnan(epochs)]
-    return e.size > 0 and np.unique(e).size == e.size
 
 
 class _ReadStats:
@@ -494,6 +506,7 @@ class _Parsed:
     values: np.ndarray
     bad: int = 0  # cells holding something that is not a number (nor nan/inf)
     example: str = ""
+    bad_mask: np.ndarray | None = None  # where those cells are
     thousands: int = 0
     decimal_comma: bool = False
 
@@ -534,6 +547,9 @@ def _to_float(col) -> _Parsed:
     for i, c in zip(failed, cells):
         x = _lenient(c, decimal_comma)
         if x is None:
+            if parsed.bad_mask is None:
+                parsed.bad_mask = np.zeros(out.size, dtype=bool)
+            parsed.bad_mask[i] = True
             parsed.bad += 1
             if not parsed.example:
                 parsed.example = _short(c, 40)

@@ -11,27 +11,33 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Iterator
 
 import numpy as np
 
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
-from spikecheck.readers.text import iter_chunks, supersede
+from spikecheck.readers.text import iter_chunks
+from spikecheck.readers.vocabulary import (
+    LOSS_NAMES,
+    MAX_STEP,
+    STEP_NAMES,
+    is_training_loss_name,
+    per_epoch_only,
+    resolve_restarts,
+)
 from spikecheck.series import LossSeries, normalize
 
-STEP_KEYS = ("step", "global_step", "iteration", "_step", "num_updates", "iter", "it")
-LOSS_KEYS = ("loss", "total_loss", "train_loss", "train/loss", "loss_step", "train/loss_step",
-             "training_loss", "lm_loss", "batch_loss")
-NOT_TRAIN = re.compile(r"(^|[/_\s.-])(val|valid|validation|eval|test|predict)([/_\s.-]|$)",
-                       re.I)
+STEP_KEYS = STEP_NAMES
+LOSS_KEYS = LOSS_NAMES
 SNIFF_LINES = 50
-MAX_STEP = 2 ** 53  # beyond this a "step" is not an optimizer step (see series.MAX_STEP)
+BROKEN_LINE = "lines that start like a JSON object but do not parse"
+# Skip reasons that lost a point of the log (the others are records of something else).
+UNPARSABLE = frozenset({BROKEN_LINE, "records without a step", "records without epoch/iter"})
 
 
 def _looks_like_loss(key: str) -> bool:
-    return "loss" in key.lower() and not NOT_TRAIN.search(key)
+    return is_training_loss_name(key)
 
 
 def _is_num(x: object) -> bool:
@@ -152,7 +158,7 @@ def _iter_records(src: InputSource, broken: Counter | None = None
                 obj = json.loads(line)
             except (ValueError, RecursionError):
                 if broken is not None:
-                    broken["lines that start like a JSON object but do not parse"] += 1
+                    broken[BROKEN_LINE] += 1
                 continue
             if isinstance(obj, dict):
                 yield n, obj
@@ -207,7 +213,7 @@ def _read_document(src: InputSource, doc: object, options: ReadOptions) -> LossS
     s = np.asarray(steps, dtype=np.int64)
     v = np.asarray(values, dtype=np.float64)
     ep = np.asarray(epochs, dtype=np.float64)
-    keep, restarts, dropped = supersede(s)
+    keep, restarts, dropped = resolve_restarts(s)
     if restarts:
         notes.append(f"step goes back {restarts} time(s); later entries win")
     s, v, ep = s[keep], v[keep], ep[keep]
@@ -226,7 +232,7 @@ def _read_document(src: InputSource, doc: object, options: ReadOptions) -> LossS
             ep_out = None
     hint = _hf_steps_per_epoch(doc, s, ep if ep_out is not None else None)
     return normalize(s, v, metric=metric, source=src.name, epochs=ep_out, notes=notes,
-                     steps_per_epoch_hint=hint)
+                     steps_per_epoch_hint=hint, unparsable=n_nostep, superseded=dropped)
 
 
 def _hf_steps_per_epoch(doc: dict, steps: np.ndarray, epochs: np.ndarray | None
@@ -344,14 +350,16 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
     notes = [f"{names[flavour]}: {len(values)} training records"]
     for why, n in skipped.items():
         notes.append(f"{n} {why} skipped")
+    # Records that held the loss but could not be placed, and lines that are not JSON.
+    unparsable = sum(n for why, n in skipped.items() if why in UNPARSABLE)
     v = np.asarray(values, dtype=np.float64)
     ep = np.asarray(epochs, dtype=np.float64)
     hint = None
     if flavour == "mmcv":
         return _mmcv_series(src, options, metric, ep, np.asarray(iters, dtype=np.int64), v,
-                            val_iters, notes)
+                            val_iters, notes, unparsable)
     s = np.asarray(steps, dtype=np.int64)
-    keep, restarts, dropped = supersede(s)
+    keep, restarts, dropped = resolve_restarts(s)
     if restarts:
         msg = (f"step goes back {restarts} time(s) (runs appended to one file); "
                "later records win")
@@ -365,16 +373,18 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
         else:
             notes.append("the epoch field is not monotone: epochs ignored")
     return normalize(s, v, metric=metric, source=src.name, epochs=ep_out, notes=notes,
-                     steps_per_epoch_hint=hint)
+                     steps_per_epoch_hint=hint, per_epoch=per_epoch_only(ep_out, metric),
+                     unparsable=unparsable, superseded=dropped)
 
 
-def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes) -> LossSeries:
+def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes, unparsable=0
+                 ) -> LossSeries:
     """mmcv 1.x: the iteration restarts every epoch; val records give iters per epoch."""
     from spikecheck.readers.text import _infer_iters_per_epoch
 
     e0 = ep.astype(np.int64) - 1  # epochs and iterations are below 2^53 (_is_count)
     span = float(iters.max(initial=0)) + 1
-    keep, restarts, dropped = supersede(e0.astype(np.float64) * span + iters)
+    keep, restarts, dropped = resolve_restarts(e0.astype(np.float64) * span + iters)
     if restarts:
         notes.append(f"(epoch, iter) goes back {restarts} time(s); later records win"
                      + (f", {dropped} points of abandoned runs dropped" if dropped else ""))
@@ -392,7 +402,8 @@ def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes) -> LossSe
                      "--steps-per-epoch for exact steps")
     steps = e0.astype(np.float64) * spe + iters  # float: beyond 2^53 normalize drops it
     return normalize(steps, v, metric=metric, source=src.name, epochs=e0.astype(np.float64),
-                     notes=notes, steps_per_epoch_hint=hint)
+                     notes=notes, steps_per_epoch_hint=hint, unparsable=unparsable,
+                     superseded=dropped)
 
 
 def _step_key(rec: dict) -> str | None:

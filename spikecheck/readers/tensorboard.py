@@ -23,6 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
+from spikecheck.readers.vocabulary import (
+    EPOCH_NAMES,
+    NOT_TRAINING,
+    is_training_loss_name,
+    per_epoch_only,
+    resolve_restarts,
+)
 from spikecheck.series import LossSeries, normalize
 
 # Training-loss tags in order of preference: per-step first, then per-epoch ones.
@@ -41,10 +48,7 @@ YOLO_TRAIN_LOSSES = frozenset({
     "train/box_loss", "train/obj_loss", "train/cls_loss", "train/dfl_loss",
     "train/seg_loss", "train/pose_loss", "train/kobj_loss",
 })
-EPOCH_TAGS = ("epoch", "train/epoch", "trainer/epoch", "Epoch", "epochs")
-NOT_TRAIN = re.compile(
-    r"(^|[/_\s.:()-])(val|valid|validation|eval|evaluation|test|testing|dev|holdout)"
-    r"([/_\s.:()-]|$)", re.I)
+EPOCH_TAGS = EPOCH_NAMES
 VALIDATION_RUN = re.compile(r"^(val|valid|validation|eval|evaluation|test|testing|dev)$", re.I)
 SCALAR_PLUGINS = (None, "", "scalars")
 
@@ -96,6 +100,8 @@ class RunData:
     counts: dict[str, int] = field(default_factory=dict)  # every scalar tag
     notes: list[str] = field(default_factory=list)
     purged: bool = False
+    purged_points: dict[str, int] = field(default_factory=dict)  # per tag, by restarts
+    unreadable_records: int = 0  # corrupted or undecodable records (of any tag)
 
 
 def _scan_one(name: str, source, want: Callable[[str], bool], record_info: bool = False):
@@ -188,6 +194,7 @@ def scan_run(files: list[tuple[str, Callable[[], _Opened]]], source: str,
     run.notes += [f"skipped: {e}" for e in errors]
     for label, scan in zip(labels, scans):
         run.notes += _file_notes(label, scan)
+        run.unreadable_records += int(scan.corrupt) + int(scan.undecodable)
 
     bases = np.cumsum([0] + [s.n_records for s in scans])
     purges = _purge_events(scans, bases, files, labels, want)
@@ -235,8 +242,11 @@ def scan_run(files: list[tuple[str, Callable[[], _Opened]]], source: str,
             gk, s, v = gk[order], s[order], v[order]
         keep = _survivors(tag, gk, s, purges)
         if keep is not None:
+            before = int(s.size)
             s, v = s[keep], v[keep]
             run.counts[tag] = int(s.size)
+            if before > s.size:
+                run.purged_points[tag] = before - int(s.size)
         run.points[tag] = (s, v)
     return run
 
@@ -336,7 +346,7 @@ def _survivors(tag: str, gk: np.ndarray, steps: np.ndarray, purges) -> np.ndarra
 
 def is_training_tag(tag: str) -> bool:
     """False for validation / evaluation / test tags."""
-    return not NOT_TRAIN.search(tag)
+    return not NOT_TRAINING.search(tag)
 
 
 def loss_rank(tag: str) -> tuple | None:
@@ -348,7 +358,7 @@ def loss_rank(tag: str) -> tuple | None:
         if tag.lower() in low:
             return (rank * 2, 1, low.index(tag.lower()))
     t = tag.lower()
-    if "loss" in t and is_training_tag(tag):
+    if is_training_loss_name(tag):
         return (4, 0 if "train" in t else 1, len(tag), tag)
     return None
 
@@ -378,9 +388,17 @@ def _tag_list(tags: Iterable[str], limit: int = 12) -> str:
 
 
 def build_series(run: RunData, metric: str) -> LossSeries:
-    """The LossSeries of one tag of a run: epochs joined on step, per-epoch flagged."""
+    """The LossSeries of one tag of a run: epochs joined on step, per-epoch flagged.
+
+    A tag whose step repeats within an epoch (ultralytics writes every batch's running
+    loss with the epoch as its step) is read in write order as points within the epoch.
+    """
     steps, values = run.points[metric]
     notes = list(run.notes)
+    superseded = run.purged_points.get(metric, 0)
+    yolo = metric in YOLO_TRAIN_LOSSES
+    if _steps_repeat(steps):
+        return _repeated_step_series(run, metric, steps, values, notes, superseded)
     epochs = None
     epoch_tag = next((t for t in EPOCH_TAGS if t in run.points and t != metric), None)
     if epoch_tag is not None:
@@ -389,16 +407,10 @@ def build_series(run: RunData, metric: str) -> LossSeries:
             epochs = _join_on_step(steps, es, ev)
             if epochs is not None:
                 notes.append(f"epochs from the {epoch_tag!r} tag")
-    per_epoch = False
+    per_epoch = per_epoch_only(epochs, metric, step_is_epoch=yolo, steps=steps)
     running_mean = False
     hint = None
     unique_steps = _distinct(steps)
-    if metric in YOLO_TRAIN_LOSSES:
-        per_epoch = True
-    elif metric.lower().startswith("epoch_") or metric.lower().endswith(("_epoch", "/epoch")):
-        per_epoch = True
-    elif epochs is not None and _one_point_per_epoch(steps, epochs):
-        per_epoch = True
     if metric.startswith("batch_"):
         running_mean = True
         notes.append(f"Keras writes {metric!r} as the running mean since the epoch began")
@@ -412,7 +424,39 @@ def build_series(run: RunData, metric: str) -> LossSeries:
         hint = _steps_per_epoch(steps, epochs)
     return normalize(steps, values, metric=metric, source=run.source, epochs=epochs,
                      notes=notes, per_epoch=per_epoch, running_mean=running_mean,
-                     steps_per_epoch_hint=hint)
+                     steps_per_epoch_hint=hint, superseded=superseded,
+                     unparsable=run.unreadable_records,
+                     running_mean_weights="samples" if running_mean else None)
+
+
+def _steps_repeat(steps: np.ndarray) -> bool:
+    """Most steps written many times in a row: per-batch values stamped with the epoch."""
+    if steps.size < 4:
+        return False
+    runs = np.count_nonzero(steps[1:] != steps[:-1]) + 1
+    return steps.size >= 3 * runs
+
+
+def _repeated_step_series(run: RunData, metric: str, steps: np.ndarray, values: np.ndarray,
+                          notes: list[str], superseded: int) -> LossSeries:
+    """Points in write order within epochs: epoch = the repeated step, steps synthesized."""
+    keep, restarts, dropped = resolve_restarts(steps, ties_distinct=True)
+    if restarts:
+        notes.append(f"the epoch goes back {restarts} time(s) (a resumed run); later writes "
+                     f"win, {dropped} points of the abandoned run dropped")
+        steps, values = steps[keep], values[keep]
+    epochs = steps.astype(np.float64)
+    _, counts = np.unique(steps, return_counts=True)
+    vals, freq = np.unique(counts, return_counts=True)
+    modal = int(vals[np.argmax(freq)])
+    hint = modal if freq.max() * 2 >= counts.size and modal > 1 else None
+    notes.append(f"{steps.size} values written at {counts.size} distinct steps, about "
+                 f"{modal} per step: read in write order as points within the epoch "
+                 "(the step is the epoch; global steps numbered in order)")
+    synthetic = np.arange(1, steps.size + 1, dtype=np.int64)
+    return normalize(synthetic, values, metric=metric, source=run.source, epochs=epochs,
+                     notes=notes, steps_per_epoch_hint=hint,
+                     superseded=superseded + dropped, unparsable=run.unreadable_records)
 
 
 def _join_on_step(steps: np.ndarray, es: np.ndarray, ev: np.ndarray) -> np.ndarray | None:
@@ -442,18 +486,6 @@ def _distinct(steps: np.ndarray) -> int:
         return int(steps.size)
     s = np.sort(steps)
     return int(np.count_nonzero(s[1:] != s[:-1])) + 1
-
-
-def _one_point_per_epoch(steps: np.ndarray, epochs: np.ndarray) -> bool:
-    """Every point in its own whole-numbered epoch, epochs consecutive (Lightning on_epoch)."""
-    ok = np.isfinite(epochs)
-    if ok.sum() < 2 or not ok.all():
-        return False
-    e = epochs if _increasing(steps) else epochs[np.argsort(steps, kind="stable")]
-    if bool(np.any(e[1:] == e[:-1])) or not np.all(e == np.round(e)):
-        return False  # several points in one epoch, or fractional epochs
-    u = np.unique(e)
-    return u.size == e.size and bool(np.all(np.diff(u) == 1))
 
 
 def _steps_per_epoch(steps: np.ndarray, epochs: np.ndarray) -> int | None:

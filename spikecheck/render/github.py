@@ -15,7 +15,7 @@ from typing import TextIO
 
 from spikecheck.render import sanitize
 from spikecheck.render.interface import RenderOptions, RunOutcome
-from spikecheck.render.words import headline, status
+from spikecheck.render.words import dropped_sentence, headline, status
 
 
 def escape_data(s: str) -> str:
@@ -43,7 +43,8 @@ def command(level: str, message: str, **props: str | None) -> str:
 def annotation(o: RunOutcome) -> str | None:
     """The annotation for one run, or None for a clean run with nothing to say."""
     st = status(o)
-    if st == "pass":
+    dropped = dropped_sentence(o.report) if o.report is not None else None
+    if st == "pass" and not dropped:
         return None
     level = "error" if st in ("fail", "error") else "warning"
     if o.report is None:
@@ -52,6 +53,8 @@ def annotation(o: RunOutcome) -> str | None:
     r = o.report
     title = f"spikecheck: {r.verdict}" + (f" ({r.cause})" if r.cause else "")
     msg = f"{r.source} ({r.metric}): {headline(r)}"
+    if dropped:
+        msg += f"\nwarning: {dropped}"
     if r.diagnosis:
         d = r.diagnosis[0]
         msg += f"\ncause: {d.cause} (confidence {d.confidence:.2f}): {d.evidence}"

@@ -12,7 +12,15 @@ from typing import TextIO
 
 from spikecheck.render import sanitize
 from spikecheck.render.interface import RenderOptions, RunOutcome
-from spikecheck.render.words import fmt_num, fmt_p, geometry_lines, headline, notes, status
+from spikecheck.render.words import (
+    dropped_sentence,
+    fmt_num,
+    fmt_p,
+    geometry_lines,
+    headline,
+    notes,
+    status,
+)
 from spikecheck.report import Report
 
 ICON = {"fail": "❌", "warn": "⚠️", "pass": "✅", "error": "❗"}
@@ -81,12 +89,16 @@ def summary_lines(outcomes: list[RunOutcome], options: RenderOptions) -> list[st
 def details_lines(o: RunOutcome, max_spikes: int = 6) -> list[str]:
     """The section for one run with a finding or an error (empty for a clean run)."""
     st = status(o)
-    if st == "pass":
+    dropped = dropped_sentence(o.report) if o.report is not None else None
+    if st == "pass" and not dropped:
         return []
     if o.report is None:
         return [f"### {ICON[st]} {md(o.name)}: unreadable", "", md(o.error or ""), ""]
     r = o.report
-    lines = [f"### {ICON[st]} {_run_label(o)}: {_code(r.verdict)}", "", md(headline(r)), ""]
+    lines = [f"### {ICON[st]} {_run_label(o)}: {_code(r.verdict)}", ""]
+    if dropped:
+        lines += [f"> **Warning:** {md(dropped)}", ""]
+    lines += [md(headline(r)), ""]
     for i, d in enumerate(r.diagnosis):
         if i == 0:
             lines.append(f"- **Cause:** {_code(d.cause)} (confidence {d.confidence:.2f}): "

@@ -30,6 +30,7 @@ from spikecheck.render.words import (
     INCONCLUSIVE_ADVICE,
     VERDICT_WORDS,
     common_dir,
+    dropped_sentence,
     fmt_num,
     geometry_lines,
     headline,
@@ -118,7 +119,11 @@ def report_body(o: RunOutcome, width: int, glyphs: Glyphs,
     if o.report is None:
         return []
     r = o.report
-    parts: list[RenderableType] = [Padding(Text(headline(r)), (0, 0, 0, 2))]
+    parts: list[RenderableType] = []
+    dropped = dropped_sentence(r)
+    if dropped:
+        parts.append(Padding(Text("! " + sanitize.clean(dropped), "bold yellow"), (0, 0, 0, 2)))
+    parts.append(Padding(Text(headline(r)), (0, 0, 0, 2)))
     parts.append(_section("geometry", glyphs.unicode))
     rows: list[tuple[str, Text | str]] = [(k, v) for k, v in geometry_lines(r)]
     rows += [("note", Text(n, "yellow")) for n in notes(r)]

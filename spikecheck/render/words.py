@@ -145,6 +145,28 @@ def headline(report: Report) -> str:
     return s
 
 
+DROP_REASONS = {
+    "nonfinite": "NaN/inf values",
+    "repeated_steps": "repeated steps resolved last-write-wins",
+    "superseded_by_restart": "points of abandoned runs (the log restarts)",
+    "unparsable": "unreadable rows or lines",
+    "bad_step": "steps that are not usable numbers",
+}
+
+
+def dropped_sentence(report: Report) -> str | None:
+    """'1450 of 1500 logged points were not analysed (...); the verdict rests on the 50 that
+    remain', when more than a small share of the log was dropped (else None)."""
+    norm = report.normalization
+    if not norm.notable_drop:
+        return None
+    total = norm.points_kept + norm.points_dropped
+    why = ", ".join(f"{n} {DROP_REASONS.get(k, k)}" for k, n in norm.dropped.items())
+    return (f"{norm.points_dropped} of {total} logged points "
+            f"({1 - norm.kept_fraction:.0%}) were not analysed ({why}); the verdict rests on "
+            f"the {norm.points_kept} that remain")
+
+
 def geometry_lines(report: Report) -> list[tuple[str, str]]:
     """(label, sentence) pairs: steps per epoch and where that came from, the final batch."""
     r, g = report, report.geometry
