@@ -45,6 +45,9 @@ class LossSeries:
     `per_epoch` marks logs that hold one value per epoch (they cannot show spikes inside
     an epoch); `running_mean` marks values known to be running means since the epoch began
     (Keras progress bars); `notes` are reader remarks the report repeats (skipped lines...).
+    `gaps` lists (last step before, first step after) of each stretch of steps the log does
+    not cover (lines elided from a pasted log, a windowed log): an epoch boundary inside
+    one is not observed. Epochs with no point at all are absent from `epochs`.
     """
 
     steps: np.ndarray
@@ -57,6 +60,7 @@ class LossSeries:
     per_epoch: bool = False
     running_mean: bool = False
     steps_per_epoch_hint: int | None = None
+    gaps: tuple[tuple[int, int], ...] = ()
 
     def __len__(self) -> int:
         return int(self.steps.size)
