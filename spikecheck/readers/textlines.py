@@ -306,7 +306,11 @@ def suggest_pattern(text: str) -> tuple[str | None, str]:
         return None, "found no labelled numbers"
     line, m = first
     found = f"found {sum(keys.values())} lines with {', '.join(repr(k) for k in keys)} values"
-    return _pattern_from_line(line.strip()), found + " but no counter that gives a step"
+    pattern = _pattern_from_line(line.strip())
+    if "(?P<step>" not in pattern:
+        return pattern, found + " but no number on them that could be a step (add one: " \
+            "(?P<step>...))"
+    return pattern, found + " but no counter that gives a step"
 
 
 def _pattern_from_line(line: str) -> str:

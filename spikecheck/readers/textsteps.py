@@ -157,7 +157,9 @@ def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: s
                                                  values[ok])
 
     use_global = bool(gsteps.size and np.all(gsteps >= 0))
-    if not use_global and style.counter_may_be_global and _counter_is_global(e0, iters):
+    if not use_global and epochs is None and not np.any(np.diff(iters) < 0):
+        gsteps, use_global, hint = iters, True, None  # one counter that never restarts
+    elif not use_global and style.counter_may_be_global and _counter_is_global(e0, iters):
         gsteps, use_global, hint = iters, True, None
         notes.append("the counter does not restart when the epoch changes: it is the step")
     elif not use_global:
@@ -170,6 +172,14 @@ def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: s
     keys = gsteps if use_global else e0.astype(np.float64) * span + iters
     keep, restarts, dropped = supersede(keys)
     _restart_notes(notes, restarts, dropped)
+    # Progress-bar redraws of the same step (tqdm records joined by \r): the last is kept.
+    redraw = np.zeros(keys.size, dtype=bool)
+    if keys.size > 1:
+        redraw[:-1] = (keys[1:] == keys[:-1]) & keep[1:]
+    if redraw.any():
+        keep &= ~redraw
+        notes.append(f"{int(redraw.sum())} redraws of a step already shown collapsed (the "
+                     "last record of each step is read)")
     e0, iters, totals, gsteps, values = e0[keep], iters[keep], totals[keep], gsteps[keep], \
         values[keep]
 
