@@ -91,7 +91,7 @@ STYLES: tuple[Style, ...] = (
     Style("llm.c-compact", "s:12 trl:3.2 lr:0.0006 norm:1.1",
           r"s:(?<![\w:]s:)(?P<step>{INT}) trl:(?P<loss>{NUM})"),
     Style("detectron2", "iter: 11839  total_loss: 0.3965  loss_cls: 0.1  lr: 0.02",
-          r"iter: (?P<step>{INT}){GAP}[ \t]{key}: (?P<loss>{NUM})",
+          r"iter: (?P<step>{INT})(?![0-9/]){GAP}[ \t]{key}: (?P<loss>{NUM})",
           metric="total_loss", keyed=True, kv=r"(?<![\w/])([A-Za-z_][\w/]{0,100}): " + NUM),
     Style("mmcv", "Epoch [3][120/1390]\tlr: 1.0e-02, eta: 1:00:00, loss: 0.4312",
           r"Epoch(?:\(train\))? {{0,20}}\[(?P<epoch>{INT})\]\[ {{0,20}}(?P<iter>{INT})"

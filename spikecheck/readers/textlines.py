@@ -25,10 +25,10 @@ NUM = r"[-+]?(?:[0-9.]{1,300}(?:[eE][-+]?[0-9]{1,4})?|nan|NaN|NAN|inf|Inf|INF|In
 
 # Loss-like keys, most preferred first: a line printing several takes the first.
 LOSS_KEYS: tuple[str, ...] = (
-    "loss", "Loss", "LOSS", "total_loss", "train_loss", "train loss", "Train loss",
-    "Train Loss", "training loss", "Training loss", "training_loss", "Train-Loss",
-    "Train-loss", "total loss", "Total loss", "Total Loss", "model loss", "lm loss",
-    "lm_loss", "Cost", "cost", "xent", "cross-entropy", "cross_entropy", "Train-ce", "ce",
+    "total_loss", "total loss", "Total loss", "Total Loss", "loss", "Loss", "LOSS",
+    "train_loss", "train loss", "Train loss", "Train Loss", "training loss", "Training loss",
+    "training_loss", "Train-Loss", "Train-loss", "model loss", "lm loss", "lm_loss", "Cost",
+    "cost", "xent", "cross-entropy", "cross_entropy", "Train-cross-entropy", "Train-ce", "ce",
     "nll", "NLL",
 )
 # Keys that only print perplexity: the loss is log(ppl).
@@ -70,7 +70,8 @@ _COUNTER_WORDS = (r"[Bb]atch(?:_idx|es)?|BATCH|[Ss]teps?|STEP|[Ii]ter(?:ation)?s
 COUNTER_FORMS: dict[str, str] = {
     # 120/1390, [ 120/1390], (12/100), [2560/60000 (4%)], 200/ 1106 batches
     "fraction": r"(?<![\w.:/-])[\[(]?[ \t]{{0,10}}(?P<iter>{INT})[ \t]{{0,3}}/[ \t]{{0,3}}"
-                r"(?P<iters>{INT})(?![\w.:/])(?P<pct>[ \t]{{0,3}}\([ \t]{{0,3}}[0-9.]{{1,6}}"
+                r"(?P<iters>{INT})(?![\w.:/]|[ \t][0-9]{{1,2}}:[0-9])"
+                r"(?P<pct>[ \t]{{0,3}}\([ \t]{{0,3}}[0-9.]{{1,6}}"
                 r"[ \t]{{0,2}}%\))?[ \t]{{0,3}}[\])]?",
     # Batch 40, batch: 40, Step 00040, iter: 120/1390, Batch [100-120], Itrs 120/30000
     "keyed": r"(?<![\w/.-])(?P<word>" + _COUNTER_WORDS + r")[ \t]{{0,10}}[:=#]?[ \t]{{0,10}}"
@@ -144,6 +145,7 @@ def _tokens(line: str) -> list[_LineTokens]:
             epoch = (name, m.start(), m.end())
     counter = None
     samples = False
+    after = epoch[2] if epoch is not None else 0  # a counter after the epoch marker first
     for name, rx in _COUNTER_RX.items():
         pos = 0
         while True:
@@ -153,7 +155,8 @@ def _tokens(line: str) -> list[_LineTokens]:
             inside_epoch = epoch is not None and epoch[1] <= m.start() < epoch[2]
             inside_loss = any(f.start() <= m.start() < f.end() for f in found)
             if not inside_epoch and not inside_loss:
-                if counter is None or m.start() < counter[1]:
+                rank = (m.start() < after, m.start())
+                if counter is None or rank < (counter[1] < after, counter[1]):
                     word = m.group("word") if name == "keyed" else ""
                     counter = (name, m.start(), word)
                     samples = name == "fraction" and bool(m.group("pct"))

@@ -157,7 +157,8 @@ def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: s
                                                  values[ok])
 
     use_global = bool(gsteps.size and np.all(gsteps >= 0))
-    if not use_global and epochs is None and not np.any(np.diff(iters) < 0):
+    no_epochs = epochs is None and not np.any(np.diff(iters) < 0)
+    if not use_global and no_epochs:
         gsteps, use_global, hint = iters, True, None  # one counter that never restarts
     elif not use_global and style.counter_may_be_global and _counter_is_global(e0, iters):
         gsteps, use_global, hint = iters, True, None
@@ -205,9 +206,9 @@ def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: s
         per_epoch = True
         notes.append("one loss value per epoch (end-of-epoch lines only): spikes inside an "
                      "epoch cannot be seen")
-    series = normalize(steps, values, metric=metric, source=source, epochs=e0, notes=notes,
-                       per_epoch=per_epoch, running_mean=style.running_mean,
-                       steps_per_epoch_hint=hint)
+    series = normalize(steps, values, metric=metric, source=source,
+                       epochs=None if no_epochs else e0, notes=notes, per_epoch=per_epoch,
+                       running_mean=style.running_mean, steps_per_epoch_hint=hint)
     return with_gaps(series)
 
 
