@@ -22,7 +22,13 @@ from pathlib import PurePath
 import numpy as np
 
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
-from spikecheck.readers.textlines import LOSS_KEYS, LineLayout, learn_layout, suggest_pattern
+from spikecheck.readers.textlines import (
+    LOSS_ANY,
+    LOSS_KEYS,
+    LineLayout,
+    learn_layout,
+    suggest_pattern,
+)
 from spikecheck.readers.textsteps import (
     _infer_iters_per_epoch,  # noqa: F401  (json.py reads HF epochs with it)
     _restart_notes,
@@ -343,8 +349,8 @@ class TextReader:
             return 60 if n >= 0.9 * lines else (20 if n else 1)
         if n >= 20 or (n >= 3 and n >= 0.05 * lines):
             return 60
-        if n:
-            return 25
+        if n or len(LOSS_ANY.findall(text, 0, QUICK_TEXT)) >= 3:
+            return 25  # loss values in text: even unread, this reader explains it best
         return 1  # any text: the text reader gives the most helpful error
 
     def read(self, src: InputSource, options: ReadOptions) -> list[LossSeries]:

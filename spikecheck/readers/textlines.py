@@ -293,53 +293,55 @@ def suggest_pattern(text: str) -> tuple[str | None, str]:
     """A --pattern built from the first loss line of `text`, and what the head holds."""
     lines = text.split("\n")[:MAX_SAMPLE_LINES]
     keys: Counter[str] = Counter()
-    first = None
+    loss_lines: list[str] = []
     for line in lines:
         m = LOSS_ANY.search(line)
         if m:
             keys[m.group("key")] += 1
-            if first is None:
-                first = (line, m)
-    if first is None:
+            loss_lines.append(line.strip())
+    if not loss_lines:
         labels = Counter(re.findall(r"(?<![\w-])([A-Za-z_][\w-]{0,30})[ \t]{0,5}[:=][ \t]{0,5}"
                                     r"[-+]?[0-9]", "\n".join(lines)))
         if labels:
             found = ", ".join(k for k, _ in labels.most_common(5))
             return None, f"found numbers labelled {found} but no loss-like key"
         return None, "found no labelled numbers"
-    line, m = first
     found = f"found {sum(keys.values())} lines with {', '.join(repr(k) for k in keys)} values"
-    pattern = _pattern_from_line(line.strip())
+    pattern = _pattern_from_line(loss_lines[0], loss_lines[1:2])
     if "(?P<step>" not in pattern:
         return pattern, found + " but no number on them that could be a step (add one: " \
             "(?P<step>...))"
     return pattern, found + " but no counter that gives a step"
 
 
-def _pattern_from_line(line: str) -> str:
-    """The line escaped, its loss value and its first integer as groups loss and step."""
+_NUMBER_RX = re.compile(r"[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _pattern_from_line(line: str, next_lines: list[str]) -> str:
+    """The line escaped, its loss value and its counter (the first integer that changes on
+    the next loss line, else the first integer) as groups loss and step."""
     m = LOSS_ANY.search(line)
     assert m is not None
     val_start, val_end = m.span("val")
-    out = []
-    pos = 0
-    step_done = loss_done = False
-    for num in _NUMBER_RX.finditer(line):
-        s, e = num.span()
-        if s < pos:
-            continue
+    nums = [x for x in _NUMBER_RX.finditer(line) if not val_start <= x.start() < val_end]
+    ints = [x for x in nums if "." not in x.group() and x.start() < val_start]
+    ints = ints or [x for x in nums if "." not in x.group()]
+    step = ints[0] if ints else None
+    if next_lines and ints:
+        other = [x.group() for x in _NUMBER_RX.finditer(next_lines[0])]
+        mine = [x.group() for x in _NUMBER_RX.finditer(line)]
+        if len(other) == len(mine):
+            changed = [x for x in ints if other[mine.index(x.group())] != x.group()]
+            step = changed[0] if changed else step
+    spans = sorted([(val_start, val_end, r"(?P<loss>[-+0-9.eE]+)")]
+                   + [(x.start(), x.end(), r"(?P<step>\d+)" if x is step else r"[-+0-9.eE]+")
+                      for x in nums])
+    out, pos = [], 0
+    for s, e, group in spans:
         out.append(_escape_text(line[pos:s]))
-        if s == val_start:
-            out.append(r"(?P<loss>[-+0-9.eE]+)")
-            e, loss_done = val_end, True
-        elif not step_done and "." not in num.group():
-            out.append(r"(?P<step>\d+)")
-            step_done = True
-        else:
-            out.append(r"[-+0-9.eE]+")
+        out.append(group)
         pos = e
-        if loss_done and step_done:
-            break
+    out.append(_escape_text(line[pos:]))
     return "".join(out)
 
 
