@@ -94,6 +94,14 @@ HEADER_EPOCH = (r"^[^\n]{0,200}?(?<![\w-])(?:Train[ \t]{1,3})?(?:[Ee]poch|EPOCH|
                 r"[ \t]{0,10}[:=#]?[ \t]{0,10}\[?[ \t]{0,10}([0-9]{1,15})(?![0-9.])[^\n]{0,200}$")
 
 MAX_SAMPLE_LINES = 4000
+MAX_SAMPLE_CHARS = 256 * 1024  # the layout is learned from the head only
+MAX_LINE_CHARS = 2000  # a longer line is looked at up to here (a hostile 100 MB line)
+
+
+def _sample_lines(text: str) -> list[str]:
+    """The head's first lines, each cut to a bounded length."""
+    lines = text[:MAX_SAMPLE_CHARS].split("\n", MAX_SAMPLE_LINES)[:MAX_SAMPLE_LINES]
+    return [ln if len(ln) <= MAX_LINE_CHARS else ln[:MAX_LINE_CHARS] for ln in lines]
 
 
 @dataclass(frozen=True)
@@ -172,7 +180,7 @@ def learn_layout(text: str) -> LineLayout | None:
     A layout needs a loss-like key and a counter on the same lines (an epoch marker is
     optional: on the line or on a header line before it).
     """
-    lines = text.split("\n")[:MAX_SAMPLE_LINES]
+    lines = _sample_lines(text)
     per_line: list[tuple[int, list[_LineTokens]]] = []
     key_count: Counter[str] = Counter()
     header_lines = 0
@@ -291,7 +299,7 @@ _NUMBER_RX = re.compile(r"[-+]?[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?")
 
 def suggest_pattern(text: str) -> tuple[str | None, str]:
     """A --pattern built from the first loss line of `text`, and what the head holds."""
-    lines = text.split("\n")[:MAX_SAMPLE_LINES]
+    lines = _sample_lines(text)
     keys: Counter[str] = Counter()
     loss_lines: list[str] = []
     for line in lines:
