@@ -90,7 +90,8 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     from spikecheck.readers import ReadError, ReadOptions
 
     options = ReadOptions(metric=metric, step_column=step_column, pattern=pattern,
-                          log_every=log_every, steps_per_epoch=steps_per_epoch)
+                          log_every=log_every, steps_per_epoch=steps_per_epoch,
+                          batch_size=batch_size)
     inputs = GeometryInputs(
         dataset_size=dataset_size, batch_size=batch_size, drop_last=drop_last,
         grad_accum=grad_accum, world_size=world_size, steps_per_epoch=steps_per_epoch,

@@ -106,6 +106,9 @@ class LossSeries:
     (Keras progress bars); `notes` are reader remarks the report repeats (skipped lines...).
     `running_mean_weights` says how the running mean weighs its steps when the writer is
     known: "samples" (Keras: weighted by batch size) or "steps" (one weight per batch).
+    `gaps` lists (last step before, first step after) of each stretch of steps the log does
+    not cover (lines elided from a pasted log, a windowed log): an epoch boundary inside
+    one is not observed. Epochs with no point at all are absent from `epochs`.
     """
 
     steps: np.ndarray
@@ -119,6 +122,7 @@ class LossSeries:
     running_mean: bool = False
     steps_per_epoch_hint: int | None = None
     running_mean_weights: str | None = None
+    gaps: tuple[tuple[int, int], ...] = ()
 
     def __len__(self) -> int:
         return int(self.steps.size)

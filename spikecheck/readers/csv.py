@@ -30,6 +30,8 @@ DELIMITERS = (",", "\t", ";")
 WANDB_SUFFIX = re.compile(r"^(?P<run>.+?) - (?P<metric>.+)$")
 # A "header" cell holding `key: 1.5` or `key=1.5` is a printed log line, not a header.
 KV_CELL = re.compile(r"(?<![\w/.])[A-Za-z_][\w/.]{0,100}[\"']?\s{0,5}[:=]\s{0,5}[-+]?[0-9]")
+# A "header" cell like `Epoch 3` or `Train Epoch: 1 [0/60000 (0%)]`: words then a number.
+LOG_CELL = re.compile(r"^\s{0,20}[A-Za-z][A-Za-z_ ]{0,40}[ \t:#\[]{1,5}[-+]?[0-9]")
 # 1,234.5 (thousands grouped with commas), and 1 234,5 / 1.234,5 are not attempted.
 THOUSANDS = re.compile(r"(?<![0-9,])[-+]?[0-9]{1,3}(?:,[0-9]{3}){1,10}(?:\.[0-9]{0,30})?"
                        r"(?:[eE][-+]?[0-9]{1,4})?")
@@ -130,9 +132,11 @@ class CsvReader:
             return 15  # a table header over rows that do not fit it: beats "any text"
         if any(_is_number(h) for h in layout.header if h):
             return 10  # no header row: a headerless table, read as a last resort
-        if any(KV_CELL.search(h) for h in layout.header):
-            return 5  # `lr: 0.01, loss: 2.3` lines split at commas: a text log
         known = layout.find(STEP_NAMES + LOSS_NAMES + EPOCH_NAMES + ("value",))
+        if not known and any(KV_CELL.search(h) or LOG_CELL.search(h) for h in layout.header):
+            # `lr: 0.01, loss: 2.3` or `Epoch 3, Batch 40` lines split at commas or tabs:
+            # a text log, not a table (the text reader explains it or says what it found).
+            return 0
         if known or any(WANDB_SUFFIX.match(h) for h in layout.header):
             return 80
         return 40 if any("loss" in h.lower() for h in layout.header) else 20

@@ -29,6 +29,7 @@ class ReadOptions:
     pattern: str | None = None
     log_every: int | None = None
     steps_per_epoch: int | None = None
+    batch_size: int | None = None  # turns a samples counter (Keras 2, MNIST) into steps
 
 
 class InputSource:

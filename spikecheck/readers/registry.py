@@ -29,12 +29,17 @@ def get_reader(name: str) -> Reader:
 
 
 def available() -> list[str]:
-    """Reader names whose module is present (a format still being built is skipped)."""
+    """Reader names whose module is present (a format whose module file does not exist yet
+    is skipped). A reader module that exists but fails to import (a missing dependency, a
+    syntax error, a broken import inside it) raises: it must not vanish from sniffing."""
     names = []
     for name, target in READERS.items():
+        module = target.split(":")[0]
         try:
-            importlib.import_module(target.split(":")[0])
-        except ModuleNotFoundError:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
             continue
         names.append(name)
     return names

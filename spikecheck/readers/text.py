@@ -22,6 +22,22 @@ from pathlib import PurePath
 import numpy as np
 
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
+from spikecheck.readers.textlines import (
+    LOSS_ANY,
+    LOSS_KEYS,
+    LineLayout,
+    learn_layout,
+    suggest_pattern,
+)
+from spikecheck.readers.textsteps import (
+    _infer_iters_per_epoch,  # noqa: F401  (json.py reads HF epochs with it)
+    _restart_notes,
+    finish_epoch_iter,
+    finish_rows,
+    finish_step,
+    supersede,
+    with_gaps,
+)
 from spikecheck.series import LossSeries, normalize
 
 CHUNK_BYTES = 4 << 20  # bytes read per chunk
@@ -59,7 +75,7 @@ class Style:
     metric: str = "loss"
     kind: str = "step"
     keyed: bool = False
-    epoch_base: int = 0
+    epoch_base: int | None = 0  # None: 0 when the log prints an epoch 0, else 1
     header: str | None = None
     running_mean: bool = False
     note: str = ""
@@ -67,6 +83,10 @@ class Style:
     flags: int = 0
     alt_metrics: tuple[str, ...] = ()  # other default keys, tried in order when absent
     counter_from_one: bool = False  # a progress counter: 0/N is a redraw before any step
+    samples: str = "never"  # the counter counts samples: "never", "always", "auto" (Keras 2)
+    loss_parts: tuple[str, ...] = ()  # groups summed into the loss (YOLO's loss columns)
+    log_of_value: bool = False  # the value is a perplexity: loss = log(value)
+    counter_may_be_global: bool = False  # decided from the data: restarts per epoch or not
 
 
 STYLES: tuple[Style, ...] = (
@@ -77,7 +97,7 @@ STYLES: tuple[Style, ...] = (
     Style("llm.c-compact", "s:12 trl:3.2 lr:0.0006 norm:1.1",
           r"s:(?<![\w:]s:)(?P<step>{INT}) trl:(?P<loss>{NUM})"),
     Style("detectron2", "iter: 11839  total_loss: 0.3965  loss_cls: 0.1  lr: 0.02",
-          r"iter: (?P<step>{INT}){GAP}[ \t]{key}: (?P<loss>{NUM})",
+          r"iter: (?P<step>{INT})(?![0-9/]){GAP}[ \t]{key}: (?P<loss>{NUM})",
           metric="total_loss", keyed=True, kv=r"(?<![\w/])([A-Za-z_][\w/]{0,100}): " + NUM),
     Style("mmcv", "Epoch [3][120/1390]\tlr: 1.0e-02, eta: 1:00:00, loss: 0.4312",
           r"Epoch(?:\(train\))? {{0,20}}\[(?P<epoch>{INT})\]\[ {{0,20}}(?P<iter>{INT})"
@@ -99,8 +119,9 @@ STYLES: tuple[Style, ...] = (
           r"\[ {{0,20}}(?P<epoch>{INT}), {{0,20}}(?P<iter>{INT})\] loss: (?P<loss>{NUM})",
           kind="epoch_iter", epoch_base=1),
     Style("keras", "Epoch 3/20  then  120/1390 [====>...] - ETA: 1s - loss: 0.4312",
-          r"(?<![0-9])(?P<iter>{INT})/(?P<iters>{INT}) {GAP}[ \t]{key}: (?P<loss>{NUM})",
+          r"^[ \t]{{0,20}}(?P<iter>{INT})/(?P<iters>{INT}) {GAP}[ \t]{key}: (?P<loss>{NUM})",
           kind="epoch_iter", keyed=True, epoch_base=1, running_mean=True, counter_from_one=True,
+          flags=re.MULTILINE, samples="auto",
           header=r"^[ \t]{0,20}Epoch (?P<epoch>[0-9]{1,9})/[0-9]{1,9}[ \t]{0,200}$",
           note="Keras prints a running mean of the loss since the epoch began, not the "
                "loss of each step",
@@ -114,6 +135,16 @@ STYLES: tuple[Style, ...] = (
           counter_from_one=True,
           note="the progress bar shows the latest logged value at each redraw, not every step",
           kv=r"[ ,]([A-Za-z_][\w/]{0,100})=" + NUM),
+    Style("yolo-console",
+          "      3/299      3.2G    0.04321    0.02311   0.01234  45  640: 100%|###| 120/120",
+          r"^[ \t]{{0,20}}(?P<epoch>{INT})/{INT}[ \t]{{1,20}}[0-9.]{{1,10}}[GM]?[ \t]{{1,20}}"
+          r"(?P<loss>{NUM})[ \t]{{1,20}}(?P<loss2>{NUM})[ \t]{{1,20}}(?P<loss3>{NUM})"
+          r"(?:[ \t]{{1,20}}(?P<loss4>{NUM}))?[ \t]{{1,20}}{INT}[ \t]{{1,20}}{INT}:"
+          r"[^\n|]{{0,20}}\|[^\n|]{{0,400}}\|[ \t]{{0,5}}(?P<iter>{INT})/(?P<iters>{INT})",
+          kind="epoch_iter", epoch_base=None, running_mean=True, counter_from_one=True,
+          flags=re.MULTILINE, loss_parts=("loss", "loss2", "loss3", "loss4"),
+          note="YOLO prints the mean of each loss since the epoch began (box, obj/cls, dfl); "
+               "the loss is their sum"),
     Style("hf-trainer", "{'loss': 0.4312, 'learning_rate': 4.9e-05, 'epoch': 0.29}",
           r"\{{{GAP_CURLY}['\"]{key}['\"]: '?(?P<loss>{NUM})'?"
           r"(?:{GAP_CURLY}['\"]epoch['\"]: '?(?P<epoch>{NUM}))?",
@@ -155,11 +186,11 @@ def _gap(style: Style) -> str:
     return r"(?:(?!" + _line_anchor(style) + r")[^\n]){0,4000}?"
 
 
-_COMPILED: dict[tuple[str, str | None], re.Pattern[str]] = {}
+_COMPILED: dict[tuple[str, str, str | None], re.Pattern[str]] = {}
 
 
 def _rx(style: Style, key: str | None = None) -> re.Pattern[str]:
-    k = (style.name, key)
+    k = (style.name, style.regex, key)
     if k not in _COMPILED:
         _COMPILED[k] = _compile(style, key)
     return _COMPILED[k]
@@ -194,10 +225,16 @@ def _encoding(src: InputSource) -> str:
 _ANSI = re.compile(r"\x1b\[[0-9;?]{0,40}[A-Za-z]")
 
 
+_BACKSPACES = re.compile("\x08{1,100000}")
+
+
 def _unify_newlines(text: str) -> str:
-    """Progress-bar redraws (\\r) become lines; terminal colour codes are removed."""
+    """Progress-bar redraws (\\r, or runs of \\b as Keras 2 draws) become lines; terminal
+    colour codes are removed."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x08" in text:
+        text = _BACKSPACES.sub("\n", text)
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     return text
@@ -244,7 +281,12 @@ def iter_chunks(src: InputSource, held: list[str] | None = None) -> Iterator[str
 
 
 def detect_style(text: str) -> tuple[Style | None, int, str | None]:
-    """The style whose lines occur most often in text, how many, and its metric key."""
+    """The style whose lines occur most often in text, how many, and its metric key.
+
+    The table's styles compete with the line model's layout learned from the same text:
+    the line model wins only when it explains more lines (a table style knows more about
+    its trainer: running means, update counters).
+    """
     best, best_n, best_key = None, 0, None
     for style in STYLES:
         for key in (style.metric, *style.alt_metrics):
@@ -253,7 +295,38 @@ def detect_style(text: str) -> tuple[Style | None, int, str | None]:
                 break
         if n > best_n:
             best, best_n, best_key = style, n, key
+    layout = learn_layout(text)
+    if layout is not None:
+        style = layout_style(layout)
+        n = len(_rx(style, layout.key).findall(text))
+        if n > best_n:
+            best, best_n, best_key = style, n, layout.key
     return best, best_n, best_key
+
+
+_LOSS_KV = (r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(LOSS_KEYS, key=len,
+                                                                    reverse=True))
+            + r")(?![\w-])['\"]?[ \t]{0,20}[:=,]?[ \t]{0,20}['\"]?" + NUM)
+
+
+def layout_style(layout: LineLayout) -> Style:
+    """The line model's layout as a style of the table, read by the same machinery."""
+    notes = ["style learned from the log's own lines (no listed style fits)"]
+    if layout.running_mean_pairs:
+        notes.append(f"each {layout.key!r} prints `current (average)`: the current value is "
+                     "read; the log also carries a running mean")
+    if layout.ppl:
+        notes.append(f"the log prints perplexity only ({layout.key!r}): the loss is read as "
+                     f"log({layout.key})")
+    if layout.wrapped:
+        notes.append("loss lines are wrapped: the loss is read from the next line")
+    return Style(
+        name="line model", example=layout.example, regex=layout.regex, metric=layout.key,
+        kind="step" if layout.counter_form == "global" else "epoch_iter", keyed=True,
+        epoch_base=None, header=layout.header, note="; ".join(notes), kv=_LOSS_KV,
+        samples="always" if layout.samples else "never", log_of_value=layout.ppl,
+        counter_may_be_global=True,
+    )
 
 
 # --------------------------------------------------------------------------- the reader
@@ -276,8 +349,8 @@ class TextReader:
             return 60 if n >= 0.9 * lines else (20 if n else 1)
         if n >= 20 or (n >= 3 and n >= 0.05 * lines):
             return 60
-        if n:
-            return 25
+        if n or len(LOSS_ANY.findall(text, 0, QUICK_TEXT)) >= 3:
+            return 25  # loss values in text: even unread, this reader explains it best
         return 1  # any text: the text reader gives the most helpful error
 
     def read(self, src: InputSource, options: ReadOptions) -> list[LossSeries]:
@@ -318,7 +391,7 @@ class TextReader:
             style, n, key = detect_style(chunk)
             if style is not None:
                 return style, key
-        raise ReadError(_no_style_message(src.name))
+        raise ReadError(_no_style_message(src))
 
 
 def _detect_head(src: InputSource) -> tuple[str, Style | None, int, str | None]:
@@ -338,11 +411,18 @@ def _line_anchor(style: Style) -> str:
     return re.sub(r"\(\?P<\w+>", "(?:", src)
 
 
-def _no_style_message(name: str) -> str:
+def _no_style_message(src: InputSource) -> str:
+    """What the log holds and a --pattern made from its own first loss line."""
+    pattern, found = suggest_pattern(_decode_head(src, SNIFF_TEXT))
+    if pattern is None:
+        pattern = "it=(?P<step>\\d+) .*?loss=(?P<loss>[-0-9.e]+)"
+        how = "e.g."
+    else:
+        how = "built from its first loss line:"
     return (
-        f"{name}: no training-loss lines found (tried styles: {', '.join(style_names())}); "
-        "for another format pass --pattern with named groups step and loss, e.g. "
-        "--pattern 'it=(?P<step>\\d+) .*?loss=(?P<loss>[-0-9.e]+)'"
+        f"{src.name}: no training-loss lines with a step found ({found}; tried styles: "
+        f"{', '.join(style_names())} and the general line model); pass --pattern with "
+        f"named groups step (or epoch, iter) and loss, {how} --pattern '{pattern}'"
     )
 
 
@@ -430,49 +510,7 @@ def _float_or_nan(s: str) -> float:
         return math.nan
 
 
-# --------------------------------------------------------------------------- restarts
-
-
-def supersede(keys: np.ndarray, ties_distinct: bool = False) -> tuple[np.ndarray, int, int]:
-    """Which points survive restarts appended to one log, resumed or from scratch.
-
-    The log is cut into segments where the key goes back. A point survives unless a later
-    segment starts at or before its key: a resumed run supersedes everything the abandoned
-    run logged from its resume point on (as TensorBoard purges orphaned events). Points
-    whose exact key is written again later are kept so normalize() resolves them
-    last-write-wins and counts them; with ties_distinct (keys that are not steps, such
-    as rounded epochs) they are dropped here. Returns (keep mask, restarts, dropped).
-    """
-    n = keys.size
-    back = np.diff(keys) < 0 if n > 1 else np.zeros(0, dtype=bool)
-    restarts = int(np.count_nonzero(back))
-    if restarts == 0:
-        return np.ones(n, dtype=bool), 0, 0
-    k = keys.astype(np.float64)
-    seg = np.concatenate(([0], np.cumsum(back)))
-    nseg = restarts + 1
-    seg_min = np.full(nseg, np.inf)
-    np.minimum.at(seg_min, seg, k)
-    later = np.full(nseg, np.inf)
-    later[:-1] = np.minimum.accumulate(seg_min[::-1])[::-1][1:]
-    superseded = k >= later[seg]
-    if ties_distinct:
-        drop = superseded
-    else:
-        order = np.argsort(k, kind="stable")
-        ks = k[order]
-        has_later_dup = np.zeros(n, dtype=bool)
-        has_later_dup[order[:-1]] = ks[1:] == ks[:-1]
-        drop = superseded & ~has_later_dup
-    return ~drop, restarts, int(drop.sum())
-
-
 # --------------------------------------------------------------------------- styles → series
-
-
-def _steps_per_epoch_option(options: ReadOptions) -> int | None:
-    spe = getattr(options, "steps_per_epoch", None)
-    return int(spe) if spe else None
 
 
 def _read_style(src: InputSource, style: Style, options: ReadOptions,
@@ -501,8 +539,10 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
                 f"{src.name}: {style.name} lines found, but none prints {metric!r} "
                 "(use --list to see the metrics)"
             )
-        raise ReadError(_no_style_message(src.name))
-    values = cols["loss"]
+        raise ReadError(_no_style_message(src))
+    values = _loss_values(style, cols, metric)
+    if style.log_of_value:
+        metric = f"log({metric})"
     notes = [f"text log in {style.name} style ({style.example!r})"]
     if style.note:
         notes.append(style.note)
@@ -514,11 +554,31 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
             "(evaluation lines, warnings, tracebacks, config dumps)"
         )
     if style.kind == "step":
-        return _finish_step(src, style, metric, cols, values, notes)
+        return finish_step(src.name, style, metric, cols, values, notes)
     if style.kind == "row":
-        return _finish_rows(src, options, metric, cols, values, notes)
-    epochs = header_epochs if header is not None else cols["epoch"]
-    return _finish_epoch_iter(src, style, options, metric, cols, values, epochs, notes)
+        return finish_rows(src.name, options, metric, cols, values, notes)
+    epochs = header_epochs if header is not None else cols.get("epoch")
+    return finish_epoch_iter(src.name, style, options, metric, cols, values, epochs, notes)
+
+
+def _loss_values(style: Style, cols: dict[str, np.ndarray], metric: str) -> np.ndarray:
+    """The loss: the loss group, or the sum of a style's loss columns, or log(perplexity)."""
+    values = cols["loss"]
+    if style.loss_parts:
+        parts = [cols[g] for g in style.loss_parts if g in cols]
+        last = parts[-1]
+        head = np.sum(parts[:3], axis=0)
+        if len(parts) == 4:
+            # YOLOv7 prints a fourth column that is the total of the first three; a
+            # segmentation model prints a fourth loss. Sum only what is not a total.
+            is_total = np.isfinite(last) & (np.abs(last - head) <= 2e-4 + 1e-3 * np.abs(last))
+            values = np.where(np.isnan(last), head, np.where(is_total, last, head + last))
+        else:
+            values = head
+    if style.log_of_value:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = np.log(values)
+    return values
 
 
 def _cut_note(cut: list[str]) -> list[str]:
@@ -530,148 +590,34 @@ def _cut_note(cut: list[str]) -> list[str]:
             f"read: {line!r}"]
 
 
-def _finish_step(src, style, metric, cols, values, notes) -> LossSeries:
-    steps = cols["step"]
-    keep, restarts, dropped = supersede(steps)
-    _restart_notes(notes, restarts, dropped)
-    return normalize(steps[keep], values[keep], metric=metric, source=src.name,
-                     notes=notes, running_mean=style.running_mean)
-
-
-def _restart_notes(notes: list[str], restarts: int, dropped: int) -> None:
-    if restarts:
-        msg = (f"the log goes back in steps {restarts} time(s) (runs appended to one file); "
-               "later writes win")
-        if dropped:
-            msg += f", {dropped} points of abandoned runs dropped"
-        notes.append(msg)
-
-
-def _finish_rows(src, options, metric, cols, values, notes) -> LossSeries:
-    """Hugging Face printed dicts: no step on the line; derive it or use the row number."""
-    epochs = cols.get("epoch")
-    has_epochs = epochs is not None and bool(np.isfinite(epochs).any())
-    if has_epochs:
-        keep, restarts, dropped = supersede(np.nan_to_num(epochs, nan=-1.0), ties_distinct=True)
-        _restart_notes(notes, restarts, dropped)
-        values, epochs = values[keep], epochs[keep]
-    n = values.size
-    spe = _steps_per_epoch_option(options)
-    from_rows = False
-    if options.log_every:
-        steps = np.arange(1, n + 1, dtype=np.int64) * int(options.log_every)
-        notes.append(f"no step printed: step = row x {options.log_every} (--log-every)")
-    elif spe and has_epochs:
-        steps = np.rint(epochs * spe)  # float: a NaN or huge epoch is dropped by normalize
-        notes.append(f"no step printed: step = epoch x {spe} steps per epoch")
-    else:
-        steps = np.arange(1, n + 1, dtype=np.int64)
-        from_rows = True
-        notes.append("no step printed: steps are row numbers (pass --log-every N, the "
-                     "logging interval, to get optimizer steps)")
-    return normalize(steps, values, metric=metric, source=src.name,
-                     epochs=epochs if has_epochs else None, notes=notes,
-                     step_from_row_index=from_rows)
-
-
-def _finish_epoch_iter(src, style, options, metric, cols, values, epochs, notes
-                       ) -> LossSeries:
-    """Epoch and per-epoch iteration: the global step needs the iterations per epoch."""
-    iters = cols["iter"]
-    n = iters.size
-    totals = cols["iters"] if "iters" in cols else np.full(n, -1, dtype=np.int64)
-    gsteps = cols["step"] if "step" in cols else np.full(n, -1, dtype=np.int64)
-    if style.header is not None and np.any(epochs < 0):
-        epochs = np.where(epochs < 0, style.epoch_base, epochs)
-    e0 = epochs - style.epoch_base  # epochs counted from 0
-    if style.counter_from_one and np.any(iters == 0):
-        ok = iters > 0  # a bar redrawn at 0/N (a new epoch's bar showing stale values)
-        e0, iters, totals, gsteps, values = e0[ok], iters[ok], totals[ok], gsteps[ok], values[ok]
-
-    hint = None
-    if np.any(totals > 0):
-        vals, counts = np.unique(totals[totals > 0], return_counts=True)
-        hint = int(vals[np.argmax(counts)])
-        odd = (totals > 0) & (totals != hint)
-        if odd.any():
-            # Another total on the same kind of line: an evaluation progress bar (Keras
-            # model.evaluate after fit) or another loader; not this training loop.
-            notes.append(f"{int(odd.sum())} lines counting to another total than {hint} "
-                         "(evaluation progress bars?) skipped")
-            ok = ~odd
-            e0, iters, totals, gsteps, values = (e0[ok], iters[ok], totals[ok], gsteps[ok],
-                                                 values[ok])
-
-    # Restarts: order by (epoch, iteration), or by the global step where one is printed.
-    use_global = bool(gsteps.size and np.all(gsteps >= 0))
-    span = float(max(iters.max(initial=0), totals.max(initial=0), 0)) + 1
-    # float64: epoch x iterations can overflow int64 on hostile counters; normalize()
-    # drops steps beyond 2^53, below which float64 is exact.
-    keys = gsteps if use_global else e0.astype(np.float64) * span + iters
-    keep, restarts, dropped = supersede(keys)
-    _restart_notes(notes, restarts, dropped)
-    e0, iters, totals, gsteps, values = e0[keep], iters[keep], totals[keep], gsteps[keep], \
-        values[keep]
-
-    if hint is not None:
-        spe = hint
-    elif _steps_per_epoch_option(options):
-        spe = hint = _steps_per_epoch_option(options)
-    else:
-        spe = _infer_iters_per_epoch(e0, iters)
-        notes.append(
-            f"iterations per epoch are not printed: assumed {spe} from the counter "
-            f"(up to {int(iters.max(initial=0))}); pass --steps-per-epoch for exact steps"
-        )
-    if use_global:
-        steps = gsteps
-        notes.append("step = the printed update counter")
-    else:
-        steps = e0.astype(np.float64) * spe + iters
-    per_epoch = False
-    if hint is not None and iters.size and np.all(iters == totals) \
-            and np.unique(e0).size == e0.size:
-        per_epoch = True
-        notes.append("one loss value per epoch (end-of-epoch lines only): spikes inside an "
-                     "epoch cannot be seen")
-    return normalize(steps, values, metric=metric, source=src.name, epochs=e0, notes=notes,
-                     per_epoch=per_epoch, running_mean=style.running_mean,
-                     steps_per_epoch_hint=hint)
-
-
-def _infer_iters_per_epoch(epochs: np.ndarray, iters: np.ndarray) -> int:
-    """Iterations per epoch from the counter alone: the largest value one logging
-    interval allows (exact when every iteration is logged; otherwise logged points stay
-    evenly spaced across the boundary)."""
-    top = int(iters.max(initial=0))
-    same = np.diff(epochs) == 0
-    gaps = np.diff(iters)[same]
-    gaps = gaps[gaps > 0]
-    if gaps.size:
-        vals, counts = np.unique(gaps, return_counts=True)
-        k = int(vals[np.argmax(counts)])
-    else:
-        k = 1
-    zero_based = bool(np.any(iters == 0))
-    return top + k if zero_based else top + k - 1
-
-
 # --------------------------------------------------------------------------- --pattern
 
 
+PATTERN_GROUPS = ("epoch", "iter", "total", "step", "loss")
+
+
 def compile_pattern(pattern: str, name: str = "--pattern") -> re.Pattern[str]:
-    """The user's expression, checked: it must compile and name groups step and loss."""
+    """The user's expression, checked: it must compile and name a loss and a step or an
+    iteration within the epoch (groups epoch, iter, total (the N of i/N), step, loss)."""
     try:
         rx = re.compile(pattern, re.MULTILINE)
     except re.error as exc:
         raise ReadError(f"{name}: not a valid regular expression ({exc})") from None
-    missing = [g for g in ("step", "loss") if g not in rx.groupindex]
-    if missing:
+    groups = rx.groupindex
+    if "loss" not in groups or not ("step" in groups or "iter" in groups):
+        missing = [g for g in ("loss",) if g not in groups]
+        if "step" not in groups and "iter" not in groups:
+            missing.append("step (or iter)")
         raise ReadError(
             f"{name}: the expression needs named groups step and loss (missing: "
-            f"{', '.join(missing)}), e.g. 'it=(?P<step>\\d+) .*?loss=(?P<loss>[-0-9.e]+)'"
+            f"{', '.join(missing)}; iter, total and epoch may replace step when the counter "
+            "restarts every epoch), e.g. 'it=(?P<step>\\d+) .*?loss=(?P<loss>[-0-9.e]+)' or "
+            "'Epoch (?P<epoch>\\d+).*?(?P<iter>\\d+)/(?P<total>\\d+).*?loss: (?P<loss>\\S+)'"
         )
     return rx
+
+
+_PATTERN_STYLE = Style("--pattern", "", "", kind="epoch_iter", epoch_base=None)
 
 
 def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
@@ -681,25 +627,33 @@ def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
     cols, n_match, lines, _ = _scan(src, rx, None, frozenset(), cut)
     if not n_match:
         raise ReadError(f"{src.name}: --pattern matched no line")
-    steps_f = cols["step"]
-    values = cols["loss"]
-    bad = ~np.isfinite(steps_f)
+    counter = "step" if "step" in cols else "iter"
+    good = np.isfinite(cols[counter])
     notes = [f"text log read with --pattern {options.pattern!r}"] + _cut_note(cut)
-    if bad.any():
-        notes.append(f"{int(bad.sum())} matches without a numeric step skipped")
-    steps = steps_f[~bad]
-    values = values[~bad]
-    epochs = None
-    if "epoch" in cols:
-        epochs = cols["epoch"][~bad]
+    if not good.all():
+        notes.append(f"{int((~good).sum())} matches without a numeric {counter} skipped")
     skipped = lines - n_match
     if skipped > 0:
         notes.append(f"{n_match} lines matched; {skipped} other lines skipped")
-    keep, restarts, dropped = supersede(steps)
-    _restart_notes(notes, restarts, dropped)
-    return normalize(steps[keep], values[keep], metric=options.metric or "loss",
-                     source=src.name, epochs=None if epochs is None else epochs[keep],
-                     notes=notes)
+    metric = options.metric or "loss"
+    cols = {k: v[good] for k, v in cols.items()}
+    values = cols["loss"]
+    if counter == "step":
+        steps = cols["step"]
+        epochs = cols.get("epoch")
+        keep, restarts, dropped = supersede(steps)
+        _restart_notes(notes, restarts, dropped)
+        return with_gaps(normalize(steps[keep], values[keep], metric=metric, source=src.name,
+                                   epochs=None if epochs is None else epochs[keep],
+                                   notes=notes))
+    ints = {"iter": cols["iter"].astype(np.int64)}
+    if "total" in cols:
+        ints["iters"] = np.nan_to_num(cols["total"], nan=-1).astype(np.int64)
+    epochs = None
+    if "epoch" in cols:
+        epochs = np.nan_to_num(cols["epoch"], nan=-1).astype(np.int64)
+    return finish_epoch_iter(src.name, _PATTERN_STYLE, options, metric, ints, values, epochs,
+                             notes)
 
 
 def metric_name_for_mlflow(name: str) -> str:

@@ -1,0 +1,302 @@
+"""Text logs' counters turned into global steps: restarts, epochs, samples, gaps.
+
+A reader hands over the columns its style captured (step, epoch, iter, iters); this
+module decides how they make an optimizer step, resolves runs appended to one file, and
+records the stretches of steps the log does not cover (elided or windowed logs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from spikecheck.readers.interface import ReadOptions
+from spikecheck.series import LossSeries, normalize
+
+if TYPE_CHECKING:
+    from spikecheck.readers.text import Style
+
+
+def supersede(keys: np.ndarray, ties_distinct: bool = False) -> tuple[np.ndarray, int, int]:
+    """Which points survive restarts appended to one log, resumed or from scratch.
+
+    The log is cut into segments where the key goes back. A point survives unless a later
+    segment starts at or before its key: a resumed run supersedes everything the abandoned
+    run logged from its resume point on (as TensorBoard purges orphaned events). Points
+    whose exact key is written again later are kept so normalize() resolves them
+    last-write-wins and counts them; with ties_distinct (keys that are not steps, such
+    as rounded epochs) they are dropped here. Returns (keep mask, restarts, dropped).
+    """
+    n = keys.size
+    back = np.diff(keys) < 0 if n > 1 else np.zeros(0, dtype=bool)
+    restarts = int(np.count_nonzero(back))
+    if restarts == 0:
+        return np.ones(n, dtype=bool), 0, 0
+    k = keys.astype(np.float64)
+    seg = np.concatenate(([0], np.cumsum(back)))
+    nseg = restarts + 1
+    seg_min = np.full(nseg, np.inf)
+    np.minimum.at(seg_min, seg, k)
+    later = np.full(nseg, np.inf)
+    later[:-1] = np.minimum.accumulate(seg_min[::-1])[::-1][1:]
+    superseded = k >= later[seg]
+    if ties_distinct:
+        drop = superseded
+    else:
+        order = np.argsort(k, kind="stable")
+        ks = k[order]
+        has_later_dup = np.zeros(n, dtype=bool)
+        has_later_dup[order[:-1]] = ks[1:] == ks[:-1]
+        drop = superseded & ~has_later_dup
+    return ~drop, restarts, int(drop.sum())
+
+
+
+def _steps_per_epoch_option(options: ReadOptions) -> int | None:
+    spe = getattr(options, "steps_per_epoch", None)
+    return int(spe) if spe else None
+
+
+def finish_step(source: str, style: Style, metric: str, cols: dict[str, np.ndarray],
+                values: np.ndarray, notes: list[str]) -> LossSeries:
+    """A global step on every line (and perhaps an epoch): restarts resolved, gaps noted."""
+    steps = cols["step"]
+    epochs = None
+    if "epoch" in cols and np.any(cols["epoch"] >= 0):
+        epochs = cols["epoch"].astype(np.float64)
+        epochs = np.where(epochs < 0, np.nan, epochs - _epoch_base(style, cols["epoch"]))
+    keep, restarts, dropped = supersede(steps)
+    _restart_notes(notes, restarts, dropped)
+    series = normalize(steps[keep], values[keep], metric=metric, source=source,
+                       epochs=None if epochs is None else epochs[keep], notes=notes,
+                       running_mean=style.running_mean)
+    return with_gaps(series)
+
+
+def _restart_notes(notes: list[str], restarts: int, dropped: int) -> None:
+    if restarts:
+        msg = (f"the log goes back in steps {restarts} time(s) (runs appended to one file); "
+               "later writes win")
+        if dropped:
+            msg += f", {dropped} points of abandoned runs dropped"
+        notes.append(msg)
+
+
+def finish_rows(source: str, options: ReadOptions, metric: str, cols: dict[str, np.ndarray],
+                values: np.ndarray, notes: list[str]) -> LossSeries:
+    """Hugging Face printed dicts: no step on the line; derive it or use the row number."""
+    epochs = cols.get("epoch")
+    has_epochs = epochs is not None and bool(np.isfinite(epochs).any())
+    if has_epochs:
+        keep, restarts, dropped = supersede(np.nan_to_num(epochs, nan=-1.0), ties_distinct=True)
+        _restart_notes(notes, restarts, dropped)
+        values, epochs = values[keep], epochs[keep]
+    n = values.size
+    spe = _steps_per_epoch_option(options)
+    from_rows = False
+    if options.log_every:
+        steps = np.arange(1, n + 1, dtype=np.int64) * int(options.log_every)
+        notes.append(f"no step printed: step = row x {options.log_every} (--log-every)")
+    elif spe and has_epochs:
+        steps = np.rint(epochs * spe)  # float: a NaN or huge epoch is dropped by normalize
+        notes.append(f"no step printed: step = epoch x {spe} steps per epoch")
+    else:
+        steps = np.arange(1, n + 1, dtype=np.int64)
+        from_rows = True
+        notes.append("no step printed: steps are row numbers (pass --log-every N, the "
+                     "logging interval, to get optimizer steps)")
+    return normalize(steps, values, metric=metric, source=source,
+                     epochs=epochs if has_epochs else None, notes=notes,
+                     step_from_row_index=from_rows)
+
+
+def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: str,
+                      cols: dict[str, np.ndarray], values: np.ndarray,
+                      epochs: np.ndarray | None, notes: list[str]) -> LossSeries:
+    """Epoch and within-epoch counter: global step = epoch x iterations per epoch + counter.
+
+    Iterations per epoch come from the N of i/N, or --steps-per-epoch, or the largest
+    counter seen per epoch. Without any epoch marker, each time the counter starts again is
+    a new epoch. A counter that never goes back when the epoch changes is a global step.
+    A samples counter becomes steps with --batch-size. A run restarted within the log (the
+    epoch goes back) is resolved last-write-wins.
+    """
+    iters = cols["iter"]
+    n = iters.size
+    totals = cols["iters"] if "iters" in cols else np.full(n, -1, dtype=np.int64)
+    gsteps = cols["step"] if "step" in cols else np.full(n, -1, dtype=np.int64)
+    if epochs is None:
+        starts = np.concatenate(([False], np.diff(iters) < 0)) if n else np.zeros(0, bool)
+        e0 = np.cumsum(starts).astype(np.int64)
+        if starts.any():
+            notes.append(f"no epoch printed: each of the {int(starts.sum())} times the "
+                         "counter starts again is taken as a new epoch")
+    else:
+        base = _epoch_base(style, epochs)
+        if np.any(epochs < 0):  # lines before the first epoch header
+            epochs = np.where(epochs < 0, base, epochs)
+        e0 = epochs - base  # epochs counted from 0
+    if style.counter_from_one and np.any(iters == 0):
+        ok = iters > 0  # a bar redrawn at 0/N (a new epoch's bar showing stale values)
+        e0, iters, totals, gsteps, values = e0[ok], iters[ok], totals[ok], gsteps[ok], values[ok]
+
+    hint = None
+    if np.any(totals > 0):
+        vals, counts = np.unique(totals[totals > 0], return_counts=True)
+        hint = int(vals[np.argmax(counts)])
+        odd = (totals > 0) & (totals != hint)
+        if odd.any():
+            # Another total on the same kind of line: an evaluation progress bar (Keras
+            # model.evaluate after fit) or another loader; not this training loop.
+            notes.append(f"{int(odd.sum())} lines counting to another total than {hint} "
+                         "(evaluation progress bars?) skipped")
+            ok = ~odd
+            e0, iters, totals, gsteps, values = (e0[ok], iters[ok], totals[ok], gsteps[ok],
+                                                 values[ok])
+
+    use_global = bool(gsteps.size and np.all(gsteps >= 0))
+    no_epochs = epochs is None and not np.any(np.diff(iters) < 0)
+    if not use_global and no_epochs:
+        gsteps, use_global, hint = iters, True, None  # one counter that never restarts
+    elif not use_global and style.counter_may_be_global and _counter_is_global(e0, iters):
+        gsteps, use_global, hint = iters, True, None
+        notes.append("the counter does not restart when the epoch changes: it is the step")
+    elif not use_global:
+        iters, totals, hint = _samples_to_steps(style, options, iters, totals, hint, notes)
+
+    # Restarts: order by (epoch, iteration), or by the global step where one is printed.
+    span = float(max(iters.max(initial=0), totals.max(initial=0), 0)) + 1
+    # float64: epoch x iterations can overflow int64 on hostile counters; normalize()
+    # drops steps beyond 2^53, below which float64 is exact.
+    keys = gsteps if use_global else e0.astype(np.float64) * span + iters
+    keep, restarts, dropped = supersede(keys)
+    _restart_notes(notes, restarts, dropped)
+    # Progress-bar redraws of the same step (tqdm records joined by \r): the last is kept.
+    redraw = np.zeros(keys.size, dtype=bool)
+    if keys.size > 1:
+        redraw[:-1] = (keys[1:] == keys[:-1]) & keep[1:]
+    if redraw.any():
+        keep &= ~redraw
+        notes.append(f"{int(redraw.sum())} redraws of a step already shown collapsed (the "
+                     "last record of each step is read)")
+    e0, iters, totals, gsteps, values = e0[keep], iters[keep], totals[keep], gsteps[keep], \
+        values[keep]
+
+    if use_global:
+        steps = gsteps
+        if "step" in cols:
+            notes.append("step = the printed update counter")
+    else:
+        if hint is not None:
+            spe = hint
+        elif _steps_per_epoch_option(options):
+            spe = hint = _steps_per_epoch_option(options)
+        else:
+            spe = _infer_iters_per_epoch(e0, iters)
+            notes.append(
+                f"iterations per epoch are not printed: assumed {spe} from the counter "
+                f"(up to {int(iters.max(initial=0))}); pass --steps-per-epoch for exact steps"
+            )
+        steps = e0.astype(np.float64) * spe + iters
+    per_epoch = False
+    if hint is not None and iters.size and np.all(iters == totals) \
+            and np.unique(e0).size == e0.size:
+        per_epoch = True
+        notes.append("one loss value per epoch (end-of-epoch lines only): spikes inside an "
+                     "epoch cannot be seen")
+    series = normalize(steps, values, metric=metric, source=source,
+                       epochs=None if no_epochs else e0, notes=notes, per_epoch=per_epoch,
+                       running_mean=style.running_mean, steps_per_epoch_hint=hint)
+    return with_gaps(series)
+
+
+def _epoch_base(style: Style, epochs: np.ndarray) -> int:
+    """What the log calls its first epoch: the style's, or 0 when an epoch 0 is printed."""
+    if style.epoch_base is not None:
+        return style.epoch_base
+    return 0 if bool(np.any(epochs == 0)) else 1
+
+
+def _counter_is_global(e0: np.ndarray, iters: np.ndarray) -> bool:
+    """The counter never goes back when the epoch moves on (and the epoch does move on)."""
+    if iters.size < 2:
+        return False
+    changes = np.flatnonzero(np.diff(e0) > 0)
+    if changes.size == 0:
+        return False
+    return bool(np.all(iters[changes + 1] > iters[changes]))
+
+
+def _samples_to_steps(style: Style, options: ReadOptions, iters: np.ndarray,
+                      totals: np.ndarray, hint: int | None, notes: list[str]
+                      ) -> tuple[np.ndarray, np.ndarray, int | None]:
+    """A counter of samples seen (MNIST's `[2560/60000 (4%)]`, Keras 2's `56448/60000`)
+    becomes optimizer steps with --batch-size; without it the steps stay samples."""
+    if style.samples == "never":
+        return iters, totals, hint
+    step_of = None
+    if style.samples == "auto":
+        vals = iters[(iters > 0) & (iters != totals)]
+        if np.unique(vals).size < 5:
+            return iters, totals, hint
+        step_of = int(np.gcd.reduce(vals))
+        if step_of <= 1:
+            return iters, totals, hint
+    batch = getattr(options, "batch_size", None)
+    if batch:
+        iters = -(-iters // batch)
+        totals = np.where(totals > 0, -(-totals // batch), totals)
+        hint = None if hint is None else -(-hint // batch)
+        notes.append(f"the counter counts samples: steps = samples / {batch} (--batch-size), "
+                     f"{hint if hint is not None else 'unknown'} steps per epoch")
+        return iters, totals, hint
+    also = f" (it moves in multiples of {step_of}: the batch size?)" if step_of else ""
+    notes.append(f"the counter counts samples, not optimizer steps{also}: steps here are "
+                 "samples seen; pass --batch-size for optimizer steps")
+    return iters, totals, hint
+
+
+def with_gaps(series: LossSeries) -> LossSeries:
+    """The series with the stretches of steps its log does not cover, and a note."""
+    gaps = find_gaps(series.steps)
+    if not gaps:
+        return series
+    a, b = gaps[0]
+    note = (f"the log skips {len(gaps)} stretch(es) of steps (lines elided or missing; "
+            f"the first from step {a} to {b}): epoch boundaries inside them are not observed")
+    return replace(series, gaps=tuple(gaps), notes=series.notes + (note,))
+
+
+def find_gaps(steps: np.ndarray) -> list[tuple[int, int]]:
+    """(last step before, first step after) of each jump over twice the logging interval."""
+    if steps.size < 3:
+        return []
+    d = np.diff(steps)
+    pos = d[d > 0]
+    if pos.size == 0:
+        return []
+    vals, counts = np.unique(pos, return_counts=True)
+    k = int(vals[np.argmax(counts)])
+    at = np.flatnonzero(d > 2 * k)
+    return [(int(steps[i]), int(steps[i + 1])) for i in at]
+
+
+def _infer_iters_per_epoch(epochs: np.ndarray, iters: np.ndarray) -> int:
+    """Iterations per epoch from the counter alone: the largest value one logging
+    interval allows (exact when every iteration is logged; otherwise logged points stay
+    evenly spaced across the boundary)."""
+    top = int(iters.max(initial=0))
+    same = np.diff(epochs) == 0
+    gaps = np.diff(iters)[same]
+    gaps = gaps[gaps > 0]
+    if gaps.size:
+        vals, counts = np.unique(gaps, return_counts=True)
+        k = int(vals[np.argmax(counts)])
+    else:
+        k = 1
+    zero_based = bool(np.any(iters == 0))
+    return top + k if zero_based else top + k - 1
+
+
