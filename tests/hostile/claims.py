@@ -36,11 +36,13 @@ def claiming_headers(count: int, claim: int = 16 * MB) -> bytes:
     return header(claim) * count
 
 
-def gzip_stream(path: Path, unit: bytes, total: int, level: int = 9) -> Path:
-    """A gzip file that inflates to `total` bytes of `unit` repeated, written in blocks."""
+def gzip_stream(path: Path, unit: bytes, total: int, level: int = 9, prefix: bytes = b""
+                ) -> Path:
+    """A gzip file that inflates to `prefix` then `unit` repeated to `total` bytes."""
     block = unit * max(1, MB // len(unit))
     with gzip.open(path, "wb", compresslevel=level) as f:
-        left = total
+        f.write(prefix)
+        left = total - len(prefix)
         while left > 0:
             f.write(block[: min(left, len(block))])
             left -= len(block)
