@@ -27,7 +27,8 @@ def child(code: str, *args, limit_as: int | None = None, timeout: int = 240) -> 
     """Run `code` in a fresh interpreter with counters on the reader's hot spots.
 
     It sets `out`; the result adds peak RSS growth (MB) and the counters: bytes given to
-    CRC32C, header positions checked by the resync search, varints parsed in Python.
+    CRC32C, header positions checked by the resync search, varints parsed and value
+    fields noted in Python.
     """
     prog = textwrap.dedent(f"""
         import json, resource, sys
@@ -37,7 +38,7 @@ def child(code: str, *args, limit_as: int | None = None, timeout: int = 240) -> 
         import google_crc32c, numpy
         from spikecheck.readers import tfrecord, ReadError, ReadOptions
         from spikecheck.readers.registry import read_input
-        count = {{"crc_bytes": 0, "searched": 0, "varints": 0}}
+        count = {{"crc_bytes": 0, "searched": 0, "varints": 0, "fields": 0}}
         def counting(fn, key, size):
             def wrapped(*a):
                 count[key] += size(*a)
@@ -51,6 +52,7 @@ def child(code: str, *args, limit_as: int | None = None, timeout: int = 240) -> 
             tfrecord._masked_crc8_at = counting(tfrecord._masked_crc8_at, "searched",
                                                 lambda b, at: at.size)
         tfrecord._varint = counting(tfrecord._varint, "varints", lambda *a: 1)
+        tfrecord.Field = counting(tfrecord.Field, "fields", lambda *a: 1)
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         out = {{}}
         args = sys.argv[1:]
@@ -126,6 +128,7 @@ def test_a_large_field_inside_each_record_is_skipped_not_parsed(tmp_path, wire):
     got = child("read(args[0])", p)
     assert got["points"] == [100], got
     assert got["varints"] < 100 * 200, got
+    assert got["fields"] < 100 * 20, got
 
 
 def test_a_gzipped_event_file_is_streamed_not_held(tmp_path):
