@@ -219,5 +219,5 @@ def test_a_file_that_shrinks_while_read(tmp_path):
     data = good[:100] + bad.garbage(300) + good[100:] + bad.garbage(300) + good
     p = event_path(tmp_path)
     p.write_bytes(data)
-    got = child(SHRINK, p, len(data) // 2)
+    got = child(SHRINK, p, len(data) * 3 // 4)
     assert 0 < got["points"] < 2 * FULL, got
