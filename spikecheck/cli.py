@@ -1,14 +1,18 @@
 """The command line: options -> read -> analyze -> render; it alone owns exit codes.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or
-unreadable input (one line on stderr, never a traceback).
+unreadable input (one line on stderr, never a traceback), 130 interrupted (Ctrl-C), 141
+the reader of the output closed it early (`| head`), quietly.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import signal
 import sys
 import time
+import warnings
 
 import click
 
@@ -27,8 +31,30 @@ Examples:
 
 \b
 Exit codes: 0 clean (nothing at or above --fail-on), 1 findings at or above
---fail-on, 2 bad usage or unreadable input.
+--fail-on, 2 bad usage or unreadable input, 130 interrupted, 141 output
+pipe closed early (| head).
 """
+
+
+class ByteSize(click.ParamType):
+    """A byte count with an optional binary suffix: 500M, 2G, 1T (0: no limit)."""
+
+    name = "SIZE"
+    UNITS = {"": 0, "K": 10, "M": 20, "G": 30, "T": 40}
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("IB").removesuffix("B")
+        unit = text[-1:] if text[-1:] in self.UNITS else ""
+        number = text[: len(text) - len(unit)]
+        try:
+            n = int(number)
+        except ValueError:
+            self.fail(f"{value!r} is not a size like 500M or 2G", param, ctx)
+        if n < 0:
+            self.fail(f"{value!r} is negative", param, ctx)
+        return n << self.UNITS[unit]
 
 
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"],
@@ -73,13 +99,16 @@ Exit codes: 0 clean (nothing at or above --fail-on), 1 findings at or above
                    "--fail-on.")
 @click.option("--list", "list_only", is_flag=True,
               help="List the metrics found in each input and exit.")
+@click.option("--max-input-bytes", type=ByteSize(), default="2G", show_default=True,
+              help="Stop with exit 2 when gzip content inflates, or stdin runs, beyond this "
+                   "(0: no limit).")
 @click.version_option(__version__, prog_name="spikecheck")
 def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | None,
          drop_last: bool, grad_accum: int, world_size: int, steps_per_epoch: int | None,
          first_step: str | None, metric: str | None, step_column: str | None,
          pattern: str | None, log_every: int | None, input_format: str | None, fmt: str,
          fail_on: str, quiet: bool, plot_path: str | None, junit_path: str | None,
-         list_only: bool) -> None:
+         list_only: bool, max_input_bytes: int) -> None:
     """Find loss spikes in training logs and tell whether the epoch is to blame.
 
     LOG is a CSV file, a TensorBoard event file or run directory, a text or JSON
@@ -87,11 +116,11 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     spikes, scores them against the epoch boundaries and names the likely cause.
     """
     from spikecheck.geometry import GeometryError, GeometryInputs
-    from spikecheck.readers import ReadError, ReadOptions
+    from spikecheck.readers import ReadOptions
 
     options = ReadOptions(metric=metric, step_column=step_column, pattern=pattern,
                           log_every=log_every, steps_per_epoch=steps_per_epoch,
-                          batch_size=batch_size)
+                          batch_size=batch_size, max_input_bytes=max_input_bytes)
     inputs = GeometryInputs(
         dataset_size=dataset_size, batch_size=batch_size, drop_last=drop_last,
         grad_accum=grad_accum, world_size=world_size, steps_per_epoch=steps_per_epoch,
@@ -110,6 +139,31 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     _safe_streams()
     fmt = fmt.lower()
 
+    try:
+        with _quiet_numpy():
+            code = _run(paths, options, input_format, inputs, fail_on, quiet, fmt, plot_path,
+                        junit_path)
+    except BrokenPipeError:  # stderr closed by its reader: nothing more can be said
+        _silence(sys.stdout)
+        _silence(sys.stderr)
+        code = EXIT_PIPE
+    sys.exit(code)
+
+
+EXIT_INTERRUPTED = 130
+EXIT_PIPE = 141  # 128 + SIGPIPE, what a shell shows for a writer whose reader left
+
+
+def _run(paths, options, input_format, inputs, fail_on: str, quiet: bool, fmt: str,
+         plot_path: str | None, junit_path: str | None) -> int:
+    """Read, analyse and report every input; the exit code.
+
+    Each input is isolated: an unexpected failure reading, analysing or rendering one run
+    makes that run an error outcome (exit 2) and the others are still reported, in every
+    output (--junit included).
+    """
+    from spikecheck.readers import ReadError
+
     outcomes = []
     errors: list[str] = []
     with _Progress(paths, enabled=not quiet) as progress:
@@ -120,13 +174,146 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
                                               errors))
             except ReadError as exc:
                 outcomes.append(_error_outcome(path, str(exc), errors))
+            except Exception as exc:  # noqa: BLE001 - one input never sinks the others
+                _reraise_when_debugging()
+                outcomes.append(_error_outcome(path, _internal(path, "reading", exc), errors))
             progress.done(path)
+    render_options = _render_options(fail_on, quiet)
+    text, outcomes = _rendered(fmt, outcomes, render_options, sys.stdout, errors)
     for msg in errors:
         click.echo(f"spikecheck: error: {msg}", err=True)
-    render_options = _render_options(fail_on, quiet)
-    _render(outcomes, fmt, render_options)
-    _side_outputs(outcomes, render_options, plot_path, junit_path, quiet)
-    sys.exit(exit_code(outcomes))
+    written = _write_stdout(text)
+    undrawn = _side_outputs(outcomes, render_options, plot_path, junit_path, quiet)
+    if written == "pipe":
+        return EXIT_PIPE
+    if written:
+        click.echo(f"spikecheck: error: {written}", err=True)
+        return 2
+    return 2 if undrawn else exit_code(outcomes)
+
+
+def _internal(name: str, stage: str, exc: BaseException) -> str:
+    """The one-line error of an unexpected failure, naming the input and the stage."""
+    return (f"{name}: internal error while {stage}: {type(exc).__name__}: {exc} "
+            "(set SPIKECHECK_DEBUG=1 for the traceback)")
+
+
+def _reraise_when_debugging() -> None:
+    if os.environ.get("SPIKECHECK_DEBUG"):
+        raise  # noqa: PLE0704 - called from inside an except block
+
+
+class _quiet_numpy:
+    """numpy floating-point warnings never reach stderr (a result is checked, not warned)."""
+
+    def __enter__(self) -> None:
+        import numpy as np
+
+        self._err = np.seterr(all="ignore")
+        self._warn = warnings.catch_warnings()
+        self._warn.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+
+    def __exit__(self, *exc) -> None:
+        import numpy as np
+
+        self._warn.__exit__(*exc)
+        np.seterr(**self._err)
+
+
+class _Deferred(io.TextIOBase):
+    """Collects a renderer's output, looking like the stream it will go to (a terminal
+    or not, its encoding), so a failure while rendering leaves nothing half-written."""
+
+    def __init__(self, like):
+        self._like = like
+        self._parts: list[str] = []
+
+    def write(self, s: str) -> int:
+        self._parts.append(s)
+        return len(s)
+
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def isatty(self) -> bool:
+        try:
+            return bool(self._like.isatty())
+        except (AttributeError, ValueError, OSError):
+            return False
+
+    def fileno(self) -> int:
+        if self._like is None:
+            raise io.UnsupportedOperation("fileno")
+        return self._like.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._like, "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> str:  # type: ignore[override]
+        return getattr(self._like, "errors", None) or "replace"
+
+
+def _rendered(fmt: str, outcomes: list, options, like, errors: list[str]
+              ) -> tuple[str, list]:
+    """The report as text, and the outcomes it shows.
+
+    When rendering fails, each run is rendered alone to find the ones that fail; they
+    become error outcomes (their message added to `errors`) and the rest is rendered.
+    """
+    from spikecheck.render.interface import get_renderer
+
+    renderer = get_renderer(fmt)
+
+    def attempt(which: list) -> str:
+        out = _Deferred(like)
+        renderer.render(which, options, out)
+        return out.text()
+
+    try:
+        return attempt(outcomes), outcomes
+    except Exception:  # noqa: BLE001 - isolated below
+        _reraise_when_debugging()
+    kept = []
+    for o in outcomes:
+        try:
+            attempt([o])
+            kept.append(o)
+        except Exception as exc:  # noqa: BLE001 - this run becomes an error
+            kept.append(_error_outcome(o.name, _internal(o.name, f"writing the {fmt} report",
+                                                         exc), errors, o.path))
+    return attempt(kept), kept
+
+
+def _write_stdout(text: str) -> str | None:
+    """Write the report: None when it went out, "pipe" when the reader closed the pipe
+    (the rest is dropped quietly), else the one-line reason it could not be written."""
+    out = sys.stdout
+    if out is None:
+        return "cannot write the report: standard output is closed"
+    try:
+        out.write(text)
+        out.flush()
+    except BrokenPipeError:
+        _silence(out)
+        return "pipe"
+    except (OSError, ValueError) as exc:
+        _silence(out)
+        reason = getattr(exc, "strerror", None) or exc
+        return f"cannot write the report to standard output ({reason})"
+    return None
+
+
+def _silence(stream) -> None:
+    """Point a broken stream at /dev/null, so the exit's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (AttributeError, ValueError, OSError):
+        pass
 
 
 def exit_code(outcomes) -> int:
@@ -180,10 +367,20 @@ def _analyse_path(path, options, input_format, inputs, fail_on, errors):
                 f"memory ({len(series)} points, steps {int(series.steps[0])} to "
                 f"{int(series.steps[-1])})", errors, _file_of(series.source, path)))
             continue
+        except Exception as exc:  # noqa: BLE001 - this run is an error, the others go on
+            _reraise_when_debugging()
+            outcomes.append(_error_outcome(
+                series.source, _internal(series.source, f"analysing {series.metric!r}", exc),
+                errors, _file_of(series.source, path)))
+            continue
+        try:
+            curve = Curve.from_series(series)
+        except Exception:  # noqa: BLE001 - a run without its drawing is still reported
+            _reraise_when_debugging()
+            curve = None
         t1 = time.perf_counter()
         outcomes.append(RunOutcome(series.source, report, None,
-                                   fails(report.verdict, fail_on),
-                                   curve=Curve.from_series(series),
+                                   fails(report.verdict, fail_on), curve=curve,
                                    path=_file_of(series.source, path), seconds=t1 - t0))
         t0 = t1
     return outcomes
@@ -224,37 +421,34 @@ def _render_options(fail_on: str, quiet: bool):
     return RenderOptions(fail_on=fail_on, quiet=quiet, color=color)
 
 
-def _render(outcomes, fmt: str, options) -> None:
-    from spikecheck.render.interface import get_renderer
-
-    get_renderer(fmt).render(outcomes, options, sys.stdout)
-    sys.stdout.flush()
-
-
 def _side_outputs(outcomes, options, plot_path: str | None, junit_path: str | None,
-                  quiet: bool) -> None:
-    """--junit, --plot and the GitHub step summary, written whatever --format is."""
-    from spikecheck.render.interface import get_renderer
-
+                  quiet: bool) -> bool:
+    """--junit, --plot and the GitHub step summary, written whatever --format is; True
+    when a run could not be drawn (exit 2)."""
     if junit_path:
+        errors: list[str] = []
+        text, _ = _rendered("junit", outcomes, options, None, errors)
+        for msg in errors:
+            click.echo(f"spikecheck: error: {msg}", err=True)
         try:
             with open(junit_path, "w", encoding="utf-8") as f:
-                get_renderer("junit").render(outcomes, options, f)
+                f.write(text)
         except OSError as exc:
             _die(f"cannot write --junit {junit_path}: {exc.strerror or exc}")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
+        text, _ = _rendered("markdown", outcomes, options, None, [])
         try:
             with open(summary, "a", encoding="utf-8") as f:
-                get_renderer("markdown").render(outcomes, options, f)
+                f.write(text)
         except OSError as exc:
             click.echo(f"spikecheck: warning: cannot append to GITHUB_STEP_SUMMARY "
                        f"({exc.strerror or exc})", err=True)
     if plot_path:
-        from spikecheck.render.plot import PlotUnavailable, write_plots
+        from spikecheck.render.plot import PlotUnavailable
 
         try:
-            written = write_plots(outcomes, plot_path)
+            written, failed = _write_plots(outcomes, plot_path)
         except PlotUnavailable as exc:
             _die(str(exc))
         except OSError as exc:
@@ -262,6 +456,34 @@ def _side_outputs(outcomes, options, plot_path: str | None, junit_path: str | No
         if not quiet:
             for p in written:
                 click.echo(f"spikecheck: wrote {p}", err=True)
+        for msg in failed:
+            click.echo(f"spikecheck: error: {msg}", err=True)
+        return bool(failed)
+    return False
+
+
+def _write_plots(outcomes, plot_path: str) -> tuple[list[str], list[str]]:
+    """render.plot.write_plots, one run at a time: a run that cannot be drawn is an error
+    line (and exit 2) while the others are drawn. Returns (written, error messages)."""
+    from spikecheck.render.plot import _pyplot, figure, plot_paths
+
+    plt = _pyplot()
+    written, failed = [], []
+    for o, target in zip(outcomes, plot_paths(plot_path, outcomes)):
+        if target is None:
+            continue
+        try:
+            fig = figure(o, plt)
+        except Exception as exc:  # noqa: BLE001 - this run's drawing only
+            _reraise_when_debugging()
+            failed.append(_one_line(_internal(o.name, f"drawing --plot {target}", exc)))
+            continue
+        try:
+            fig.savefig(target, dpi=110)
+        finally:
+            plt.close(fig)
+        written.append(target)
+    return written, failed
 
 
 def _check_plot(plot_path: str) -> None:
@@ -350,6 +572,7 @@ def _stderr_is_tty() -> bool:
 def _list(paths, options, input_format) -> None:
     from spikecheck.readers import ReadError
     from spikecheck.readers.registry import list_metrics
+    from spikecheck.render.sanitize import name as clean_name
 
     code = 0
     for path in paths:
@@ -359,9 +582,13 @@ def _list(paths, options, input_format) -> None:
             click.echo(f"spikecheck: error: {_one_line(str(exc))}", err=True)
             code = 2
             continue
-        click.echo(path)
-        for name, count in found:
-            click.echo(f"  {''.join(c if c.isprintable() else '?' for c in name)}\t{count}")
+        lines = [clean_name(path)]
+        lines += [f"  {clean_name(name)}\t{count}" for name, count in found]
+        written = _write_stdout("\n".join(lines) + "\n")
+        if written == "pipe":
+            sys.exit(EXIT_PIPE)
+        if written:
+            _die(written)
     sys.exit(code)
 
 
@@ -374,18 +601,39 @@ def _die(msg: str) -> None:
     sys.exit(2)
 
 
+class _Interrupted(BaseException):
+    """SIGINT, raised past click (which would print "Aborted!" and exit 1)."""
+
+
+def _on_sigint(signum, frame) -> None:
+    raise _Interrupted
+
+
 def run() -> None:
-    """Entry point guard: no traceback ever reaches the user."""
+    """Entry point guard: no traceback ever reaches the user; signals get their codes."""
+    try:
+        signal.signal(signal.SIGINT, _on_sigint)
+    except (ValueError, OSError):  # not the main thread
+        pass
     try:
         main(standalone_mode=True)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        click.echo("spikecheck: interrupted", err=True)
-        sys.exit(130)
+    except (KeyboardInterrupt, _Interrupted):
+        _interrupted()
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("SPIKECHECK_DEBUG"):
             raise
         click.echo(f"spikecheck: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
                    "(set SPIKECHECK_DEBUG=1 for the traceback)", err=True)
         sys.exit(2)
+
+
+def _interrupted() -> None:
+    """One line and exit 130; the report was not written (nothing half-written is left)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot interrupt this
+    try:
+        click.echo("spikecheck: interrupted", err=True)
+    except OSError:
+        pass
+    sys.exit(EXIT_INTERRUPTED)

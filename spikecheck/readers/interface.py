@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
-import shutil
+import os
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -14,10 +14,30 @@ from typing import BinaryIO, Protocol
 from spikecheck.series import LossSeries
 
 SNIFF_BYTES = 256 * 1024
+# Decompressed (gzip) and stdin bytes are capped: a 15 MB gzip file can inflate to 10 GB,
+# and `spikecheck - < /dev/zero` would fill the temporary directory. --max-input-bytes.
+DEFAULT_MAX_INPUT_BYTES = 2 << 30
+_COPY_BLOCK = 1 << 20
 
 
 class ReadError(Exception):
     """An input that cannot be read; the message is one line naming the file and problem."""
+
+
+class InputTooLarge(ReadError):
+    """Decompressed or piped content beyond --max-input-bytes (raised while reading)."""
+
+    def __init__(self, name: str, limit: int, what: str):
+        super().__init__(f"{name}: {what.format(human_bytes(limit))} (the limit of "
+                         "--max-input-bytes; raise it if the log really is that large)")
+
+
+def human_bytes(n: int) -> str:
+    """2147483648 -> '2 GiB' (exact binary units when they fit, else bytes)."""
+    for unit, shift in (("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return f"{n >> shift} {unit}"
+    return f"{n} bytes"
 
 
 @dataclass(frozen=True)
@@ -30,30 +50,31 @@ class ReadOptions:
     log_every: int | None = None
     steps_per_epoch: int | None = None
     batch_size: int | None = None  # turns a samples counter (Keras 2, MNIST) into steps
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES  # 0: no limit
 
 
 class InputSource:
     """A file (plain or gzip) or stdin, opened lazily, with the head kept for sniffing.
 
     stdin is spooled to a temporary file, so readers may seek and re-open it and memory
-    does not grow with its size.
+    does not grow with its size. Both the spool and decompression stop with InputTooLarge
+    beyond `limit` bytes (0: no limit).
     """
 
-    def __init__(self, path: Path | None, name: str, spool: BinaryIO | None = None):
+    def __init__(self, path: Path | None, name: str, spool: BinaryIO | None = None,
+                 limit: int = DEFAULT_MAX_INPUT_BYTES):
         self.path = path
         self.name = name
         self._spool = spool
         self._head: bytes | None = None
         self.gzipped = False
+        self.limit = limit
 
     @classmethod
-    def from_arg(cls, arg: str) -> InputSource:
+    def from_arg(cls, arg: str, limit: int = DEFAULT_MAX_INPUT_BYTES) -> InputSource:
         if arg == "-":
-            spool = tempfile.TemporaryFile()
-            shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
-            spool.seek(0)
-            return cls(None, "<stdin>", spool)
-        return cls(Path(arg), arg)
+            return cls(None, "<stdin>", _spool_stdin(limit), limit)
+        return cls(Path(arg), arg, limit=limit)
 
     def _raw(self) -> BinaryIO:
         if self._spool is not None:
@@ -69,8 +90,41 @@ class InputSource:
         raw.seek(0)
         if magic == b"\x1f\x8b":
             self.gzipped = True
-            return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+            return _Capped(gzip.GzipFile(fileobj=raw, mode="rb"), raw, self.limit,  # type: ignore[return-value]
+                           self.name)
         return raw
+
+    def as_file(self) -> BinaryIO:
+        """The (decompressed) content as a seekable file of its own, for readers that
+        work on file offsets (TensorBoard); the caller closes it.
+
+        A plain file is opened again; gzip content is inflated into a temporary file,
+        streamed and capped (never held in memory); the stdin spool is shared.
+        """
+        self.head(2)  # learns whether the content is gzip-compressed
+        if not self.gzipped:
+            if self.path is not None:
+                return open(self.path, "rb", buffering=0)  # noqa: SIM115 - the caller closes
+            try:
+                return os.fdopen(os.dup(self._spool.fileno()), "rb", buffering=0)  # type: ignore[union-attr]
+            except (AttributeError, OSError, io.UnsupportedOperation):
+                pass  # a spool in memory (tests): copied below
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller
+        try:
+            with self.open() as f:
+                while True:
+                    try:
+                        block = f.read(_COPY_BLOCK)
+                    except (OSError, EOFError) as exc:
+                        raise ReadError(f"{self.name}: cannot decompress ({exc})") from None
+                    if not block:
+                        break
+                    _write_spool(out, block, self.name)
+            out.seek(0)
+        except BaseException:
+            out.close()
+            raise
+        return out
 
     def head(self, n: int = SNIFF_BYTES) -> bytes:
         """The first n bytes of the (decompressed) content."""
@@ -92,6 +146,88 @@ class InputSource:
     def text_stream(self) -> io.TextIOBase:
         return io.TextIOWrapper(self.open(), encoding=_sniff_encoding(self.head(4096)),
                                 errors="replace", newline=None)
+
+
+def _spool_stdin(limit: int) -> BinaryIO:
+    """stdin copied to a temporary file, at most `limit` bytes of it."""
+    stdin = sys.stdin
+    if stdin is None or getattr(stdin, "buffer", None) is None:
+        raise ReadError("<stdin>: standard input is closed; pass a file or pipe a log in")
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the InputSource
+    total = 0
+    try:
+        while True:
+            try:
+                block = stdin.buffer.read(_COPY_BLOCK)
+            except (OSError, ValueError) as exc:
+                raise ReadError(f"<stdin>: cannot read standard input "
+                                f"({getattr(exc, 'strerror', None) or exc})") from None
+            if not block:
+                break
+            total += len(block)
+            if limit and total > limit:
+                raise InputTooLarge("<stdin>", limit, "more than {} on standard input")
+            _write_spool(spool, block, "<stdin>")
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
+
+
+def _write_spool(f: BinaryIO, block: bytes, name: str) -> None:
+    try:
+        f.write(block)
+    except OSError as exc:
+        raise ReadError(f"{name}: cannot write to a temporary file in "
+                        f"{tempfile.gettempdir()} ({exc.strerror or exc})") from None
+
+
+class _Capped(io.BufferedIOBase):
+    """A decompressing stream that stops with InputTooLarge beyond `limit` bytes."""
+
+    def __init__(self, inner: BinaryIO, raw: BinaryIO, limit: int, name: str):
+        self._inner = inner
+        self._raw = raw
+        self._limit = limit
+        self._name = name
+        self._count = 0
+
+    def _took(self, n: int) -> None:
+        self._count += n
+        if self._limit and self._count > self._limit:
+            raise InputTooLarge(self._name, self._limit, "decompresses to more than {}")
+
+    def read(self, n: int | None = -1) -> bytes:
+        if n is None or n < 0:  # whole content: in blocks, so the cap applies before memory
+            parts = []
+            while block := self.read(_COPY_BLOCK):
+                parts.append(block)
+            return b"".join(parts)
+        data = self._inner.read(n)
+        self._took(len(data))
+        return data
+
+    def read1(self, n: int = -1) -> bytes:
+        data = self._inner.read1(n if n is not None and n >= 0 else _COPY_BLOCK)
+        self._took(len(data))
+        return data
+
+    def readinto(self, b) -> int:
+        k = self._inner.readinto(b)
+        self._took(k)
+        return k
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                self._inner.close()
+            finally:
+                self._raw.close()
+        super().close()
 
 
 class _NoClose(io.BufferedIOBase):

@@ -95,7 +95,7 @@ def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> lis
         if reader is None:
             raise ReadError(f"{arg}: is a directory; pass the log file itself")
         return _guard(arg, lambda: reader.read_directory(Path(arg), options))  # type: ignore[attr-defined]
-    src = InputSource.from_arg(arg)
+    src = InputSource.from_arg(arg, options.max_input_bytes)
     try:
         reader = choose_reader(src, forced)
     except OSError as exc:
@@ -109,7 +109,7 @@ def list_metrics(arg: str, options: ReadOptions, forced: str | None = None
     if arg != "-" and Path(arg).is_dir():
         reader = get_reader("tensorboard")
         return _guard(arg, lambda: reader.list_directory(Path(arg), options))  # type: ignore[attr-defined]
-    src = InputSource.from_arg(arg)
+    src = InputSource.from_arg(arg, options.max_input_bytes)
     reader = choose_reader(src, forced)
     return _guard(src.name, lambda: reader.list_metrics(src, options))
 

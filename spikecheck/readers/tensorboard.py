@@ -129,6 +129,14 @@ def _file_notes(label: str, scan) -> list[str]:
         notes.append(f"{label}: {n} unreadable byte(s) at offset {off} skipped")
     if scan.undecodable:
         notes.append(f"{label}: {scan.undecodable} record(s) that are not valid events skipped")
+    for off, n in issues.oversized[:3]:
+        notes.append(f"{label}: a record of {n} bytes at offset {off} skipped unread "
+                     "(too large to be a scalar event)")
+    if len(issues.oversized) > 3:
+        notes.append(f"{label}: {len(issues.oversized) - 3} more such record(s) skipped")
+    if issues.gave_up:
+        notes.append(f"{label}: the search for the next record after damage stopped "
+                     "(too many false leads); the rest of the file was not read")
     if issues.truncated:
         off, n = issues.truncated
         notes.append(f"{label}: the last record is incomplete ({n} bytes at offset {off}; "
@@ -137,28 +145,24 @@ def _file_notes(label: str, scan) -> list[str]:
 
 
 class _Opened:
-    """A tfrecord.Source for a path or an InputSource, closed after use."""
+    """A tfrecord.Source for a path or an InputSource, closed after use.
 
-    def __init__(self, src: InputSource | None = None, path: Path | None = None):
+    Gzip and stdin content is read from a temporary file (InputSource.as_file: streamed,
+    capped by --max-input-bytes), never held whole in memory.
+    """
+
+    def __init__(self, src: InputSource | None = None, path: Path | None = None,
+                 limit: int | None = None):
         from spikecheck.readers import tfrecord
 
-        if path is None and src is not None and src.path is not None:
-            src.head(2)  # learns whether the file is gzip-compressed
-            if not src.gzipped:
-                path = src.path
-        if path is not None:
-            try:
-                with open(path, "rb") as f:
-                    gz = f.read(2) == b"\x1f\x8b"
-                if gz:  # a compressed event file in a run directory
-                    self.source = tfrecord.Source(data=InputSource(path, str(path)).read_all())
-                else:
-                    self.source = tfrecord.Source(path=path)
-            except IsADirectoryError:
-                raise ReadError(f"{path}: is a directory") from None
-        else:
-            assert src is not None
-            self.source = tfrecord.Source(data=src.read_all())
+        if src is None:
+            assert path is not None
+            src = InputSource(path, str(path)) if limit is None else \
+                InputSource(path, str(path), limit=limit)
+        try:
+            self.source = tfrecord.Source(file=src.as_file())
+        except IsADirectoryError:
+            raise ReadError(f"{src.name}: is a directory") from None
 
     def __enter__(self):
         return self.source
@@ -547,7 +551,8 @@ class TensorBoardReader:
             if run_filter is not None and rd != run_filter:
                 continue
             try:
-                run = scan_run(self._files(rd), str(rd), _wanted(requested), strict=False)
+                run = scan_run(self._files(rd, options.max_input_bytes), str(rd),
+                               _wanted(requested), strict=False)
                 if multi and choose_metric(run.counts, requested) is None:
                     continue
                 out.append((rd, self._series(run, requested, str(rd))))
@@ -574,7 +579,8 @@ class TensorBoardReader:
         found: list[tuple[str, int]] = []
         for rd in runs:
             try:
-                run = self._counted(self._files(rd), str(rd), strict=False)
+                run = self._counted(self._files(rd, options.max_input_bytes), str(rd),
+                                    strict=False)
             except ReadError:
                 if len(runs) == 1:
                     raise
@@ -596,10 +602,10 @@ class TensorBoardReader:
         return runs
 
     @staticmethod
-    def _files(rd: Path) -> list[tuple[str, Callable[[], _Opened]]]:
+    def _files(rd: Path, limit: int | None = None) -> list[tuple[str, Callable[[], _Opened]]]:
         files = event_files(rd)
-        return [(str(f) if len(files) == 1 else f.name, (lambda f=f: _Opened(path=f)))
-                for f in files]
+        return [(str(f) if len(files) == 1 else f.name,
+                 (lambda f=f: _Opened(path=f, limit=limit))) for f in files]
 
     @staticmethod
     def _metric_for(metric: str | None, path: Path, runs: list[Path]

@@ -26,8 +26,9 @@ corrupted length never causes an allocation or a read past the end.
 
 from __future__ import annotations
 
-import mmap
+import errno
 import os
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,15 @@ HEADER = 12  # uint64 length + uint32 masked crc of the length
 FOOTER = 4  # uint32 masked crc of the data
 WINDOW_BYTES = 2 << 20  # the file is read through a buffer of this size (cache-sized)
 CHUNK_RECORDS = 1 << 20  # at most this many records are decoded per batch
+# A record larger than this is stepped over by its (CRC-checked) length, never read: no
+# scalar event comes near it (a graph or an image might), and reading it would make
+# memory follow a length written in the file.
+MAX_RECORD_BYTES = 64 << 20
+# Looking for the next record after damage checks the data CRC of each candidate frame;
+# the bytes so checked are capped at a multiple of the file size, so frames that each
+# claim megabytes cannot turn the search quadratic. Past the cap the rest is skipped.
+RESYNC_BUDGET_FILES = 2
+RESYNC_BUDGET_MIN = 64 << 20
 MAX_PERIOD = 64  # longest repeating pattern of record lengths the walker looks for
 ORDINAL_BITS = 10  # point key = (record index << ORDINAL_BITS) | value ordinal in record
 _PY_SMALL = 24  # groups this small are decoded record by record in Python
@@ -328,13 +338,30 @@ def _parse_plugin_name(b: bytes, i: int, end: int) -> str:
     return name
 
 
+# A run of further elements of a repeated (not packed) float/double/half field, skipped
+# in one C-speed match instead of one Python step per element.
+_ELEMENT_RUNS = {
+    5: re.compile(rb"(?:\x2d.{4})*", re.S),
+    6: re.compile(rb"(?:\x31.{8})*", re.S),
+    13: re.compile(rb"(?:\x68[\x80-\xff]{0,9}[\x00-\x7f])*"),
+}
+_HIGH_BYTES = bytes(range(128, 256))
+_MAX_RANK = 64  # a shape with more dims than this is not a scalar's (skipped by length)
+
+
 def _parse_tensor(b: bytes, i: int, end: int) -> tuple[Field | None, float] | None:
-    """The value of a single-element float tensor as (field, const), else None."""
+    """The value of a single-element float tensor as (field, const), else None.
+
+    Work is per field, not per element: packed values are counted from their length and
+    runs of repeated elements are skipped in one match, so a large tensor (a histogram)
+    costs about as much as a small one.
+    """
     dtype = 0
     dims: list[int] = []
     unknown_rank = False
     content: tuple[int, int] | None = None
-    elems: dict[int, list[Field]] = {5: [], 6: [], 13: []}
+    count = {5: 0, 6: 0, 13: 0}  # elements of float_val, double_val, half_val
+    first: dict[int, Field] = {}
     while i < end:
         key, i = _varint(b, i, end)
         fn, wt = key >> 3, key & 7
@@ -345,6 +372,8 @@ def _parse_tensor(b: bytes, i: int, end: int) -> tuple[Field | None, float] | No
             dims = []  # a repeated message field merges; dims accumulate within it
             j = s
             while j < e:
+                if len(dims) > _MAX_RANK:
+                    break
                 k2, j = _varint(b, j, e)
                 if k2 == 0x12:
                     s2, e2 = _len_field(b, j, e)
@@ -370,39 +399,44 @@ def _parse_tensor(b: bytes, i: int, end: int) -> tuple[Field | None, float] | No
             s, e = _len_field(b, i, end)
             content = (s, e - s)
             i = e
-        elif fn == 5 and wt == 5:
-            elems[5].append(Field(i, 4, "f32"))
-            i += 4
-        elif fn == 6 and wt == 1:
-            elems[6].append(Field(i, 8, "f64"))
-            i += 8
-        elif fn == 13 and wt == 0:
+        elif (fn, wt) in ((5, 5), (6, 1), (13, 0)):
             s = i
-            _, i = _varint(b, i, end)
-            elems[13].append(Field(s, i - s, "h16v"))
+            if fn == 13:
+                _, i = _varint(b, i, end)
+            else:
+                i += 4 if fn == 5 else 8
+                if i > end:
+                    raise ParseError("tensor overruns its message")
+            first.setdefault(fn, Field(s, i - s, {5: "f32", 6: "f64", 13: "h16v"}[fn]))
+            count[fn] += 1
+            run = _ELEMENT_RUNS[fn].match(b, i, end)
+            if run is not None and run.end() > i:
+                count[fn] += 1  # more than one: which, and how many, does not matter
+                i = run.end()
         elif fn in (5, 6, 13) and wt == 2:  # packed repeated
             s, e = _len_field(b, i, end)
-            j = s
-            while j < e:
-                if fn == 5:
-                    elems[5].append(Field(j, 4, "f32"))
-                    j += 4
-                elif fn == 6:
-                    elems[6].append(Field(j, 8, "f64"))
-                    j += 8
-                else:
-                    s2 = j
-                    _, j = _varint(b, j, e)
-                    elems[13].append(Field(s2, j - s2, "h16v"))
-            if j != e:
-                raise ParseError("bad packed field")
+            if fn == 13:
+                if e > s and b[e - 1] >= 0x80:
+                    raise ParseError("bad packed field")
+                k = len(bytes(b[s:e]).translate(None, _HIGH_BYTES))  # varints end in a low byte
+                if k:
+                    _, j = _varint(b, s, e)
+                    first.setdefault(13, Field(s, j - s, "h16v"))
+            else:
+                width = 4 if fn == 5 else 8
+                if (e - s) % width:
+                    raise ParseError("bad packed field")
+                k = (e - s) // width
+                if k:
+                    first.setdefault(fn, Field(s, width, "f32" if fn == 5 else "f64"))
+            count[fn] += k
             i = e
         else:
             i = _skip(b, i, end, wt)
         if i > end:
             raise ParseError("tensor overruns its message")
     codec = _DTYPE_CODEC.get(dtype)
-    if codec is None or unknown_rank:
+    if codec is None or unknown_rank or len(dims) > _MAX_RANK:
         return None
     n = 1
     for d in dims:
@@ -413,10 +447,10 @@ def _parse_tensor(b: bytes, i: int, end: int) -> tuple[Field | None, float] | No
         if content[1] != _CODEC_SIZE[codec]:
             return None
         return Field(content[0], content[1], codec), 0.0
-    vals = elems[{"f32": 5, "f64": 6, "f16": 13}[codec]]
-    if len(vals) != 1:
+    fn = {"f32": 5, "f64": 6, "f16": 13}[codec]
+    if count[fn] != 1:
         return None
-    return vals[0], 0.0
+    return first[fn], 0.0
 
 
 def decode_field(b: bytes, f: Field) -> float | int:
@@ -444,6 +478,8 @@ class FrameIssues:
     skipped: list[tuple[int, int]] = field(default_factory=list)  # (offset, bytes)
     truncated: tuple[int, int] | None = None  # (offset, bytes) of an incomplete last record
     first_bad: bool = False  # the file does not start with a valid frame
+    oversized: list[tuple[int, int]] = field(default_factory=list)  # (offset, bytes) unread
+    gave_up: bool = False  # the search for a record after damage ran out of budget
 
 
 class _Views:
@@ -491,21 +527,23 @@ class Source:
 
     A regular file is read window by window (a few MB at a time), so memory stays small
     and the buffer is ordinary process memory, which numpy gathers from much faster than
-    from a memory map; content already in memory (gzip, stdin) is one window.
+    from a memory map; bytes already in memory (tests) are one window. Nothing is memory
+    mapped: a file truncated while read (a run being rotated) then reads short, where a
+    map would kill the process with SIGBUS.
     """
 
     def __init__(self, path: str | os.PathLike | None = None, data: bytes | None = None,
-                 window: int = WINDOW_BYTES):
+                 window: int = WINDOW_BYTES, file=None):
         self.path = path
         self.window_bytes = window
         self._data = data
-        self._file = None
-        self._mm = None
+        self._file = file
         self._buf: np.ndarray | None = None
         if data is not None:
             self.size = len(data)
         else:
-            self._file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed in close()
+            if file is None:
+                self._file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed in close()
             self.size = os.fstat(self._file.fileno()).st_size
 
     def window(self, pos: int, need: int) -> np.ndarray:
@@ -513,7 +551,7 @@ class Source:
         if self._data is not None:
             return np.frombuffer(self._data, dtype=np.uint8, offset=pos) if pos < self.size \
                 else np.zeros(0, np.uint8)
-        length = min(self.size - pos, max(self.window_bytes, need))
+        length = max(0, min(self.size - pos, max(self.window_bytes, need)))
         if self._buf is None or self._buf.size < length:
             self._buf = np.empty(length, dtype=np.uint8)  # a small file: a small buffer
         view = self._buf[:length]
@@ -529,22 +567,45 @@ class Source:
             self.size = pos + got
         return view[:got]
 
-    def whole(self) -> bytes | mmap.mmap:
-        """The whole content as one buffer (a memory map for files): used to resync."""
+    def read_at(self, pos: int, n: int) -> bytes:
+        """Up to n bytes from pos, apart from the window buffer (short at the end)."""
         if self._data is not None:
-            return self._data
-        if self._mm is None:
-            self._mm = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
-        return self._mm
+            return bytes(self._data[pos: pos + n])
+        try:
+            return os.pread(self._file.fileno(), n, pos)
+        except (AttributeError, OSError):
+            self._file.seek(pos)
+            return self._file.read(n) or b""
+
+    def data_from(self, pos: int) -> int:
+        """The first offset >= pos that may hold data: holes of a sparse file are skipped."""
+        if self._data is not None or not hasattr(os, "SEEK_DATA"):
+            return pos
+        try:
+            return os.lseek(self._file.fileno(), pos, os.SEEK_DATA)
+        except OSError as exc:  # ENXIO: only a hole follows; anything else: assume data
+            return self.size if exc.errno == errno.ENXIO else pos
+
+    def crc_ok(self, pos: int, length: int) -> bool:
+        """Whether the `length` data bytes at pos match the masked CRC after them (streamed)."""
+        import google_crc32c
+
+        crc = 0
+        done = 0
+        while done < length:
+            block = self.read_at(pos + done, min(4 << 20, length - done))
+            if not block:
+                return False
+            crc = google_crc32c.extend(crc, block)
+            done += len(block)
+        stored = self.read_at(pos + length, 4)
+        if len(stored) < 4:
+            return False
+        masked = (((crc >> 15) | (crc << 17)) + MASK_DELTA) & 0xFFFFFFFF
+        return masked == struct.unpack("<I", stored)[0]
 
     def close(self) -> None:
-        """Release the file, its memory map and the window buffer."""
-        if self._mm is not None:
-            try:
-                self._mm.close()
-            except BufferError:  # a view is still alive: the collector closes it later
-                pass
-            self._mm = None
+        """Release the file and the window buffer."""
         if self._file is not None:
             self._file.close()
             self._file = None
@@ -572,7 +633,7 @@ class FrameWalker:
         self.stop = False
         self.need = 0
         self.issues = FrameIssues()
-        self._gviews: _Views | None = None
+        self.budget = max(RESYNC_BUDGET_MIN, RESYNC_BUDGET_FILES * source.size)
         self.set_window(np.zeros(0, np.uint8), 0)
 
     def set_window(self, buf: np.ndarray, base: int) -> None:
@@ -753,6 +814,11 @@ class FrameWalker:
                 self.done = True
                 return None
             return self._jump(g, q)
+        if length > MAX_RECORD_BYTES:  # stepped over unread (a graph, or a lie that fits)
+            self.issues.oversized.append((g, length))
+            self.hist = []
+            self.o = o + HEADER + FOOTER + length
+            return None
         if length > n - o - HEADER - FOOTER:
             return self._halt(HEADER + FOOTER + length)
         self.o = o + HEADER + FOOTER + length
@@ -777,32 +843,70 @@ class FrameWalker:
         return None
 
     def _resync(self, start: int) -> int | None:
-        """The next file offset holding a whole, CRC-valid frame (searched vectorized)."""
-        mem = self.source.whole()
-        if self._gviews is None:
-            self._gviews = _Views(np.frombuffer(mem, dtype=np.uint8) if len(mem)
-                                  else np.zeros(0, np.uint8))
-        v = self._gviews
+        """The next file offset holding a whole, CRC-valid frame (searched vectorized).
+
+        The file is read in blocks apart from the walk's window. Holes of a sparse file
+        are skipped unread and runs of zero bytes cost one compare (no header is all
+        zeros); the data CRCs checked are capped by `budget` (see RESYNC_BUDGET_FILES).
+        """
+        src = self.source
         n = self.total
         window = 1 << 16
         pos = start
         while pos + HEADER + FOOTER <= n:
+            data_at = src.data_from(pos)
+            if data_at > pos + HEADER:  # a hole: a header may end just inside the data
+                pos = data_at - (HEADER - 1)
+                continue
             count = min(window, n - HEADER - FOOTER - pos + 1)
-            crc = _masked_crc8_all(v.buf, pos, count)
-            stored = v.u32[pos + 8: pos + 8 + count]
-            lens = v.u64[pos: pos + count]
-            room = (n - HEADER - FOOTER) - np.arange(pos, pos + count, dtype=np.int64)
-            cand = np.flatnonzero((crc == stored) & (lens <= room.astype(np.uint64)))
+            raw = src.read_at(pos, count + HEADER - 1)
+            if len(raw) < HEADER:  # the file shrank while being read
+                self.total = src.size = min(src.size, pos + len(raw))
+                return None
+            count = min(count, len(raw) - HEADER + 1)
+            buf = np.frombuffer(raw, dtype=np.uint8)
+            nz = np.flatnonzero(buf)
+            if nz.size == 0:
+                at = np.zeros(0, np.int64)
+            elif nz.size * HEADER < count // 4:  # mostly zeros: only near the others
+                at = np.unique((nz[:, None] - np.arange(HEADER)).ravel())
+                at = at[(at >= 0) & (at < count)]
+            else:
+                at = None
+            if at is None:
+                crc = _masked_crc8_all(buf, 0, count)
+                idx = np.arange(count, dtype=np.int64)
+            else:
+                crc = _masked_crc8_at(buf, at)
+                idx = at
+            u32 = np.ndarray((buf.size - 3,), dtype="<u4", buffer=buf, strides=(1,))
+            u64 = np.ndarray((buf.size - 7,), dtype="<u8", buffer=buf, strides=(1,))
+            stored = u32[idx + 8]
+            lens = u64[idx]
+            room = ((n - HEADER - FOOTER) - (pos + idx)).astype(np.uint64)
+            cand = np.flatnonzero((crc == stored) & (lens <= room))
             for c in cand.tolist():
-                q = pos + c
+                q = pos + int(idx[c])
                 length = int(lens[c])
-                data = bytes(mem[q + HEADER: q + HEADER + length])
-                (dcrc,) = struct.unpack_from("<I", mem, q + HEADER + length)
-                if masked_crc32c(data) == dcrc:
+                if length > self.budget:
+                    self.issues.gave_up = True
+                    return None
+                self.budget -= length + FOOTER
+                if src.crc_ok(q + HEADER, length):
                     return q
             pos += count
             window = min(window * 2, 1 << 24)
         return None
+
+
+def _masked_crc8_at(buf: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Masked CRC32C of the 8 bytes at each offset in `at` (a sparse _masked_crc8_all)."""
+    crc = np.full(at.size, 0xFFFFFFFF, dtype=np.uint32)
+    for k in range(8):
+        b = buf[at + k]
+        crc = _T8[(crc ^ b) & np.uint32(0xFF)] ^ (crc >> np.uint32(8))
+    crc ^= np.uint32(0xFFFFFFFF)
+    return ((crc >> np.uint32(15)) | (crc << np.uint32(17))) + np.uint32(MASK_DELTA)
 
 
 # --------------------------------------------------------------------------- decoding
