@@ -25,7 +25,7 @@ from spikecheck.engine.geometry_check import explain_period, period_matches
 from spikecheck.engine.period import PeriodFit, period_from_autocorrelation, period_from_events
 from spikecheck.engine.running_mean import recover_running_mean, with_running_mean_finding
 from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events, rolling_median
-from spikecheck.engine.stats import binom_sf
+from spikecheck.engine.stats import binom_sf, exp_capped
 from spikecheck.geometry import (
     EpochGeometry,
     GeometryInputs,
@@ -298,9 +298,9 @@ def _with_period(geom: EpochGeometry, fit: PeriodFit, steps: np.ndarray, d: Detr
 
 
 def _event(e: RawEvent, d: Detrended, steps: np.ndarray, values: np.ndarray) -> SpikeEvent:
-    base = math.exp(d.baseline[e.peak]) if d.log_scale else float(d.baseline[e.peak])
+    base = exp_capped(d.baseline[e.peak]) if d.log_scale else float(d.baseline[e.peak])
     if d.log_scale:
-        height = math.exp(d.resid[e.peak])
+        height = exp_capped(d.resid[e.peak])
     else:
         height = 1.0 + d.resid[e.peak] / abs(base) if base else float("nan")
     return SpikeEvent(

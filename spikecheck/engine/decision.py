@@ -18,6 +18,7 @@ import numpy as np
 from spikecheck.engine import diagnosis as dx
 from spikecheck.engine.folding import FoldResult, LevelShift, OffsetEffect, PhaseStructure
 from spikecheck.engine.period import PeriodFit
+from spikecheck.engine.stats import exp_capped, expm1_capped
 from spikecheck.geometry import EpochGeometry
 from spikecheck.report import Alignment, Diagnosis, SpikeEvent
 from spikecheck.verdicts import Cause, Inconclusive, Verdict
@@ -257,7 +258,7 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
     measured height (the median loss there over the baseline)."""
     geom, fold, shift = ev.geometry, ev.fold, ev.shift
     if how == "shift" and shift is not None:
-        return "epoch-start", math.exp(shift.shift)
+        return "epoch-start", exp_capped(shift.shift)
     k = max(1, geom.log_every)
     fin, st = ev.final, ev.start
     if how == "joint" and fin is not None:
@@ -405,9 +406,9 @@ def _unexplained_drop(ev: Evidence, th: Thresholds) -> list[Diagnosis]:
     if s is not None and s.direction == "down" and s.probability < th.alpha_shift and \
             abs(s.shift) >= th.min_level_shift:
         why = (f"besides, the loss level falls across the start of {s.epochs} epochs by "
-               f"{abs(math.expm1(s.shift)):.0%} on average: the model meets samples it has "
+               f"{abs(expm1_capped(s.shift)):.0%} on average: the model meets samples it has "
                "already seen")
-        return [dx.make(Cause.DROP, 0.4, why, math.exp(s.shift))]
+        return [dx.make(Cause.DROP, 0.4, why, exp_capped(s.shift))]
     return []
 
 
@@ -433,10 +434,10 @@ def _strength_words(ev: Evidence, how: str | None) -> tuple[str, str]:
         f = ev.final
         share = (f"the final step of the epoch reads {f.ratio:.3g}x the usual loss (median "
                  f"of {f.epochs} epoch ends) and the loss level then rises by "
-                 f"{abs(math.expm1(shift.shift)):.0%} across {shift.epochs} epoch starts")
+                 f"{abs(expm1_capped(shift.shift)):.0%} across {shift.epochs} epoch starts")
     elif how == "shift" and shift is not None:
         share = (f"the loss level {'rises' if shift.shift > 0 else 'falls'} across the start "
-                 f"of {shift.epochs} epochs, by {abs(math.expm1(shift.shift)):.0%} on average")
+                 f"of {shift.epochs} epochs, by {abs(expm1_capped(shift.shift)):.0%} on average")
     ps = [al.chance_probability if al.events_on_boundary >= 2 else None,
           fold.best_p if fold else None,
           shift.probability if how == "shift" and shift else None,

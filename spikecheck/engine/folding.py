@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spikecheck.engine.stats import binom_sf, norm_sf
+from spikecheck.engine.stats import binom_sf, exp_capped, norm_sf
 
 PROFILE = (-5, 10)  # folded offsets reported, in logged points from the epoch start
 BACKGROUND_GAP = (-10, 20)  # offsets excluded from the background
@@ -111,7 +111,7 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
     for j, group in enumerate(np.split(r_near[order], splits)):
         if group.size:
             med = float(np.median(group))
-            ratio[j] = math.exp(med) if log_scale else med
+            ratio[j] = exp_capped(med) if log_scale else med
     # One wild epoch must not make an offset look like a boundary effect: the mean is
     # tested with the single most extreme epoch left out in the direction tested, and
     # the count of clear excursions needs three epochs at least.
@@ -174,7 +174,7 @@ def offset_effect(z: np.ndarray, resid: np.ndarray, phase: Phase, offset: int,
     zc = np.clip(z[at], -Z_CLIP, Z_CLIP)
     n = int(at.size)
     med = float(np.median(resid[at]))
-    ratio = math.exp(med) if log_scale else 1.0 + med
+    ratio = exp_capped(med) if log_scale else 1.0 + med
     up = int(np.count_nonzero(zc > HIT_Z))
     down = int(np.count_nonzero(zc < -HIT_Z))
     p_up = p_down = 1.0

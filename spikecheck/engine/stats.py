@@ -4,6 +4,20 @@ from __future__ import annotations
 
 import math
 
+LOG_MAX = 709.0  # math.exp overflows just above this
+
+
+def exp_capped(x: float) -> float:
+    """exp(x) for a log-scale ratio, capped at about 8e307 instead of overflowing: a loss of
+    1e308 over a denormal baseline is a ratio of 1e632, and a float cannot say more than
+    that it is huge."""
+    return math.exp(max(-LOG_MAX, min(LOG_MAX, float(x))))
+
+
+def expm1_capped(x: float) -> float:
+    """expm1(x), capped like exp_capped."""
+    return math.expm1(max(-LOG_MAX, min(LOG_MAX, float(x))))
+
 
 def norm_sf(t: float) -> float:
     """P(Z > t) for a standard normal Z, accurate far into the tail."""

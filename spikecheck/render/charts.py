@@ -77,7 +77,9 @@ def _transform(values: np.ndarray, log: bool) -> np.ndarray:
 
 
 def _inverse(t: float, log: bool) -> float:
-    return 10.0 ** t if log else t
+    """Back from the chart's scale; an axis label past the float range reads as the
+    largest float rather than overflowing."""
+    return 10.0 ** min(float(t), 308.2547) if log else t
 
 
 def curve_chart(report: Report, curve: Curve, width: int, height: int = 8,
@@ -94,6 +96,8 @@ def curve_chart(report: Report, curve: Curve, width: int, height: int = 8,
     lo, hi = float(np.min(t)), float(np.max(t))
     if hi - lo < 1e-12:
         lo, hi = lo - 0.5, hi + 0.5
+        if not log:  # a flat line of the largest floats: half a unit is below their spacing
+            lo, hi = lo - max(0.5, abs(lo) * 1e-9), hi + max(0.5, abs(hi) * 1e-9)
     labels = [fmt_num(_inverse(hi, log)), fmt_num(_inverse((hi + lo) / 2, log)),
               fmt_num(_inverse(lo, log))]
     label_w = max(len(s) for s in labels) + 1

@@ -88,6 +88,12 @@ def figure(o: RunOutcome, plt=None):
     if log:
         ax.set_yscale("log")
         _plain_log_ticks(ax, float(vals.min()), float(vals.max()))
+    if vals.size and float(vals.max()) > 1e300:
+        # matplotlib's autoscale margins overflow near the float limit: set them by hand
+        top = float(vals.max())
+        bottom = float(vals.min())
+        ax.set_ylim(bottom / 10 if log else bottom - abs(bottom) * 0.05,
+                    top * 1.05 if top < 1.7e308 else top)
     g = r.geometry
     if g.known and g.boundaries.size:
         bounds = g.boundaries
