@@ -18,7 +18,6 @@ import spikecheck.engine
 import spikecheck.render.terminal
 
 
-
 @pytest.fixture()
 def two_runs(tmp_path):
     good = tmp_path / "good.csv"
