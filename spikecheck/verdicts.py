@@ -37,7 +37,8 @@ class Inconclusive:
     FEW_BOUNDARIES = "few-boundaries"  # fewer than 3 epoch boundaries observed
     SHORT_EPOCHS = "short-epochs"  # epochs too short to place a spike in them
     SPARSE_LOG = "sparse-log"  # too few logged points per epoch
-    ALL = (FEW_BOUNDARIES, SHORT_EPOCHS, SPARSE_LOG)
+    PER_EPOCH_LOG = "per-epoch-log"  # one value per epoch: nothing inside an epoch to see
+    ALL = (FEW_BOUNDARIES, SHORT_EPOCHS, SPARSE_LOG, PER_EPOCH_LOG)
 
 
 # --fail-on levels, from the most to the least tolerant, and the verdicts each one fails.

@@ -67,7 +67,10 @@ def test_real_runs_too_short_or_sparse_are_inconclusive_not_clean(corpus, rel):
 
 
 @pytest.mark.parametrize("rel", PER_EPOCH)
-def test_per_epoch_logs_say_so(corpus, rel):
-    res = CliRunner().invoke(main, [str(corpus / rel), "-q"])
-    assert res.exit_code == 2
-    assert "per epoch" in res.output or "per-epoch" in res.output
+def test_per_epoch_logs_are_inconclusive_and_say_why(corpus, rel):
+    res = CliRunner().invoke(main, [str(corpus / rel), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    runs = json.loads(res.stdout)["runs"]
+    assert runs and all(r["verdict"] == "inconclusive" for r in runs)
+    assert {r["inconclusive"]["reason"] for r in runs} == {"per-epoch-log"}
+    assert all("per epoch" in r["inconclusive"]["detail"] for r in runs)

@@ -88,11 +88,15 @@ def test_epoch_column_is_read(tmp_path):
     assert s.epochs is not None and s.epochs.tolist()[4] == 1
 
 
-def test_keras_csvlogger_per_epoch_gets_a_clear_message(tmp_path):
+def test_keras_csvlogger_per_epoch_is_read_and_flagged_per_epoch(tmp_path):
     p = write(tmp_path, "training.log", "epoch,accuracy,loss,val_accuracy,val_loss\n" +
               "".join(f"{i},0.9,{1 / (i + 1)},0.8,0.5\n" for i in range(5)))
-    with pytest.raises(ReadError, match="per-epoch log cannot show spikes inside epochs"):
-        read(p)
+    (s,) = read(p)
+    assert s.per_epoch and s.metric == "loss" and s.values.tolist()[1] == 0.5
+    from spikecheck.engine import analyze
+
+    rep = analyze(s)
+    assert (rep.verdict, rep.inconclusive) == ("inconclusive", "per-epoch-log")
 
 
 def test_gzip_csv(tmp_path):
@@ -159,8 +163,9 @@ def test_wandb_export_gives_one_series_per_run(corpus):
 @pytest.mark.parametrize("name", ["yolov5-results-resumed-300ep.csv",
                                   "yolov8-results-fire-25ep.csv"])
 def test_yolo_results_are_per_epoch(corpus, name):
-    with pytest.raises(ReadError, match="one row per epoch"):
-        read(corpus / "csv" / name)
+    series = read(corpus / "csv" / name)
+    assert series and all(s.per_epoch for s in series)
+    assert series[0].metric.strip() == "train/box_loss"
 
 
 def test_yolo_padded_header_metric_override(corpus):

@@ -36,7 +36,7 @@ from spikecheck.geometry import (
 )
 from spikecheck.report import Alignment, FoldedPoint, Period, Report, SpikeEvent
 from spikecheck.series import LossSeries
-from spikecheck.verdicts import Verdict
+from spikecheck.verdicts import Inconclusive, Verdict
 
 MIN_POINTS = 8
 ALPHA_PERIOD = 1e-6  # a recurrence period found by chance less often than this is real
@@ -51,6 +51,8 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
             thresholds: Thresholds = THRESHOLDS) -> Report:
     """Detect spikes, place them against the epoch geometry, and diagnose the cause."""
     inputs = inputs or GeometryInputs()
+    if series.per_epoch and series.steps.size:
+        return per_epoch_report(series, inputs)
     recovered = recover_running_mean(series, inputs)  # running means -> per-step values
     if recovered is not None and recovered.normalization.running_mean_recovery is not None:
         return with_running_mean_finding(analyze(recovered, inputs, thresholds), recovered)
@@ -157,6 +159,27 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         baseline_scale=float(np.median(d.scale)), log_scale=d.log_scale,
         inconclusive=decision.inconclusive, inconclusive_detail=decision.inconclusive_detail,
         geometry_mismatch=mismatch,
+    )
+
+
+def per_epoch_report(series: LossSeries, inputs: GeometryInputs) -> Report:
+    """A log of one value per epoch: readable, but it cannot show where in an epoch a spike
+    sits, so the verdict is inconclusive (not an error, and never clean)."""
+    inputs.validate()
+    geom = EpochGeometry(steps_per_epoch=None, origin=0.0, source="none",
+                         batch_size=inputs.batch_size, dataset_size=inputs.dataset_size,
+                         grad_accum=inputs.grad_accum, world_size=inputs.world_size,
+                         drop_last=inputs.drop_last)
+    n = int(series.steps.size)
+    detail = (f"{series.metric!r} holds one value per epoch ({n} epoch{'s' if n != 1 else ''}): "
+              "a per-epoch log cannot show a spike inside an epoch")
+    return Report(
+        source=series.source, metric=series.metric, points=n,
+        first_step=int(series.steps[0]), last_step=int(series.steps[-1]),
+        verdict=Verdict.INCONCLUSIVE, geometry=geom, normalization=series.normalization,
+        warnings=tuple(dict.fromkeys(series.notes)),
+        log_scale=bool(np.all(series.values > 0)),
+        inconclusive=Inconclusive.PER_EPOCH_LOG, inconclusive_detail=detail,
     )
 
 

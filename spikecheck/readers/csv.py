@@ -184,15 +184,14 @@ class CsvReader:
             )
 
         epochs = _to_float(table[epoch_col]).values if epoch_col else None
+        whole_epochs = False
         if step_col is None:
-            if epochs is not None and per_epoch_only(epochs):
-                raise ReadError(
-                    f"{src.name}: one row per epoch (column {layout.stripped(epoch_col)!r}, no "
-                    "step column): a per-epoch log cannot show spikes inside epochs; "
-                    "log the loss every step or every few steps"
-                )
+            # One row per epoch (Keras CSVLogger, YOLO results.csv): read, and flagged, so the
+            # engine says the log cannot place a spike inside an epoch (inconclusive).
+            whole_epochs = epochs is not None and per_epoch_only(epochs)
             steps = np.arange(n_rows, dtype=np.float64)
-            notes.append("no step column: the row index is used as the step")
+            if not whole_epochs:
+                notes.append("no step column: the row index is used as the step")
         else:
             parsed_steps = _to_float(table[step_col])
             steps = parsed_steps.values
@@ -257,7 +256,7 @@ class CsvReader:
             series.append(normalize(
                 s_col, v_col, metric=metric, source=source, epochs=ep,
                 notes=tuple(col_notes), step_from_row_index=step_col is None,
-                per_epoch=per_epoch_only(ep, metric), unparsable=unparsable,
+                per_epoch=whole_epochs or per_epoch_only(ep, metric), unparsable=unparsable,
                 superseded=superseded,
             ))
         if not series:
