@@ -348,6 +348,8 @@ def level_shift(y: np.ndarray, phase: Phase, points_per_epoch: float) -> LevelSh
     far = (np.abs(phase.rel[cand]) > m) & (np.abs(phase.rel[cand - half]) > m) & \
         (np.abs(phase.rel[cand + half]) > m)
     null = cand[far][:: max(1, m // 2)]
+    if null.size > 20_000:  # the null's spread needs thousands of anchors, not millions
+        null = null[:: null.size // 20_000 + 1]
     if pick.size < 3 or null.size < 20:
         return None
     cb = contrast(pick)
