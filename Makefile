@@ -24,8 +24,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check spikecheck tests fixtures
 
+# Both splits (dev: tuned on; test: held out, only reported), with and without geometry,
+# then the randomized false-alarm scan over thousands of synthetic runs.
 eval: $(STAMP)
 	$(PY) fixtures/evaluate.py
+	$(PY) fixtures/scan.py --runs 4000
 
 bench: $(STAMP)
 	$(PY) tests/bench/run.py
