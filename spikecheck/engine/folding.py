@@ -32,10 +32,18 @@ class Phase:
 
 def phase_of(steps: np.ndarray, spe: float, origin: float, log_every: int) -> Phase:
     """Place every logged point relative to its nearest epoch start."""
-    pos = (steps - origin) / spe
-    k = np.floor(pos + 0.5).astype(np.int64)
-    offset = np.round(steps - (origin + k * spe)).astype(np.int64)
-    rel = np.floor_divide(offset, max(1, log_every))
+    if float(spe).is_integer() and float(origin).is_integer() and steps.dtype.kind == "i" \
+            and spe > 0:
+        # integer epochs (the flags' arithmetic): the same in int64, in fewer passes
+        ispe, iorg = int(spe), int(origin)
+        shifted = steps - iorg
+        k = np.floor_divide(shifted + ispe // 2, ispe)  # == floor(x / spe + 0.5)
+        offset = shifted - k * ispe
+    else:
+        pos = (steps - origin) / spe
+        k = np.floor(pos + 0.5).astype(np.int64)
+        offset = np.round(steps - (origin + k * spe)).astype(np.int64)
+    rel = offset if log_every <= 1 else np.floor_divide(offset, log_every)
     from spikecheck.geometry import first_boundary_index
 
     first = first_boundary_index(float(steps[0]), spe, origin) if steps.size else 1
@@ -85,9 +93,11 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
     bg = ~((phase.rel >= gap[0]) & (phase.rel <= gap[1]))
     if np.count_nonzero(bg) < 20 or not near.any():
         return None
-    zb = zc[bg]
-    if zb.size > 1_000_000:  # the background's moments need no more than a million points
-        zb = zb[np.random.default_rng(0).choice(zb.size, 1_000_000, replace=False)]
+    if zc.size > 1_200_000:  # the background's moments need no more than a million points
+        pick = np.random.default_rng(0).integers(0, zc.size, 1_200_000)
+        zb = zc[pick[bg[pick]]]
+    else:
+        zb = zc[bg]
     bg_mean = float(np.mean(zb))
     bg_sd = float(np.std(zb)) or 1.0
     p_hit_up = (np.count_nonzero(zb > HIT_Z) + 1) / (zb.size + 2)
