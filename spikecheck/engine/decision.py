@@ -232,10 +232,27 @@ def boundary_effect(ev: Evidence, th: Thresholds = THRESHOLDS
         p = fisher(fin.p_up, shift.probability)
         if p < th.alpha_fold:
             found.append((p, "up", "joint"))
+    ps = ev.shape
+    if not found and ps is not None and not ev.inferred and shape_at_boundary(ps, th):
+        # Nothing sharp at the boundary, but the whole epoch repeats one shape that steps
+        # there: a jump decaying through the epoch (warm restarts) or a drop the epoch
+        # then climbs back from. Only a fallback: a sharp test places the effect better.
+        found.append((ps.probability, "up" if ps.edge > 0 else "down", "shape"))
     if not found:
         return None, None
     _, direction, how = min(found, key=lambda f: f[0])
     return direction, how
+
+
+def shape_at_boundary(ps: PhaseStructure, th: Thresholds = THRESHOLDS) -> bool:
+    """The within-epoch shape repeats strongly and steps at the epoch boundary: largest at
+    the first or last bins, or a straight fall (rise) through every epoch that starts
+    over at the next one."""
+    if ps.probability >= th.shape_alpha or ps.split_half_r <= th.shape_min_r or \
+            ps.amplitude < th.shape_min_amplitude:
+        return False
+    at_boundary = ps.peak_bin in (0, 1, 2, ps.bins - 1) or ps.linear_r2 >= th.shape_max_linear_r2
+    return at_boundary and abs(ps.edge) > 0 and not shape_repeats(ps, th)
 
 
 def shape_repeats(ps: PhaseStructure | None, th: Thresholds = THRESHOLDS) -> bool:
@@ -259,6 +276,8 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
     geom, fold, shift = ev.geometry, ev.fold, ev.shift
     if how == "shift" and shift is not None:
         return "epoch-start", exp_capped(shift.shift)
+    if how == "shape" and ev.shape is not None:
+        return "epoch-start", exp_capped(ev.shape.edge) if ev.log_scale else None
     k = max(1, geom.log_every)
     fin, st = ev.final, ev.start
     if how == "joint" and fin is not None:
@@ -380,13 +399,13 @@ def _boundary_cause(ev: Evidence, direction: str | None, position: str | None,
                                            tolerance=th.height_tolerance)
             if d.confidence >= 0.7:
                 return [_with_evidence(d, lead + d.evidence)]
-        why = (f"{lead}the loss jumps at the first steps of each epoch ({measured:.3g}x) and "
+        why = (f"{lead}the loss jumps at the first steps of each epoch{_times(measured)} and "
                "decays after" + ("" if not _short_final_batch(geom) else
                                  "; the final step itself shows no spike"))
         return [dx.make(Cause.RESET, 0.7, why, measured)]
     if direction == "down" and position == "epoch-start":
-        why = (f"{lead}the loss drops at the start of each epoch (to {measured:.3g}x of the "
-               "curve before): the model meets samples it has already seen")
+        why = (f"{lead}the loss drops at the start of each epoch{_times(measured, 'to ')}: the "
+               "model meets samples it has already seen")
         return [dx.make(Cause.DROP, 0.7, why, measured)]
     if direction == "down" and position == "final-step":
         h, _ = dx.expected_partial_height(geom)
@@ -435,6 +454,12 @@ def _strength_words(ev: Evidence, how: str | None) -> tuple[str, str]:
         share = (f"the final step of the epoch reads {f.ratio:.3g}x the usual loss (median "
                  f"of {f.epochs} epoch ends) and the loss level then rises by "
                  f"{abs(expm1_capped(shift.shift)):.0%} across {shift.epochs} epoch starts")
+    elif how == "shape" and ev.shape is not None:
+        sh = ev.shape
+        share = (f"every epoch repeats one shape (split-half correlation "
+                 f"{sh.split_half_r:.2f}) that "
+                 f"{'starts high and falls' if sh.edge > 0 else 'starts low and climbs'} "
+                 "through the epoch, stepping back at each boundary")
     elif how == "shift" and shift is not None:
         share = (f"the loss level {'rises' if shift.shift > 0 else 'falls'} across the start "
                  f"of {shift.epochs} epochs, by {abs(expm1_capped(shift.shift)):.0%} on average")
@@ -443,6 +468,7 @@ def _strength_words(ev: Evidence, how: str | None) -> tuple[str, str]:
           shift.probability if how == "shift" and shift else None,
           ev.final.p_up if how == "exact" and ev.final else None,
           ev.start.p_up if how == "exact" and ev.start else None,
+          ev.shape.probability if how == "shape" and ev.shape else None,
           fisher(ev.final.p_up, shift.probability) if how == "joint" and ev.final and shift
           else None, 1.0]
     p = min(x for x in ps if x is not None)
@@ -475,6 +501,11 @@ def _major_spikes(ev: Evidence, th: Thresholds) -> list[SpikeEvent]:
     z_major = max(th.major_z, th.major_noise_multiple * ev.noise_q95)
     return [s for s in ev.spikes if s.direction == "up" and abs(s.z) >= z_major
             and (not ev.log_scale or s.height >= th.major_height)]
+
+
+def _times(measured: float | None, prefix: str = "") -> str:
+    """' (1.5x)' for a measured height, '' when none could be measured (linear scale)."""
+    return f" ({prefix}{measured:.3g}x)" if measured is not None else ""
 
 
 def _with_evidence(d: Diagnosis, evidence: str) -> Diagnosis:

@@ -212,6 +212,7 @@ class PhaseStructure:
     peak_bins_away_from_boundary: int
     peak_bin: int = 0  # the bin that deviates most (0 = epoch start, bins-1 = epoch end)
     linear_r2: float = 0.0  # share of the profile a straight line through the epoch explains
+    edge: float = 0.0  # first bin minus last bin (analysis scale): > 0 the epoch starts high
 
 
 def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
@@ -288,7 +289,8 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     with np.errstate(invalid="ignore", divide="ignore"):
         c = np.corrcoef(np.arange(bins), means)[0, 1]
     r2 = float(c * c) if np.isfinite(c) else 0.0
-    return PhaseStructure(bins, prob, split_r, amp, away, int(np.argmax(dev)), r2)
+    return PhaseStructure(bins, prob, split_r, amp, away, int(np.argmax(dev)), r2,
+                          float(means[0] - means[-1]))
 
 
 def _bin_means(v: np.ndarray, b: np.ndarray, bins: int) -> np.ndarray:
