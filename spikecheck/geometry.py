@@ -237,7 +237,10 @@ def geometry_from_epochs(steps: np.ndarray, epochs: np.ndarray) -> tuple[float, 
     spe, origin = np.polyfit(e[mono], s[mono], 1)
     if spe <= 0:
         return None
-    return float(spe), float(origin)
+    # A fractional epoch is the progress made once the step is done (Hugging Face:
+    # epoch = steps done / steps per epoch), so the step at which it reaches a whole
+    # number is the last of that epoch and the next epoch starts one step later.
+    return float(spe), float(origin) + 1.0
 
 
 def resolve_geometry(

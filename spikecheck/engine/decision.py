@@ -408,10 +408,11 @@ def _boundary_cause(ev: Evidence, direction: str | None, position: str | None,
                "model meets samples it has already seen")
         return [dx.make(Cause.DROP, 0.7, why, measured)]
     if direction == "down" and position == "final-step":
-        h, _ = dx.expected_partial_height(geom)
+        # a short final accumulation window under a loss divided by G regardless reads w/G
+        h, _ = dx.expected_partial_height(geom, window_first=True)
         if h is not None and h < 1 and measured is not None and measured < 0.8:
             d = dx.partial_batch_diagnosis(geom, measured, ev.inferred,
-                                           tolerance=th.height_tolerance)
+                                           tolerance=th.height_tolerance, window_first=True)
             return [_with_evidence(d, lead + d.evidence)]
         # A small final batch of a correct loss is noisier (often lower): not a spike.
         return []

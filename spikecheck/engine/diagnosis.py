@@ -34,16 +34,20 @@ FIXES = {
 }
 
 
-def expected_partial_height(geom: EpochGeometry) -> tuple[float | None, float | None]:
+def expected_partial_height(geom: EpochGeometry, window_first: bool = False
+                            ) -> tuple[float | None, float | None]:
     """(B/r, the same diluted over a logging window of k steps) or (None, None).
 
     With a partial final accumulation window (w of G micro-batches) and a loss divided by
     G regardless, the logged loss is w/G of its usual size instead.
     """
     k = max(1, geom.log_every)
-    if geom.batch_size and geom.final_batch and geom.final_batch < geom.batch_size:
+    short_window = bool(geom.final_window and geom.final_window < geom.grad_accum)
+    if window_first and short_window:
+        h = geom.final_window / geom.grad_accum
+    elif geom.batch_size and geom.final_batch and geom.final_batch < geom.batch_size:
         h = geom.batch_size / geom.final_batch
-    elif geom.final_window and geom.final_window < geom.grad_accum:
+    elif short_window:
         h = geom.final_window / geom.grad_accum
     else:
         return None, None
@@ -51,7 +55,8 @@ def expected_partial_height(geom: EpochGeometry) -> tuple[float | None, float | 
 
 
 def partial_batch_diagnosis(geom: EpochGeometry, measured: float | None, inferred: bool,
-                            tolerance: float = 1.6, aftermath: bool = False) -> Diagnosis:
+                            tolerance: float = 1.6, aftermath: bool = False,
+                            window_first: bool = False) -> Diagnosis:
     """partial-final-batch, with the expected B/r against the measured height.
 
     A batch-size-dependent loss on a final batch of r samples reads B/r times a single
@@ -59,7 +64,7 @@ def partial_batch_diagnosis(geom: EpochGeometry, measured: float | None, inferre
     mean), so a measured height between about 1.25x and B/r is the bug seen through that
     skew, and above B/r * tolerance it is something else.
     """
-    h, diluted = expected_partial_height(geom)
+    h, diluted = expected_partial_height(geom, window_first)
     conf = 0.6
     parts = []
     expected = None
