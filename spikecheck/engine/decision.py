@@ -56,6 +56,10 @@ class Thresholds:
     major_z: float = 10.0
     major_height: float = 2.0
     major_noise_multiple: float = 6.0
+    # ... or, on noise so heavy that z stays low, at least two spikes of 10x the baseline:
+    # one huge point can be a single odd batch; two are a habit of the run (LR blow-ups).
+    huge_height: float = 10.0
+    huge_count: int = 2
     # A recurrence period is trusted when it explains this share of the events.
     period_strength: float = 0.6
     # A measured height within this factor of the predicted B/r is "as predicted".
@@ -500,8 +504,13 @@ def _sharp(fold: FoldResult | None) -> bool:
 def _major_spikes(ev: Evidence, th: Thresholds) -> list[SpikeEvent]:
     """Isolated spikes that stand out against this run's own heavy tail of noise."""
     z_major = max(th.major_z, th.major_noise_multiple * ev.noise_q95)
-    return [s for s in ev.spikes if s.direction == "up" and abs(s.z) >= z_major
-            and (not ev.log_scale or s.height >= th.major_height)]
+    major = [s for s in ev.spikes if s.direction == "up" and abs(s.z) >= z_major
+             and (not ev.log_scale or s.height >= th.major_height)]
+    huge = [s for s in ev.spikes if s.direction == "up" and ev.log_scale
+            and s.height >= th.huge_height and not s.aligned]
+    if len(huge) >= th.huge_count:
+        major = sorted({id(s): s for s in major + huge}.values(), key=lambda s: s.peak_step)
+    return major
 
 
 def _times(measured: float | None, prefix: str = "") -> str:
