@@ -172,6 +172,11 @@ def running_mean_signature(values: np.ndarray, pos: Positions) -> tuple[float, f
         pos = Positions(pos.epoch[:PREFIX], pos.count[:PREFIX])
     if values.size < MIN_POINTS:
         return None
+    if np.all(values > 0):
+        # On the log scale: a running mean's relative change still shrinks like 1/k, while
+        # a per-step loss that merely falls through the epoch (data sorted by difficulty)
+        # keeps a steady relative change.
+        values = np.log(values)
     i = _pairs(pos)
     if i.size < MIN_POINTS // 2:
         return None
