@@ -213,6 +213,7 @@ class PhaseStructure:
     peak_bin: int = 0  # the bin that deviates most (0 = epoch start, bins-1 = epoch end)
     linear_r2: float = 0.0  # share of the profile a straight line through the epoch explains
     edge: float = 0.0  # first bin minus last bin (analysis scale): > 0 the epoch starts high
+    detail_r: float = 0.0  # split-half correlation of the profile less a smooth curve
 
 
 def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
@@ -290,7 +291,28 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
         c = np.corrcoef(np.arange(bins), means)[0, 1]
     r2 = float(c * c) if np.isfinite(c) else 0.0
     return PhaseStructure(bins, prob, split_r, amp, away, int(np.argmax(dev)), r2,
-                          float(means[0] - means[-1]))
+                          float(means[0] - means[-1]), _detail_r(m_odd, m_even))
+
+
+def _detail_r(m_odd: np.ndarray, m_even: np.ndarray) -> float:
+    """Split-half correlation of the phase profile after removing a smooth curve through
+    it (a jump decaying through the epoch, a steady fall): data in a fixed order repeats
+    its fine detail every epoch; a training dynamic repeats only the smooth part."""
+    ok = np.isfinite(m_odd) & np.isfinite(m_even)
+    if ok.sum() < 8:
+        return 0.0
+    x = np.flatnonzero(ok) + 0.5
+    basis = np.column_stack([np.ones(x.size), np.log(x), x, x * x])
+
+    def rough(m: np.ndarray) -> np.ndarray:
+        coef = np.linalg.lstsq(basis, m, rcond=None)[0]
+        return m - basis @ coef
+
+    a, b = rough(m_odd[ok]), rough(m_even[ok])
+    if np.std(a) == 0 or np.std(b) == 0:
+        return 0.0
+    r = float(np.corrcoef(a, b)[0, 1])
+    return r if np.isfinite(r) else 0.0
 
 
 def _bin_means(v: np.ndarray, b: np.ndarray, bins: int) -> np.ndarray:
