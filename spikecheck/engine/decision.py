@@ -261,7 +261,8 @@ def shape_at_boundary(ps: PhaseStructure, th: Thresholds = THRESHOLDS) -> bool:
             ps.amplitude < th.shape_min_amplitude:
         return False
     at_boundary = ps.peak_bin in (0, 1, 2, ps.bins - 1) or ps.linear_r2 >= th.shape_max_linear_r2
-    return at_boundary and abs(ps.edge) > 0 and not shape_repeats(ps, th)
+    # the step must be worth seeing, as for a level shift (benign stairs of 8% are not)
+    return at_boundary and abs(ps.edge) >= th.min_level_shift and not shape_repeats(ps, th)
 
 
 def shape_repeats(ps: PhaseStructure | None, th: Thresholds = THRESHOLDS) -> bool:
