@@ -68,6 +68,11 @@ class Thresholds:
     # as the explanation of a jump that follows it (it would not make a verdict alone).
     alpha_supporting: float = 0.01
     min_supporting_height: float = 1.25
+    # The geometry predicts a spike at exactly the final step (a short final batch, B/r at
+    # least 1.25): that one pre-stated test needs no correction for a scan over offsets
+    # and directions, and 1e-4 keeps the randomized scan's false alarms under 0.1%.
+    alpha_predicted: float = 1e-4
+    min_predicted_height: float = 1.25
     # A single-point peak stands this many times above the next point (log-scale ratio):
     # a short batch's spike, not a jump in the level that persists (a reset).
     isolated_peak: float = 1.5
@@ -234,6 +239,12 @@ def boundary_effect(ev: Evidence, th: Thresholds = THRESHOLDS
             abs(shift.shift) >= th.min_level_shift:
         found.append((shift.probability, shift.direction, "shift"))
     fin = ev.final
+    h, _ = dx.expected_partial_height(ev.geometry)
+    if h is not None and h >= th.min_predicted_height and fin is not None and \
+            fin.epochs >= th.min_boundaries and fin.ratio >= th.min_supporting_height:
+        p = fin.p_up / fin.tests  # the one test the geometry names, uncorrected
+        if p < th.alpha_predicted:
+            found.append((p, "up", "exact"))
     if _short_final_batch(ev.geometry) and fin is not None and fin.ratio > 1.0 and \
             fin.epochs >= th.min_boundaries and shift is not None and shift.direction == "up":
         # A batch-size-dependent loss on a short final batch predicts both a high final

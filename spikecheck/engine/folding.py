@@ -173,6 +173,7 @@ class OffsetEffect:
     p_down: float
     hits_up: int  # epochs where the point is a clear excursion up (z > HIT_Z)
     hits_down: int
+    tests: int = 8  # the Bonferroni factor in p_up and p_down
 
 
 def offset_effect(z: np.ndarray, resid: np.ndarray, phase: Phase, offset: int,
@@ -198,7 +199,7 @@ def offset_effect(z: np.ndarray, resid: np.ndarray, phase: Phase, offset: int,
     if down >= 3:
         p_down = min(p_down, binom_sf(down, n, fold.p_hit_down))
     return OffsetEffect(offset, n, ratio, min(1.0, p_up * tests), min(1.0, p_down * tests),
-                        up, down)
+                        up, down, tests)
 
 
 @dataclass(frozen=True)
