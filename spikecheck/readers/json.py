@@ -16,12 +16,13 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from spikecheck.readers.chunks import iter_chunks
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
-from spikecheck.readers.text import iter_chunks
 from spikecheck.readers.vocabulary import (
     LOSS_NAMES,
     MAX_STEP,
     STEP_NAMES,
+    infer_iters_per_epoch,
     is_training_loss_name,
     per_epoch_only,
     resolve_restarts,
@@ -380,7 +381,6 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
 def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes, unparsable=0
                  ) -> LossSeries:
     """mmcv 1.x: the iteration restarts every epoch; val records give iters per epoch."""
-    from spikecheck.readers.text import _infer_iters_per_epoch
 
     e0 = ep.astype(np.int64) - 1  # epochs and iterations are below 2^53 (_is_count)
     span = float(iters.max(initial=0)) + 1
@@ -397,7 +397,7 @@ def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes, unparsabl
     elif spe_opt:
         hint = spe = int(spe_opt)
     else:
-        spe = _infer_iters_per_epoch(e0, iters)
+        spe = infer_iters_per_epoch(e0, iters)
         notes.append(f"iterations per epoch not recorded: assumed {spe}; pass "
                      "--steps-per-epoch for exact steps")
     steps = e0.astype(np.float64) * spe + iters  # float: beyond 2^53 normalize drops it
