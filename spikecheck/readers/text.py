@@ -42,7 +42,7 @@ from spikecheck.series import LossSeries, normalize
 SNIFF_TEXT = 256 * 1024  # how much of the head decides the style
 QUICK_TEXT = 64 * 1024  # enough when a style already explains many lines there
 
-INT = r"[0-9]{1,15}"
+INT = r"[0-9]{1,15}"  # 15 digits: every counter stays below vocabulary.MAX_STEP (2^53)
 _NUM = (  # one branch for numbers (a bad one like "1.2.3" fails float() and becomes NaN)
     r"[-+]?(?:[0-9.]{1,300}(?:[eE][-+]?[0-9]{1,4})?|nan|NaN|NAN|inf|Inf|INF|Infinity)"
 )
