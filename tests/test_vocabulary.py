@@ -140,13 +140,13 @@ def test_every_reader_judges_a_metric_name_alike(name, reader, tmp_path):
     filename, write = WRITERS[reader]
     path = tmp_path / filename
     write(path, name)
+    from spikecheck.readers.interface import InputSource
+    from spikecheck.readers.registry import choose_reader
+
+    assert choose_reader(InputSource.from_arg(str(path))).name == reader  # the reader tested
     got = _judged(path)
     expected = SAME_NAMES[name]
     assert is_training_loss_name(name) == (expected == TRAINING)
-    if expected == PERPLEXITY:
-        # A perplexity is never read as if it were the loss: the text reader reads a
-        # perplexity-only log as log(ppl); the others do not read it.
-        assert got in (PERPLEXITY, NOT_TRAINING)
-        assert is_perplexity_name(name)
-    else:
-        assert got == expected
+    assert is_perplexity_name(name) == (expected == PERPLEXITY)
+    # A perplexity-only log is read as log(perplexity), the loss it stands for, everywhere.
+    assert got == expected

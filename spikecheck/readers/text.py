@@ -36,7 +36,12 @@ from spikecheck.readers.textsteps import (
     finish_step,
     with_gaps,
 )
-from spikecheck.readers.vocabulary import per_epoch_only, resolve_restarts
+from spikecheck.readers.vocabulary import (
+    as_loss,
+    per_epoch_only,
+    perplexity_note,
+    resolve_restarts,
+)
 from spikecheck.series import LossSeries, normalize
 
 SNIFF_TEXT = 256 * 1024  # how much of the head decides the style
@@ -255,8 +260,7 @@ def layout_style(layout: LineLayout) -> Style:
         notes.append(f"each {layout.key!r} prints `current (average)`: the current value is "
                      "read; the log also carries a running mean")
     if layout.ppl:
-        notes.append(f"the log prints perplexity only ({layout.key!r}): the loss is read as "
-                     f"log({layout.key})")
+        notes.append(perplexity_note(layout.key))
     if layout.wrapped:
         notes.append("loss lines are wrapped: the loss is read from the next line")
     return Style(
@@ -480,11 +484,15 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
             )
         raise ReadError(_no_style_message(src))
     values = _loss_values(style, cols, metric)
-    if style.log_of_value:
-        metric = f"log({metric})"
     notes = [f"text log in {style.name} style ({style.example!r})"]
     if style.note:
         notes.append(style.note)
+    if style.log_of_value:
+        metric = f"log({metric})"
+    else:
+        metric, values, ppl_note = as_loss(metric, values)  # --metric ppl: its log too
+        if ppl_note:
+            notes.append(ppl_note)
     notes.extend(_cut_note(cut))
     # A cut last line that is one of the style's loss lines held a point not read.
     unparsable = int(bool(cut) and rx.search(cut[0][:MAX_LINE]) is not None)

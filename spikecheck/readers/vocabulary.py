@@ -171,6 +171,21 @@ def restart_note(restarts: int, dropped: int, what: str = "step") -> str | None:
     return msg
 
 
+def perplexity_note(name: str) -> str:
+    """The note of a series read as log(perplexity)."""
+    return f"the log holds perplexity ({name!r}), not the loss: the loss is read as log({name})"
+
+
+def as_loss(metric: str, values: np.ndarray) -> tuple[str, np.ndarray, str | None]:
+    """A perplexity is analysed as its logarithm, the loss it stands for (in every reader):
+    the metric's name, values and note; other metrics pass unchanged with no note."""
+    if not is_perplexity_name(metric):
+        return metric, values, None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logged = np.log(np.asarray(values, dtype=np.float64))
+    return f"log({metric})", logged, perplexity_note(metric)
+
+
 def infer_iters_per_epoch(epochs: np.ndarray, iters: np.ndarray) -> int:
     """Iterations per epoch from a counter that restarts every epoch, when no total is
     logged: the largest value one logging interval allows (exact when every iteration is
@@ -190,8 +205,8 @@ def infer_iters_per_epoch(epochs: np.ndarray, iters: np.ndarray) -> int:
 
 __all__ = [
     "EPOCH_NAMES", "LOSS_NAMES", "MAX_STEP", "NOT_TRAINING", "NOT_TRAINING_WORDS",
-    "PERPLEXITY_KEYS", "PRINTED_LOSS_KEYS", "STEP_NAMES", "infer_iters_per_epoch",
+    "PERPLEXITY_KEYS", "PRINTED_LOSS_KEYS", "STEP_NAMES", "as_loss", "infer_iters_per_epoch",
     "is_epoch_aggregate_name", "is_perplexity_name", "is_training_loss_name",
-    "is_training_name", "not_training_before", "per_epoch_only", "resolve_restarts",
-    "restart_note",
+    "is_training_name", "not_training_before", "per_epoch_only", "perplexity_note",
+    "resolve_restarts", "restart_note",
 ]
