@@ -13,7 +13,8 @@ import pytest
 
 from spikecheck.readers import InputSource, ReadError, ReadOptions
 from spikecheck.readers.registry import choose_reader, read_input
-from spikecheck.readers.text import STYLES, TextReader, compile_pattern, supersede
+from spikecheck.readers.text import STYLES, TextReader, compile_pattern
+from spikecheck.readers.vocabulary import resolve_restarts
 
 DATA = "tests/data/text"
 
@@ -310,10 +311,10 @@ def test_metric_not_in_style(tmp_path):
 
 
 def test_restarts_supersede():
-    keep, restarts, dropped = supersede(np.array([1, 2, 3, 4, 5, 3, 4, 6]))
+    keep, restarts, dropped = resolve_restarts(np.array([1, 2, 3, 4, 5, 3, 4, 6]))
     assert restarts == 1 and dropped == 1  # 5 is orphaned; 3 and 4 go to last-write-wins
     assert keep.tolist() == [True, True, True, True, False, True, True, True]
-    keep, _, _ = supersede(np.array([0, 10, 20, 0, 10]))  # restarted from scratch
+    keep, _, _ = resolve_restarts(np.array([0, 10, 20, 0, 10]))  # restarted from scratch
     assert keep.tolist() == [True, True, False, True, True]
 
 
@@ -347,9 +348,9 @@ def test_gzip_and_stdin(tmp_path, monkeypatch):
 
 
 def test_chunk_boundaries(tmp_path, monkeypatch):
-    import spikecheck.readers.text as T
+    import spikecheck.readers.chunks as C
 
-    monkeypatch.setattr(T, "CHUNK_BYTES", 1000)  # many chunks, lines cut everywhere
+    monkeypatch.setattr(C, "CHUNK_BYTES", 1000)  # many chunks, lines cut everywhere
     text = "".join(f"iter {i}: loss {i % 7 + 0.25}, time 1ms\n" for i in range(5000))
     s = read(write(tmp_path, "c.log", text))
     assert len(s) == 5000 and s.values[4999] == pytest.approx(4999 % 7 + 0.25)
@@ -445,3 +446,49 @@ def test_cli_corpus_end_to_end(corpus, name):
     res = _cli([corpus / name, "--format", "json"])
     assert res.exit_code in (0, 1), res.output
     assert json.loads(res.output)["runs"][0]["points"] >= 10
+
+
+# ------------------------------------------------------------ nothing dropped silently
+
+
+def test_a_cut_last_loss_line_is_counted_unparsable(tmp_path):
+    text = "".join(f"iter {i}: loss {2 + i / 100:.4f}, time 1ms\n" for i in range(40))
+    s = read(write(tmp_path, "cut.log", text + "iter 40: loss 2.4"))  # no line end
+    assert len(s) == 40
+    assert s.normalization.unparsable == 1 and s.normalization.dropped == {"unparsable": 1}
+    s = read(write(tmp_path, "whole.log", text))
+    assert s.normalization.unparsable == 0 and not s.normalization.dropped
+
+
+def test_pattern_matches_without_a_number_are_counted_unparsable(tmp_path):
+    text = "".join(f"it={'x' if i % 4 == 0 else i} loss={1 + i / 100}\n" for i in range(40))
+    p = write(tmp_path, "p.log", text)
+    (s,) = read_input(str(p), ReadOptions(pattern=r"it=(?P<step>\S+) loss=(?P<loss>\S+)"))
+    assert len(s) == 30 and s.normalization.unparsable == 10
+    assert s.normalization.notable_drop  # 10 of 40 points: said in the report
+
+
+def test_text_restarts_are_counted_superseded(tmp_path):
+    # A run resumed from step 10 after logging to step 29, now logging every other step:
+    # the abandoned run's odd steps 11..29 are dropped (superseded) and its even steps
+    # 10..28 rewritten (repeated steps), all counted so the report can say so.
+    lines = [f"iter {i}: loss {2 + i / 100:.4f}\n" for i in range(30)]
+    lines += [f"iter {i}: loss {3 + i / 100:.4f}\n" for i in range(10, 50, 2)]
+    s = read(write(tmp_path, "r.log", "".join(lines)))
+    n = s.normalization
+    assert n.superseded == 10 and n.duplicate_steps == 10
+    assert n.dropped == {"superseded_by_restart": 10, "repeated_steps": 10} and n.notable_drop
+    assert list(s.steps[9:12]) == [9, 10, 12] and s.values[-1] == pytest.approx(3.48)
+
+
+def test_keras_progress_bars_are_running_means_weighted_by_samples(tmp_path):
+    rows = []
+    for e in range(1, 4):
+        rows.append(f"Epoch {e}/3\n")
+        rows += [f"{i}/20 [==>...] - ETA: 1s - loss: {1 / (e + i):.4f}\n" for i in range(1, 21)]
+    s = read(write(tmp_path, "keras.log", "".join(rows)))
+    assert s.running_mean and s.running_mean_weights == "samples"
+    custom = "".join(f"Epoch {e}/3 - step {i}/20 - loss: {1 / (e + i):.4f}\n"
+                     for e in range(1, 4) for i in range(1, 21))
+    s = read(write(tmp_path, "custom.log", custom))
+    assert not s.running_mean and s.running_mean_weights is None

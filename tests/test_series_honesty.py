@@ -117,12 +117,15 @@ def test_text_log_with_appended_restarts_is_said_prominently():
     run = json.loads(out)["runs"][0]
     norm = run["normalization"]
     assert norm["notable_drop"] is True and norm["dropped"]["repeated_steps"] > 0
+    # The abandoned runs' points dropped by restart resolution are counted too.
+    assert norm["dropped"]["superseded_by_restart"] == norm["superseded"] > 0
     assert norm["points_kept"] == run["points"]
     assert 0 < norm["kept_fraction"] < 0.95
     code, out = run_cli(path, "--format", "terminal", "--fail-on", "never")
     lines = out.splitlines()
     assert "were not analysed" in lines[1]  # right under the verdict line
-    assert f"the verdict rests on the {run['points']} that remain" in " ".join(lines[1:3])
+    said = " ".join(" ".join(line.split()) for line in lines[1:4])
+    assert f"the verdict rests on the {run['points']} that remain" in said
 
 
 @needs_corpus

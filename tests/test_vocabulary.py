@@ -11,6 +11,7 @@ from spikecheck.readers import ReadOptions
 from spikecheck.readers.registry import read_input
 from spikecheck.readers.tensorboard import loss_rank
 from spikecheck.readers.vocabulary import (
+    is_perplexity_name,
     is_training_loss_name,
     per_epoch_only,
     resolve_restarts,
@@ -72,3 +73,80 @@ def test_restarts_drop_what_the_resumed_run_superseded():
     keep, restarts, dropped = resolve_restarts(keys)
     assert restarts == 1 and dropped == 1  # step 5 of the abandoned run
     assert list(keys[keep]) == [0, 1, 2, 3, 4, 2, 3, 4]  # the rest: last write wins later
+
+
+# ------------------------------------------------------------------ every reader alike
+
+TRAINING, NOT_TRAINING, PERPLEXITY = "training loss", "not training loss", "perplexity"
+SAME_NAMES = {"loss": TRAINING, "train_loss": TRAINING, "total_loss": TRAINING,
+              "dev_loss": NOT_TRAINING, "val_loss": NOT_TRAINING, "eval/loss": NOT_TRAINING,
+              "test_loss": NOT_TRAINING, "ppl": PERPLEXITY}
+VALUES = [2.0 + 0.01 * ((7 * i) % 11) for i in range(30)]
+
+
+def _csv(path, name):
+    path.write_text(f"step,{name}\n" + "".join(f"{i},{v}\n" for i, v in enumerate(VALUES)))
+
+
+def _jsonl(path, name):
+    path.write_text("".join(json.dumps({"step": i, name: v}) + "\n"
+                            for i, v in enumerate(VALUES)))
+
+
+def _text(path, name):
+    # A common custom print: an epoch marker and a counter that restarts every epoch.
+    path.write_text("".join(f"Epoch {i // 10 + 1}/3 - step {i % 10 + 1}/10 - {name}: {v}\n"
+                            for i, v in enumerate(VALUES)))
+
+
+def _tensorboard(path, name):
+    pytest.importorskip("tensorboard")
+    from tensorboard.compat.proto import event_pb2, summary_pb2
+    from tensorboard.summary.writer.record_writer import RecordWriter
+
+    with open(path, "wb") as f:
+        w = RecordWriter(f)
+        w.write(event_pb2.Event(wall_time=1.7e9, file_version="brain.Event:2")
+                .SerializeToString())
+        for i, v in enumerate(VALUES):
+            value = summary_pb2.Summary.Value(tag=name, simple_value=v)
+            w.write(event_pb2.Event(wall_time=1.7e9 + i, step=i,
+                                    summary=summary_pb2.Summary(value=[value]))
+                    .SerializeToString())
+
+
+WRITERS = {"csv": ("m.csv", _csv), "json": ("m.jsonl", _jsonl), "text": ("train.log", _text),
+           "tensorboard": ("events.out.tfevents.1700000000.host", _tensorboard)}
+
+
+def _judged(path) -> str:
+    """What a reader made of a log whose only metric is the name under test."""
+    from spikecheck.readers.interface import ReadError
+
+    try:
+        (s,) = read_input(str(path), ReadOptions())
+    except ReadError:
+        return NOT_TRAINING
+    if s.metric.startswith("log("):
+        assert np.allclose(s.values, np.log(VALUES))
+        return PERPLEXITY
+    assert np.allclose(s.values, VALUES)  # read as loss, every point
+    return TRAINING
+
+
+@pytest.mark.parametrize("reader", sorted(WRITERS))
+@pytest.mark.parametrize("name", sorted(SAME_NAMES))
+def test_every_reader_judges_a_metric_name_alike(name, reader, tmp_path):
+    filename, write = WRITERS[reader]
+    path = tmp_path / filename
+    write(path, name)
+    from spikecheck.readers.interface import InputSource
+    from spikecheck.readers.registry import choose_reader
+
+    assert choose_reader(InputSource.from_arg(str(path))).name == reader  # the reader tested
+    got = _judged(path)
+    expected = SAME_NAMES[name]
+    assert is_training_loss_name(name) == (expected == TRAINING)
+    assert is_perplexity_name(name) == (expected == PERPLEXITY)
+    # A perplexity-only log is read as log(perplexity), the loss it stands for, everywhere.
+    assert got == expected

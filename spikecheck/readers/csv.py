@@ -19,6 +19,8 @@ from spikecheck.readers.vocabulary import (
     EPOCH_NAMES,
     LOSS_NAMES,
     STEP_NAMES,
+    as_loss,
+    is_perplexity_name,
     is_training_loss_name,
     per_epoch_only,
     resolve_restarts,
@@ -253,6 +255,9 @@ class CsvReader:
                 ep = None if ep is None else ep[keep]
             unparsable = stats.skipped + (stats.cut_line is not None) + parsed.bad + \
                 int(no_step.sum())
+            metric, v_col, ppl_note = as_loss(metric, v_col)
+            if ppl_note:
+                col_notes.append(ppl_note)
             series.append(normalize(
                 s_col, v_col, metric=metric, source=source, epochs=ep,
                 notes=tuple(col_notes), step_from_row_index=step_col is None,
@@ -309,6 +314,10 @@ class CsvReader:
                 others = ", ".join(layout.stripped(c) for c in lossy[1:])
                 notes.append(f"other loss columns not analysed: {others} (choose with --metric)")
             return [lossy[0]]
+        ppl = [raw for raw, h in zip(layout.raw_header, layout.header)
+               if is_perplexity_name(h) and raw not in (step_col, epoch_col)]
+        if ppl:
+            return [ppl[0]]  # read as log(perplexity)
         if epoch_col is not None and step_col is None:
             raise ReadError(
                 f"{src.name}: one row per epoch and no training-loss column found "

@@ -16,12 +16,15 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from spikecheck.readers.chunks import iter_chunks
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
-from spikecheck.readers.text import iter_chunks
 from spikecheck.readers.vocabulary import (
     LOSS_NAMES,
     MAX_STEP,
     STEP_NAMES,
+    as_loss,
+    infer_iters_per_epoch,
+    is_perplexity_name,
     is_training_loss_name,
     per_epoch_only,
     resolve_restarts,
@@ -231,6 +234,9 @@ def _read_document(src: InputSource, doc: object, options: ReadOptions) -> LossS
             )
             ep_out = None
     hint = _hf_steps_per_epoch(doc, s, ep if ep_out is not None else None)
+    metric, v, ppl_note = as_loss(metric, v)
+    if ppl_note:
+        notes.append(ppl_note)
     return normalize(s, v, metric=metric, source=src.name, epochs=ep_out, notes=notes,
                      steps_per_epoch_hint=hint, unparsable=n_nostep, superseded=dropped)
 
@@ -372,6 +378,9 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
             ep_out = ep - base
         else:
             notes.append("the epoch field is not monotone: epochs ignored")
+    metric, v, ppl_note = as_loss(metric, v)
+    if ppl_note:
+        notes.append(ppl_note)
     return normalize(s, v, metric=metric, source=src.name, epochs=ep_out, notes=notes,
                      steps_per_epoch_hint=hint, per_epoch=per_epoch_only(ep_out, metric),
                      unparsable=unparsable, superseded=dropped)
@@ -380,7 +389,6 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
 def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes, unparsable=0
                  ) -> LossSeries:
     """mmcv 1.x: the iteration restarts every epoch; val records give iters per epoch."""
-    from spikecheck.readers.text import _infer_iters_per_epoch
 
     e0 = ep.astype(np.int64) - 1  # epochs and iterations are below 2^53 (_is_count)
     span = float(iters.max(initial=0)) + 1
@@ -397,10 +405,13 @@ def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes, unparsabl
     elif spe_opt:
         hint = spe = int(spe_opt)
     else:
-        spe = _infer_iters_per_epoch(e0, iters)
+        spe = infer_iters_per_epoch(e0, iters)
         notes.append(f"iterations per epoch not recorded: assumed {spe}; pass "
                      "--steps-per-epoch for exact steps")
     steps = e0.astype(np.float64) * spe + iters  # float: beyond 2^53 normalize drops it
+    metric, v, ppl_note = as_loss(metric, v)
+    if ppl_note:
+        notes.append(ppl_note)
     return normalize(steps, v, metric=metric, source=src.name, epochs=e0.astype(np.float64),
                      notes=notes, steps_per_epoch_hint=hint, unparsable=unparsable,
                      superseded=dropped)
@@ -445,6 +456,8 @@ def _decide(records: list[dict], metric: str | None, name: str) -> tuple[str, st
         metric = next((k for k in prefer if k in keys), None)
         if metric is None:
             lossy = [k for k, _ in keys.most_common() if _looks_like_loss(k)]
+            # A perplexity only: read as log(perplexity).
+            lossy = lossy or [k for k, _ in keys.most_common() if is_perplexity_name(k)]
             if not lossy:
                 raise ReadError(
                     f"{name}: JSON records without a training loss key (keys: "

@@ -26,6 +26,8 @@ from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
 from spikecheck.readers.vocabulary import (
     EPOCH_NAMES,
     NOT_TRAINING,
+    as_loss,
+    is_perplexity_name,
     is_training_loss_name,
     per_epoch_only,
     resolve_restarts,
@@ -364,6 +366,8 @@ def loss_rank(tag: str) -> tuple | None:
     t = tag.lower()
     if is_training_loss_name(tag):
         return (4, 0 if "train" in t else 1, len(tag), tag)
+    if is_perplexity_name(tag):
+        return (6, 0, len(tag), tag)  # only without a loss tag: read as log(perplexity)
     return None
 
 
@@ -426,6 +430,9 @@ def build_series(run: RunData, metric: str) -> LossSeries:
                      "spikes inside epochs")
     if epochs is not None:
         hint = _steps_per_epoch(steps, epochs)
+    metric, values, ppl_note = as_loss(metric, values)
+    if ppl_note:
+        notes.append(ppl_note)
     return normalize(steps, values, metric=metric, source=run.source, epochs=epochs,
                      notes=notes, per_epoch=per_epoch, running_mean=running_mean,
                      steps_per_epoch_hint=hint, superseded=superseded,
@@ -458,6 +465,9 @@ def _repeated_step_series(run: RunData, metric: str, steps: np.ndarray, values: 
                  f"{modal} per step: read in write order as points within the epoch "
                  "(the step is the epoch; global steps numbered in order)")
     synthetic = np.arange(1, steps.size + 1, dtype=np.int64)
+    metric, values, ppl_note = as_loss(metric, values)
+    if ppl_note:
+        notes.append(ppl_note)
     return normalize(synthetic, values, metric=metric, source=run.source, epochs=epochs,
                      notes=notes, steps_per_epoch_hint=hint,
                      superseded=superseded + dropped, unparsable=run.unreadable_records)

@@ -10,17 +10,16 @@ is bounded, so hostile input (a 100 MB line, endless digits or spaces) stays lin
 
 from __future__ import annotations
 
-import codecs
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import PurePath
 
 import numpy as np
 
+from spikecheck.readers.chunks import MAX_LINE, iter_chunks, text_encoding, unify_newlines
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
 from spikecheck.readers.textlines import (
     LOSS_ANY,
@@ -30,22 +29,25 @@ from spikecheck.readers.textlines import (
     suggest_pattern,
 )
 from spikecheck.readers.textsteps import (
-    _infer_iters_per_epoch,  # noqa: F401  (json.py reads HF epochs with it)
-    _restart_notes,
+    PER_EPOCH_NOTE,
+    add_restart_note,
     finish_epoch_iter,
     finish_rows,
     finish_step,
-    supersede,
     with_gaps,
+)
+from spikecheck.readers.vocabulary import (
+    as_loss,
+    per_epoch_only,
+    perplexity_note,
+    resolve_restarts,
 )
 from spikecheck.series import LossSeries, normalize
 
-CHUNK_BYTES = 4 << 20  # bytes read per chunk
-MAX_LINE = 8 << 20  # a "line" longer than this is scanned in pieces
 SNIFF_TEXT = 256 * 1024  # how much of the head decides the style
 QUICK_TEXT = 64 * 1024  # enough when a style already explains many lines there
 
-INT = r"[0-9]{1,15}"
+INT = r"[0-9]{1,15}"  # 15 digits: every counter stays below vocabulary.MAX_STEP (2^53)
 _NUM = (  # one branch for numbers (a bad one like "1.2.3" fails float() and becomes NaN)
     r"[-+]?(?:[0-9.]{1,300}(?:[eE][-+]?[0-9]{1,4})?|nan|NaN|NAN|inf|Inf|INF|Infinity)"
 )
@@ -78,6 +80,9 @@ class Style:
     epoch_base: int | None = 0  # None: 0 when the log prints an epoch 0, else 1
     header: str | None = None
     running_mean: bool = False
+    # How the running mean weighs its steps: "samples" (Keras averages each batch's loss
+    # weighted by its size, so a short final batch counts less), "steps", or None (unknown).
+    running_mean_weights: str | None = None
     note: str = ""
     kv: str | None = None
     flags: int = 0
@@ -121,7 +126,7 @@ STYLES: tuple[Style, ...] = (
     Style("keras", "Epoch 3/20  then  120/1390 [====>...] - ETA: 1s - loss: 0.4312",
           r"^[ \t]{{0,20}}(?P<iter>{INT})/(?P<iters>{INT}) {GAP}[ \t]{key}: (?P<loss>{NUM})",
           kind="epoch_iter", keyed=True, epoch_base=1, running_mean=True, counter_from_one=True,
-          flags=re.MULTILINE, samples="auto",
+          running_mean_weights="samples", flags=re.MULTILINE, samples="auto",
           header=r"^[ \t]{0,20}Epoch (?P<epoch>[0-9]{1,9})/[0-9]{1,9}[ \t]{0,200}$",
           note="Keras prints a running mean of the loss since the epoch began, not the "
                "loss of each step",
@@ -207,74 +212,13 @@ def style_names() -> list[str]:
 def _decode_head(src: InputSource, n: int) -> str:
     """The first n bytes as text with newlines unified (cut lines at the end dropped)."""
     head = src.head(n)
-    text = head.decode(_encoding(src), errors="replace")
-    text = _unify_newlines(text)
+    text = head.decode(text_encoding(src), errors="replace")
+    text = unify_newlines(text)
     if len(head) >= n:
         cut = text.rfind("\n")
         if cut > 0:
             text = text[: cut + 1]
     return text
-
-
-def _encoding(src: InputSource) -> str:
-    from spikecheck.readers.interface import sniff_encoding
-
-    return sniff_encoding(src.head(4096))
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;?]{0,40}[A-Za-z]")
-
-
-_BACKSPACES = re.compile("\x08{1,100000}")
-
-
-def _unify_newlines(text: str) -> str:
-    """Progress-bar redraws (\\r, or runs of \\b as Keras 2 draws) become lines; terminal
-    colour codes are removed."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x08" in text:
-        text = _BACKSPACES.sub("\n", text)
-    if "\x1b" in text:
-        text = _ANSI.sub("", text)
-    return text
-
-
-def iter_chunks(src: InputSource, held: list[str] | None = None) -> Iterator[str]:
-    """The decoded content in chunks that end at a line end (\\r, \\r\\n become \\n).
-
-    With `held` (a list), a final line with no line end is not yielded but appended to
-    it: a log cut while being written may end in a number cut short (0.4312 as 0.4, step
-    120 as 12), which must not be read as if it were whole.
-    """
-    decoder = codecs.getincrementaldecoder(_encoding(src))(errors="replace")
-    carry = ""
-    with src.open() as f:
-        while True:
-            try:
-                raw = f.read(CHUNK_BYTES)
-            except (OSError, EOFError) as exc:
-                raise ReadError(f"{src.name}: cannot decompress ({exc})") from None
-            text = carry + _unify_newlines(decoder.decode(raw, final=not raw))
-            if not raw:
-                if text and not text.endswith("\n") and held is not None:
-                    end = text.rfind("\n") + 1
-                    if text[end:].strip():
-                        held.append(text[end:])
-                    text = text[:end]
-                if text:
-                    yield text if text.endswith("\n") else text + "\n"
-                return
-            cut = text.rfind("\n")
-            if cut < 0:
-                if len(text) < MAX_LINE:
-                    carry = text
-                    continue
-                yield text  # an endless line: scan it in pieces rather than hold it
-                carry = ""
-                continue
-            yield text[: cut + 1]
-            carry = text[cut + 1:]
 
 
 # --------------------------------------------------------------------------- sniffing
@@ -316,8 +260,7 @@ def layout_style(layout: LineLayout) -> Style:
         notes.append(f"each {layout.key!r} prints `current (average)`: the current value is "
                      "read; the log also carries a running mean")
     if layout.ppl:
-        notes.append(f"the log prints perplexity only ({layout.key!r}): the loss is read as "
-                     f"log({layout.key})")
+        notes.append(perplexity_note(layout.key))
     if layout.wrapped:
         notes.append("loss lines are wrapped: the loss is read from the next line")
     return Style(
@@ -541,12 +484,18 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
             )
         raise ReadError(_no_style_message(src))
     values = _loss_values(style, cols, metric)
-    if style.log_of_value:
-        metric = f"log({metric})"
     notes = [f"text log in {style.name} style ({style.example!r})"]
     if style.note:
         notes.append(style.note)
+    if style.log_of_value:
+        metric = f"log({metric})"
+    else:
+        metric, values, ppl_note = as_loss(metric, values)  # --metric ppl: its log too
+        if ppl_note:
+            notes.append(ppl_note)
     notes.extend(_cut_note(cut))
+    # A cut last line that is one of the style's loss lines held a point not read.
+    unparsable = int(bool(cut) and rx.search(cut[0][:MAX_LINE]) is not None)
     skipped = lines - n_match
     if skipped > 0:
         notes.append(
@@ -554,11 +503,12 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
             "(evaluation lines, warnings, tracebacks, config dumps)"
         )
     if style.kind == "step":
-        return finish_step(src.name, style, metric, cols, values, notes)
+        return finish_step(src.name, style, metric, cols, values, notes, unparsable)
     if style.kind == "row":
-        return finish_rows(src.name, options, metric, cols, values, notes)
+        return finish_rows(src.name, options, metric, cols, values, notes, unparsable)
     epochs = header_epochs if header is not None else cols.get("epoch")
-    return finish_epoch_iter(src.name, style, options, metric, cols, values, epochs, notes)
+    return finish_epoch_iter(src.name, style, options, metric, cols, values, epochs, notes,
+                             unparsable)
 
 
 def _loss_values(style: Style, cols: dict[str, np.ndarray], metric: str) -> np.ndarray:
@@ -630,6 +580,10 @@ def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
     counter = "step" if "step" in cols else "iter"
     good = np.isfinite(cols[counter])
     notes = [f"text log read with --pattern {options.pattern!r}"] + _cut_note(cut)
+    # Matches whose counter is not a number, and a cut last line the pattern matches,
+    # held points that were not read.
+    unparsable = int((~good).sum()) + int(bool(cut) and rx.search(cut[0][:MAX_LINE])
+                                          is not None)
     if not good.all():
         notes.append(f"{int((~good).sum())} matches without a numeric {counter} skipped")
     skipped = lines - n_match
@@ -641,11 +595,15 @@ def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
     if counter == "step":
         steps = cols["step"]
         epochs = cols.get("epoch")
-        keep, restarts, dropped = supersede(steps)
-        _restart_notes(notes, restarts, dropped)
+        keep, restarts, dropped = resolve_restarts(steps)
+        add_restart_note(notes, restarts, dropped)
+        epochs = None if epochs is None else epochs[keep]
+        per_epoch = per_epoch_only(epochs, metric)
+        if per_epoch:
+            notes.append(PER_EPOCH_NOTE)
         return with_gaps(normalize(steps[keep], values[keep], metric=metric, source=src.name,
-                                   epochs=None if epochs is None else epochs[keep],
-                                   notes=notes))
+                                   epochs=epochs, notes=notes, per_epoch=per_epoch,
+                                   unparsable=unparsable, superseded=dropped))
     ints = {"iter": cols["iter"].astype(np.int64)}
     if "total" in cols:
         ints["iters"] = np.nan_to_num(cols["total"], nan=-1).astype(np.int64)
@@ -653,7 +611,7 @@ def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
     if "epoch" in cols:
         epochs = np.nan_to_num(cols["epoch"], nan=-1).astype(np.int64)
     return finish_epoch_iter(src.name, _PATTERN_STYLE, options, metric, ints, values, epochs,
-                             notes)
+                             notes, unparsable)
 
 
 def metric_name_for_mlflow(name: str) -> str:

@@ -10,8 +10,8 @@ and a counter, the pieces are put together, in the order the lines print them, i
 expression with the same placeholders as a table style; that one compiled expression then
 runs over the whole file in chunks like any listed style (so big files stay fast).
 
-The words this model knows (loss keys, perplexity keys, what is not training loss) are
-kept here, for plain text only.
+The words this model knows (loss keys, perplexity keys, what is not training loss) come
+from vocabulary.py, the one list every reader uses.
 """
 
 from __future__ import annotations
@@ -20,25 +20,22 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from spikecheck.readers.vocabulary import (
+    PERPLEXITY_KEYS,
+    PRINTED_LOSS_KEYS,
+    not_training_before,
+)
+
 INT = r"[0-9]{1,15}"
 NUM = r"[-+]?(?:[0-9.]{1,300}(?:[eE][-+]?[0-9]{1,4})?|nan|NaN|NAN|inf|Inf|INF|Infinity)"
 
-# Loss-like keys, most preferred first: a line printing several takes the first.
-LOSS_KEYS: tuple[str, ...] = (
-    "total_loss", "total loss", "Total loss", "Total Loss", "loss", "Loss", "LOSS",
-    "train_loss", "train loss", "Train loss", "Train Loss", "training loss", "Training loss",
-    "training_loss", "Train-Loss", "Train-loss", "model loss", "lm loss", "lm_loss", "Cost",
-    "cost", "xent", "cross-entropy", "cross_entropy", "Train-cross-entropy", "Train-ce", "ce",
-    "nll", "NLL",
-)
-# Keys that only print perplexity: the loss is log(ppl).
-PPL_KEYS: tuple[str, ...] = ("ppl", "PPL", "perplexity", "Perplexity", "Train-perplexity")
-# A loss key preceded by one of these words is not training loss ("val loss: 0.3").
-NOT_TRAIN_WORDS: tuple[str, ...] = ("val", "Val", "eval", "Eval", "test", "Test", "valid",
-                                    "Valid", "validation", "Validation", "dev", "Dev")
+# The words (loss and perplexity labels, what is not training loss) are the vocabulary's,
+# shared with every reader.
+LOSS_KEYS: tuple[str, ...] = PRINTED_LOSS_KEYS
+PPL_KEYS: tuple[str, ...] = PERPLEXITY_KEYS
 
 _SEP = r"""['"]?[ \t]{0,20}[:=,]?[ \t]{0,20}['"]?"""
-_NOT_TRAIN_BEFORE = "".join(f"(?<!{w} )(?<!{w}_)(?<!{w}-)" for w in NOT_TRAIN_WORDS)
+_NOT_TRAIN_BEFORE = not_training_before()
 
 
 def key_regex(key: str) -> str:

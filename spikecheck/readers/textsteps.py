@@ -13,45 +13,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from spikecheck.readers.interface import ReadOptions
+from spikecheck.readers.vocabulary import (
+    infer_iters_per_epoch,
+    per_epoch_only,
+    resolve_restarts,
+    restart_note,
+)
 from spikecheck.series import LossSeries, normalize
 
 if TYPE_CHECKING:
     from spikecheck.readers.text import Style
-
-
-def supersede(keys: np.ndarray, ties_distinct: bool = False) -> tuple[np.ndarray, int, int]:
-    """Which points survive restarts appended to one log, resumed or from scratch.
-
-    The log is cut into segments where the key goes back. A point survives unless a later
-    segment starts at or before its key: a resumed run supersedes everything the abandoned
-    run logged from its resume point on (as TensorBoard purges orphaned events). Points
-    whose exact key is written again later are kept so normalize() resolves them
-    last-write-wins and counts them; with ties_distinct (keys that are not steps, such
-    as rounded epochs) they are dropped here. Returns (keep mask, restarts, dropped).
-    """
-    n = keys.size
-    back = np.diff(keys) < 0 if n > 1 else np.zeros(0, dtype=bool)
-    restarts = int(np.count_nonzero(back))
-    if restarts == 0:
-        return np.ones(n, dtype=bool), 0, 0
-    k = keys.astype(np.float64)
-    seg = np.concatenate(([0], np.cumsum(back)))
-    nseg = restarts + 1
-    seg_min = np.full(nseg, np.inf)
-    np.minimum.at(seg_min, seg, k)
-    later = np.full(nseg, np.inf)
-    later[:-1] = np.minimum.accumulate(seg_min[::-1])[::-1][1:]
-    superseded = k >= later[seg]
-    if ties_distinct:
-        drop = superseded
-    else:
-        order = np.argsort(k, kind="stable")
-        ks = k[order]
-        has_later_dup = np.zeros(n, dtype=bool)
-        has_later_dup[order[:-1]] = ks[1:] == ks[:-1]
-        drop = superseded & ~has_later_dup
-    return ~drop, restarts, int(drop.sum())
-
 
 
 def _steps_per_epoch_option(options: ReadOptions) -> int | None:
@@ -60,38 +31,55 @@ def _steps_per_epoch_option(options: ReadOptions) -> int | None:
 
 
 def finish_step(source: str, style: Style, metric: str, cols: dict[str, np.ndarray],
-                values: np.ndarray, notes: list[str]) -> LossSeries:
-    """A global step on every line (and perhaps an epoch): restarts resolved, gaps noted."""
+                values: np.ndarray, notes: list[str], unparsable: int = 0) -> LossSeries:
+    """A global step on every line (and perhaps an epoch): restarts resolved, gaps noted.
+
+    `unparsable` counts loss lines the reader could not read (a cut last line)."""
     steps = cols["step"]
     epochs = None
     if "epoch" in cols and np.any(cols["epoch"] >= 0):
         epochs = cols["epoch"].astype(np.float64)
         epochs = np.where(epochs < 0, np.nan, epochs - _epoch_base(style, cols["epoch"]))
-    keep, restarts, dropped = supersede(steps)
-    _restart_notes(notes, restarts, dropped)
+    keep, restarts, dropped = resolve_restarts(steps)
+    add_restart_note(notes, restarts, dropped)
+    epochs = None if epochs is None else epochs[keep]
+    per_epoch = per_epoch_only(epochs, metric)
+    if per_epoch:
+        notes.append(PER_EPOCH_NOTE)
     series = normalize(steps[keep], values[keep], metric=metric, source=source,
-                       epochs=None if epochs is None else epochs[keep], notes=notes,
-                       running_mean=style.running_mean)
+                       epochs=epochs, notes=notes, running_mean=style.running_mean,
+                       running_mean_weights=running_mean_weights(style),
+                       per_epoch=per_epoch, unparsable=unparsable, superseded=dropped)
     return with_gaps(series)
 
 
-def _restart_notes(notes: list[str], restarts: int, dropped: int) -> None:
-    if restarts:
-        msg = (f"the log goes back in steps {restarts} time(s) (runs appended to one file); "
-               "later writes win")
-        if dropped:
-            msg += f", {dropped} points of abandoned runs dropped"
-        notes.append(msg)
+PER_EPOCH_NOTE = ("one loss value per epoch (end-of-epoch lines only): spikes inside an "
+                  "epoch cannot be seen")
+
+
+def add_restart_note(notes: list[str], restarts: int, dropped: int,
+                     what: str = "step") -> None:
+    """The vocabulary's restart note, when the log restarts."""
+    note = restart_note(restarts, dropped, what)
+    if note:
+        notes.append(note)
+
+
+def running_mean_weights(style: Style) -> str | None:
+    """How the style's running mean weighs its steps, when the writer is known."""
+    return style.running_mean_weights if style.running_mean else None
 
 
 def finish_rows(source: str, options: ReadOptions, metric: str, cols: dict[str, np.ndarray],
-                values: np.ndarray, notes: list[str]) -> LossSeries:
+                values: np.ndarray, notes: list[str], unparsable: int = 0) -> LossSeries:
     """Hugging Face printed dicts: no step on the line; derive it or use the row number."""
     epochs = cols.get("epoch")
     has_epochs = epochs is not None and bool(np.isfinite(epochs).any())
+    dropped = 0
     if has_epochs:
-        keep, restarts, dropped = supersede(np.nan_to_num(epochs, nan=-1.0), ties_distinct=True)
-        _restart_notes(notes, restarts, dropped)
+        keep, restarts, dropped = resolve_restarts(np.nan_to_num(epochs, nan=-1.0),
+                                                   ties_distinct=True)
+        add_restart_note(notes, restarts, dropped, "epoch")
         values, epochs = values[keep], epochs[keep]
     n = values.size
     spe = _steps_per_epoch_option(options)
@@ -107,14 +95,19 @@ def finish_rows(source: str, options: ReadOptions, metric: str, cols: dict[str, 
         from_rows = True
         notes.append("no step printed: steps are row numbers (pass --log-every N, the "
                      "logging interval, to get optimizer steps)")
+    per_epoch = has_epochs and per_epoch_only(epochs, metric)
+    if per_epoch:
+        notes.append(PER_EPOCH_NOTE)
     return normalize(steps, values, metric=metric, source=source,
                      epochs=epochs if has_epochs else None, notes=notes,
-                     step_from_row_index=from_rows)
+                     step_from_row_index=from_rows, per_epoch=per_epoch,
+                     unparsable=unparsable, superseded=dropped)
 
 
 def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: str,
                       cols: dict[str, np.ndarray], values: np.ndarray,
-                      epochs: np.ndarray | None, notes: list[str]) -> LossSeries:
+                      epochs: np.ndarray | None, notes: list[str], unparsable: int = 0
+                      ) -> LossSeries:
     """Epoch and within-epoch counter: global step = epoch x iterations per epoch + counter.
 
     Iterations per epoch come from the N of i/N, or --steps-per-epoch, or the largest
@@ -171,8 +164,8 @@ def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: s
     # float64: epoch x iterations can overflow int64 on hostile counters; normalize()
     # drops steps beyond 2^53, below which float64 is exact.
     keys = gsteps if use_global else e0.astype(np.float64) * span + iters
-    keep, restarts, dropped = supersede(keys)
-    _restart_notes(notes, restarts, dropped)
+    keep, restarts, dropped = resolve_restarts(keys)
+    add_restart_note(notes, restarts, dropped)
     # Progress-bar redraws of the same step (tqdm records joined by \r): the last is kept.
     redraw = np.zeros(keys.size, dtype=bool)
     if keys.size > 1:
@@ -194,21 +187,20 @@ def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: s
         elif _steps_per_epoch_option(options):
             spe = hint = _steps_per_epoch_option(options)
         else:
-            spe = _infer_iters_per_epoch(e0, iters)
+            spe = infer_iters_per_epoch(e0, iters)
             notes.append(
                 f"iterations per epoch are not printed: assumed {spe} from the counter "
                 f"(up to {int(iters.max(initial=0))}); pass --steps-per-epoch for exact steps"
             )
         steps = e0.astype(np.float64) * spe + iters
-    per_epoch = False
-    if hint is not None and iters.size and np.all(iters == totals) \
-            and np.unique(e0).size == e0.size:
-        per_epoch = True
-        notes.append("one loss value per epoch (end-of-epoch lines only): spikes inside an "
-                     "epoch cannot be seen")
+    per_epoch = per_epoch_only(None if no_epochs else e0, metric)
+    if per_epoch:
+        notes.append(PER_EPOCH_NOTE)
     series = normalize(steps, values, metric=metric, source=source,
                        epochs=None if no_epochs else e0, notes=notes, per_epoch=per_epoch,
-                       running_mean=style.running_mean, steps_per_epoch_hint=hint)
+                       running_mean=style.running_mean, steps_per_epoch_hint=hint,
+                       running_mean_weights=running_mean_weights(style),
+                       unparsable=unparsable, superseded=dropped)
     return with_gaps(series)
 
 
@@ -281,22 +273,3 @@ def find_gaps(steps: np.ndarray) -> list[tuple[int, int]]:
     k = int(vals[np.argmax(counts)])
     at = np.flatnonzero(d > 2 * k)
     return [(int(steps[i]), int(steps[i + 1])) for i in at]
-
-
-def _infer_iters_per_epoch(epochs: np.ndarray, iters: np.ndarray) -> int:
-    """Iterations per epoch from the counter alone: the largest value one logging
-    interval allows (exact when every iteration is logged; otherwise logged points stay
-    evenly spaced across the boundary)."""
-    top = int(iters.max(initial=0))
-    same = np.diff(epochs) == 0
-    gaps = np.diff(iters)[same]
-    gaps = gaps[gaps > 0]
-    if gaps.size:
-        vals, counts = np.unique(gaps, return_counts=True)
-        k = int(vals[np.argmax(counts)])
-    else:
-        k = 1
-    zero_based = bool(np.any(iters == 0))
-    return top + k if zero_based else top + k - 1
-
-

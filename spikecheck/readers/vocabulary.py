@@ -3,10 +3,12 @@
 One place decides, for CSV columns, JSON keys, TensorBoard tags and text keys alike:
 
 - which names are training loss and which are not (`val_loss`, `dev_loss`, `eval/loss`,
-  `test_loss` are evaluation everywhere);
+  `test_loss` are evaluation everywhere), the loss labels text logs print and the
+  perplexity labels (`ppl`) whose logarithm is the loss;
 - which logs hold one value per epoch (`per_epoch_only`, one rule);
 - the largest step that is still an optimizer step (`MAX_STEP`);
-- how restarts appended to one log are resolved (`resolve_restarts`).
+- how restarts appended to one log are resolved (`resolve_restarts`);
+- iterations per epoch from a counter that restarts (`infer_iters_per_epoch`).
 """
 
 from __future__ import annotations
@@ -26,11 +28,44 @@ LOSS_NAMES = ("loss", "train_loss", "train/loss", "training_loss", "train_loss_s
               "batch_loss")
 EPOCH_NAMES = ("epoch", "epochs", "train/epoch", "trainer/epoch", "Epoch")
 
-# A name part that marks evaluation rather than training, as a whole word between
-# separators: val_loss, eval/loss, loss (test), Loss/validation, dev_loss, holdout-loss.
+# Words that mark evaluation rather than training, as a whole word between separators:
+# val_loss, eval/loss, loss (test), Loss/validation, dev_loss, holdout-loss, "val loss: 0.3".
+NOT_TRAINING_WORDS = ("val", "valid", "validation", "eval", "evaluation", "test", "testing",
+                      "dev", "holdout", "predict")
+_NAME_SEPARATORS = r"/_\s.:()-"
 NOT_TRAINING = re.compile(
-    r"(^|[/_\s.:()-])(val|valid|validation|eval|evaluation|test|testing|dev|holdout|predict)"
-    r"([/_\s.:()-]|$)", re.I)
+    rf"(^|[{_NAME_SEPARATORS}])({'|'.join(NOT_TRAINING_WORDS)})([{_NAME_SEPARATORS}]|$)", re.I)
+
+# Loss labels printed in text logs, most preferred first (a line printing several takes
+# the first). Beside the names holding "loss", these exact labels are training loss too.
+PRINTED_LOSS_KEYS: tuple[str, ...] = (
+    "total_loss", "total loss", "Total loss", "Total Loss", "loss", "Loss", "LOSS",
+    "train_loss", "train loss", "Train loss", "Train Loss", "training loss", "Training loss",
+    "training_loss", "Train-Loss", "Train-loss", "model loss", "lm loss", "lm_loss", "Cost",
+    "cost", "xent", "cross-entropy", "cross_entropy", "Train-cross-entropy", "Train-ce", "ce",
+    "nll", "NLL",
+)
+# Labels of perplexity: a log that prints only these is read as log(perplexity).
+PERPLEXITY_KEYS: tuple[str, ...] = ("ppl", "PPL", "perplexity", "Perplexity",
+                                    "Train-perplexity")
+_LOSS_LABELS = frozenset(PRINTED_LOSS_KEYS)
+_PERPLEXITY_WORDS = re.compile(r"(^|[/_\s.:()-])(ppl|perplexity)$", re.I)
+
+
+def not_training_before() -> str:
+    """Regex lookbehinds that fail where an evaluation word and a separator end (text logs).
+
+    Put before a loss label, they keep `val loss: 0.3`, `Eval/loss 0.3` or `test-loss`
+    from reading as training loss; the word must start at a word boundary (`latest loss`
+    is training loss). One lookbehind per word length (lookbehinds are fixed-width).
+    """
+    by_len: dict[int, list[str]] = {}
+    for w in NOT_TRAINING_WORDS:
+        by_len.setdefault(len(w), []).append(w)
+    return "".join(rf"(?<!(?<![A-Za-z0-9])(?i:{'|'.join(ws)})[ \t/_.:-])"
+                   for _, ws in sorted(by_len.items()))
+
+
 # A name that says its value is aggregated over a whole epoch.
 EPOCH_AGGREGATE = re.compile(r"(^|[/_])epoch[_/]|[_/]epoch$", re.I)
 
@@ -41,8 +76,14 @@ def is_training_name(name: str) -> bool:
 
 
 def is_training_loss_name(name: str) -> bool:
-    """A name that holds 'loss' and is not an evaluation metric."""
-    return "loss" in name.lower() and is_training_name(name)
+    """A name that holds 'loss' (or is a printed loss label: Cost, nll) and is not an
+    evaluation metric."""
+    return ("loss" in name.lower() or name in _LOSS_LABELS) and is_training_name(name)
+
+
+def is_perplexity_name(name: str) -> bool:
+    """A training perplexity (ppl, train/perplexity): the loss is its logarithm."""
+    return bool(_PERPLEXITY_WORDS.search(name)) and is_training_name(name)
 
 
 def is_epoch_aggregate_name(name: str) -> bool:
@@ -130,8 +171,42 @@ def restart_note(restarts: int, dropped: int, what: str = "step") -> str | None:
     return msg
 
 
+def perplexity_note(name: str) -> str:
+    """The note of a series read as log(perplexity)."""
+    return f"the log holds perplexity ({name!r}), not the loss: the loss is read as log({name})"
+
+
+def as_loss(metric: str, values: np.ndarray) -> tuple[str, np.ndarray, str | None]:
+    """A perplexity is analysed as its logarithm, the loss it stands for (in every reader):
+    the metric's name, values and note; other metrics pass unchanged with no note."""
+    if not is_perplexity_name(metric):
+        return metric, values, None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logged = np.log(np.asarray(values, dtype=np.float64))
+    return f"log({metric})", logged, perplexity_note(metric)
+
+
+def infer_iters_per_epoch(epochs: np.ndarray, iters: np.ndarray) -> int:
+    """Iterations per epoch from a counter that restarts every epoch, when no total is
+    logged: the largest value one logging interval allows (exact when every iteration is
+    logged; otherwise logged points stay evenly spaced across the boundary)."""
+    top = int(iters.max(initial=0))
+    same = np.diff(epochs) == 0
+    gaps = np.diff(iters)[same]
+    gaps = gaps[gaps > 0]
+    if gaps.size:
+        vals, counts = np.unique(gaps, return_counts=True)
+        k = int(vals[np.argmax(counts)])
+    else:
+        k = 1
+    zero_based = bool(np.any(iters == 0))
+    return top + k if zero_based else top + k - 1
+
+
 __all__ = [
-    "EPOCH_NAMES", "LOSS_NAMES", "MAX_STEP", "NOT_TRAINING", "STEP_NAMES",
-    "is_epoch_aggregate_name", "is_training_loss_name", "is_training_name", "per_epoch_only",
+    "EPOCH_NAMES", "LOSS_NAMES", "MAX_STEP", "NOT_TRAINING", "NOT_TRAINING_WORDS",
+    "PERPLEXITY_KEYS", "PRINTED_LOSS_KEYS", "STEP_NAMES", "as_loss", "infer_iters_per_epoch",
+    "is_epoch_aggregate_name", "is_perplexity_name", "is_training_loss_name",
+    "is_training_name", "not_training_before", "per_epoch_only", "perplexity_note",
     "resolve_restarts", "restart_note",
 ]

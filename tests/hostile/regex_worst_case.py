@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from spikecheck.readers import chunks  # noqa: E402
 from spikecheck.readers import csv as csvr  # noqa: E402
 from spikecheck.readers import text as T  # noqa: E402
 
@@ -75,7 +76,7 @@ def expressions() -> list[tuple[str, re.Pattern[str], str, str | None]]:
         if st.header:
             out.append((f"header {st.name}", re.compile(st.header, re.MULTILINE),
                         "Epoch 3/20", None))
-    out.append(("ANSI stripping", T._ANSI, "\x1b[31mloss\x1b[0m", None))
+    out.append(("ANSI stripping", chunks.ANSI, "\x1b[31mloss\x1b[0m", None))
     for name in ("KV_CELL", "THOUSANDS", "DECIMAL_COMMA", "TENSOR_CELL", "NOT_TRAIN",
                  "WANDB_SUFFIX"):
         rx = getattr(csvr, name)
