@@ -301,23 +301,44 @@ def _period_from_level_shifts(steps: np.ndarray, d: Detrended, tol: int, m: int 
 
 def _with_period(geom: EpochGeometry, fit: PeriodFit, steps: np.ndarray, d: Detrended,
                  k: int) -> EpochGeometry:
-    """Geometry from a discovered period; the recurring anomaly marks the epoch start."""
-    origin = fit.origin
-    if fit.method == "autocorrelation":
-        width = max(1.0, float(k), fit.period / 2000)
-        ph = np.mod(steps - steps[0], fit.period)
+    """Geometry from a discovered period; the recurring anomaly marks the epoch's end.
+
+    Epochs are a whole number of steps: the period is snapped to the integer (of the few
+    nearest) at which the folded residual peaks highest, and the origin is put one logged
+    step after that peak, so a recurring spike sits on the final step. Whether it is a
+    final-step spike or the first step of a jump that persists is decided later (locate).
+    """
+    period, origin = _snap_period(fit.period, steps, d, k)
+    origin = origin - math.floor((origin - steps[0]) / period) * period
+    return geom.with_period(period, origin, steps)
+
+
+def _snap_period(period: float, steps: np.ndarray, d: Detrended, k: int
+                 ) -> tuple[float, float]:
+    """(period, origin): the integer period near `period` and the phase whose folded,
+    clipped residual peaks highest; the origin one logged step after that peak."""
+    width = max(1.0, float(k), period / 2000)
+    if steps.size > 2_000_000:
+        pick = np.linspace(0, steps.size - 1, 2_000_000).astype(np.int64)
+        steps, z = steps[pick], d.z[pick]
+    else:
+        z = d.z
+    zc = np.clip(z, -6, 6)
+    cands = [period] if period < 16 else \
+        sorted({float(c) for c in range(int(round(period)) - 2, int(round(period)) + 3)})
+    best = (-np.inf, period, float(steps[0]))
+    for c in cands:
+        ph = np.mod(steps - steps[0], c)
         b = (ph // width).astype(np.int64)
         nb = int(b.max()) + 1
-        zc = np.clip(d.z, -6, 6)
-        means = np.bincount(b, weights=zc, minlength=nb) / np.maximum(
-            np.bincount(b, minlength=nb), 1)
-        origin = float(steps[0] + np.argmax(np.abs(means)) * width)
-    else:
-        # The recurring spike is taken as the final step of an epoch (the commonest case);
-        # a jump that then decays for many steps is told apart in _position.
-        origin = float(round(origin)) + max(1, k)
-    origin = origin - math.floor((origin - steps[0]) / fit.period) * fit.period
-    return geom.with_period(fit.period, origin, steps)
+        cnt = np.bincount(b, minlength=nb)
+        means = np.bincount(b, weights=zc, minlength=nb) / np.maximum(cnt, 1)
+        means[cnt < 2] = 0.0
+        j = int(np.argmax(means))
+        if means[j] > best[0]:
+            best = (float(means[j]), c, float(steps[0] + j * width))
+    _, p, peak = best
+    return p, float(round(peak)) + max(1, k)
 
 
 def _event(e: RawEvent, d: Detrended, steps: np.ndarray, values: np.ndarray) -> SpikeEvent:
