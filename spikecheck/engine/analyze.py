@@ -303,12 +303,20 @@ def _with_period(geom: EpochGeometry, fit: PeriodFit, steps: np.ndarray, d: Detr
                  k: int) -> EpochGeometry:
     """Geometry from a discovered period; the recurring anomaly marks the epoch's end.
 
-    Epochs are a whole number of steps: the period is snapped to the integer (of the few
-    nearest) at which the folded residual peaks highest, and the origin is put one logged
-    step after that peak, so a recurring spike sits on the final step. Whether it is a
-    final-step spike or the first step of a jump that persists is decided later (locate).
+    Spike events give the period and phase directly. From level shifts or the
+    autocorrelation, epochs being a whole number of steps, the period is snapped to the
+    integer (of the few nearest) at which the folded residual peaks highest. Either way the
+    origin is put one logged step after the recurring peak, so a recurring spike sits on
+    the final step; whether it is a final-step spike or the first step of a jump that
+    persists is decided later (locate).
     """
-    period, origin = _snap_period(fit.period, steps, d, k)
+    if fit.method == "events":
+        # spike events place both the period and the phase to a fraction of a step
+        period = float(round(fit.period)) if abs(fit.period - round(fit.period)) < 0.1 \
+            else fit.period
+        origin = float(round(fit.origin)) + max(1, k)
+    else:
+        period, origin = _snap_period(fit.period, steps, d, k)
     origin = origin - math.floor((origin - steps[0]) / period) * period
     return geom.with_period(period, origin, steps)
 
