@@ -190,8 +190,9 @@ def run_workflow_job(runner: Runner, job: dict, workflow_env: dict | None = None
         elif uses.startswith("actions/setup-python@"):
             result = StepResult(uses, 0)
         elif uses.startswith("actions/upload-artifact@"):
-            missing = [p for p in str(step["with"]["path"]).split()
-                       if not (runner.workspace / evaluate(p, context)).exists()]
+            paths = evaluate(step["with"]["path"], context).split()
+            missing = [p for p in paths if not (runner.workspace / p).exists()] or (
+                [] if paths else ["(an empty path)"])
             result = StepResult(uses, 1 if missing else 0, stderr=f"missing: {missing}")
         elif re.fullmatch(r"[\w.-]+/spikecheck@[\w.-]+", uses):
             steps, outputs = run_action(runner, step.get("with", {}), env)
