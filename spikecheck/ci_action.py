@@ -25,6 +25,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
+from spikecheck.render.sanitize import clean
 from spikecheck.verdicts import Verdict
 
 # action input -> the CLI option it sets (value options; drop-last is a switch)
@@ -127,16 +128,17 @@ def main(env: Mapping[str, str] | None = None) -> int:
     try:
         args = cli_arguments(env, junit)
     except ActionInputError as exc:
-        print(f"::error title=spikecheck action::{exc}", flush=True)
+        print(f"::error title=spikecheck action::{clean(exc)}", flush=True)
         write_outputs(env.get("GITHUB_OUTPUT"), {"exit-code": 2})
         return 2
     if os.path.exists(junit):
         os.remove(junit)  # a report left from an earlier step must not be counted
-    print("spikecheck " + shlex.join(args), flush=True)
+    # one line: a file name holding a newline cannot start a workflow command of its own
+    print(clean("spikecheck " + shlex.join(args)), flush=True)
     code = subprocess.run([sys.executable, "-m", "spikecheck", *args], env=dict(env)).returncode
     outputs: dict[str, object] = dict(verdict_counts(junit))
     outputs["exit-code"] = code
-    outputs["junit"] = junit if os.path.exists(junit) else ""
+    outputs["junit"] = clean(junit) if os.path.exists(junit) else ""
     write_outputs(env.get("GITHUB_OUTPUT"), outputs)
     return code
 

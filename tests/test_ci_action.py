@@ -94,6 +94,14 @@ def test_bad_drop_last_is_an_annotation_and_exit_2(tmp_path, logs):
     assert done.stdout.startswith("::error title=spikecheck action::drop-last")
 
 
+def test_a_file_name_with_a_newline_cannot_start_a_workflow_command(tmp_path, logs):
+    (logs / "x\n::error::injected.csv").write_text("step,loss\n")
+    done, _, _ = step(tmp_path, paths="logs/x*", dataset_size="1777", batch_size="16")
+    assert done.returncode == 2
+    assert not any(ln.startswith("::error::injected") for ln in done.stdout.splitlines())
+    assert any(ln.startswith("::error") and "injected" in ln for ln in done.stdout.splitlines())
+
+
 def test_inputs_become_options(tmp_path):
     env = {"INPUT_PATHS": "a.csv\n'my run.csv'", "INPUT_DATASET_SIZE": " 1777 ",
            "INPUT_DROP_LAST": "false", "INPUT_WORLD_SIZE": "", "INPUT_ARGS": "--first-step 0"}
