@@ -114,9 +114,12 @@ def find_pyproject(start: Path) -> Path | None:
     here = start.resolve()
     for directory in (here, *here.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file() and TABLE in _tool_tables(candidate):
-            return candidate
-        if (directory / ".git").exists():
+        try:
+            if candidate.is_file() and TABLE in _tool_tables(candidate):
+                return candidate
+            if (directory / ".git").exists():
+                return None
+        except PermissionError:  # a directory we may not look into ends the search
             return None
     return None
 
@@ -156,7 +159,10 @@ def validate(table: object, path: Path) -> dict[str, object]:
 
 def load(start: Path | None = None) -> ProjectConfig:
     """The project configuration seen from `start` (default: the current directory)."""
-    path = find_pyproject(Path.cwd() if start is None else start)
+    try:
+        path = find_pyproject(Path.cwd() if start is None else start)
+    except FileNotFoundError:  # the current directory was deleted: no project to read
+        return ProjectConfig()
     if path is None:
         return ProjectConfig()
     return ProjectConfig(path, validate(_tool_tables(path)[TABLE], path))

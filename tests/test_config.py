@@ -148,3 +148,13 @@ def test_help_works_even_with_a_bad_project_file(tmp_path, monkeypatch):
     sub = project(tmp_path / "repo", "[tool.spikecheck]\nnope = 1\n")
     res = invoke(sub, monkeypatch, "--help")
     assert res.exit_code == 0 and "--show-config" in res.output
+
+
+def test_a_deleted_current_directory_means_no_project_file(tmp_path, monkeypatch, fixtures):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    res = CliRunner().invoke(main, [str(fixtures / "example-fixed.csv"), "-N", "1777",
+                                    "-B", "16", "-q"])
+    assert res.exit_code == 0 and res.output.startswith("clean")
