@@ -36,6 +36,28 @@ pipe closed early (| head).
 """
 
 
+def project_defaults(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """Eager: [tool.spikecheck] of the nearest pyproject.toml becomes the options' defaults
+    before any other option is read, so the command line still overrides it."""
+    from spikecheck.config import ConfigError, load
+
+    try:
+        config = load()
+    except ConfigError as exc:
+        _die(str(exc))
+    ctx.meta["spikecheck.config"] = config
+    ctx.default_map = {**(ctx.default_map or {}), **config.default_map()}
+    return value
+
+
+def _require_paths(paths: tuple[str, ...]) -> None:
+    """LOG... is required unless --show-config: click's own message when it is missing."""
+    if not paths:
+        ctx = click.get_current_context()
+        param = next(p for p in ctx.command.params if p.name == "paths")
+        raise click.MissingParameter(ctx=ctx, param=param)
+
+
 class ByteSize(click.ParamType):
     """A byte count with an optional binary suffix: 500M, 2G, 1T (0: no limit)."""
 
@@ -59,13 +81,15 @@ class ByteSize(click.ParamType):
 
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"],
                                                 "max_content_width": 100})
-@click.argument("paths", nargs=-1, required=True, metavar="LOG...")
+# LOG... is required unless --show-config (checked in main, with click's own message)
+@click.argument("paths", nargs=-1, metavar="LOG...")
 @click.option("--dataset-size", "-N", type=click.IntRange(min=1), metavar="N",
               help="Training samples per epoch (with --batch-size gives steps per epoch and "
                    "the final batch).")
 @click.option("--batch-size", "-B", type=click.IntRange(min=1), metavar="B",
               help="Samples per mini-batch on one device.")
-@click.option("--drop-last", is_flag=True, help="The loader drops the final partial batch.")
+@click.option("--drop-last/--no-drop-last", default=False,
+              help="The loader drops the final partial batch (or not).")
 @click.option("--grad-accum", type=click.IntRange(min=1), default=1, show_default=True,
               metavar="G", help="Micro-batches per optimizer step (gradient accumulation).")
 @click.option("--world-size", type=click.IntRange(min=1), default=1, show_default=True,
@@ -102,13 +126,16 @@ class ByteSize(click.ParamType):
 @click.option("--max-input-bytes", type=ByteSize(), default="2G", show_default=True,
               help="Stop with exit 2 when gzip content inflates, or stdin runs, beyond this "
                    "(0: no limit).")
+@click.option("--show-config", is_flag=True, is_eager=True, callback=project_defaults,
+              help="Print the settings in effect (command line, [tool.spikecheck] in "
+                   "pyproject.toml, built-in defaults) and where each comes from, then exit.")
 @click.version_option(__version__, prog_name="spikecheck")
 def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | None,
          drop_last: bool, grad_accum: int, world_size: int, steps_per_epoch: int | None,
          first_step: str | None, metric: str | None, step_column: str | None,
          pattern: str | None, log_every: int | None, input_format: str | None, fmt: str,
          fail_on: str, quiet: bool, plot_path: str | None, junit_path: str | None,
-         list_only: bool, max_input_bytes: int) -> None:
+         list_only: bool, max_input_bytes: int, show_config: bool) -> None:
     """Find loss spikes in training logs and tell whether the epoch is to blame.
 
     LOG is a CSV file, a TensorBoard event file or run directory, a text or JSON
@@ -118,6 +145,12 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     from spikecheck.geometry import GeometryError, GeometryInputs
     from spikecheck.readers import ReadOptions
 
+    if show_config:
+        from spikecheck.config import describe
+
+        click.echo(describe(click.get_current_context()))
+        sys.exit(0)
+    _require_paths(paths)
     options = ReadOptions(metric=metric, step_column=step_column, pattern=pattern,
                           log_every=log_every, steps_per_epoch=steps_per_epoch,
                           batch_size=batch_size, max_input_bytes=max_input_bytes)

@@ -177,6 +177,14 @@ def test_inputs_are_never_written_moved_or_locked(tmp_path, fmt):
     assert sum(e == "open" for e, _ in events) >= len(paths), "the audit hook saw no opens"
     allowed = {os.path.realpath(p) for p in paths}
     allowed.add(os.path.realpath(run_root / "a" / bad.EVENT_NAME))
+    # and the project defaults: a pyproject.toml in the current directory or above (read
+    # only, like the inputs; spikecheck/config.py)
+    here = os.path.realpath(os.getcwd())
+    while True:
+        allowed.add(os.path.join(here, "pyproject.toml"))
+        if os.path.dirname(here) == here:
+            break
+        here = os.path.dirname(here)
     for event, args_ in events:
         assert event in ("open", "mmap.__new__"), (event, args_)
         if event == "open":

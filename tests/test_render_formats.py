@@ -161,6 +161,13 @@ def test_junit_one_testcase_per_run():
     assert "random-instability" in cases[2].find("system-out").text
     err = cases[3].find("error")
     assert err is not None and err.get("type") == "unreadable-input"
+    # each analysed run carries its verdict and cause ids (the Action counts them)
+    props = [{p.get("name"): p.get("value") for p in c.iterfind("properties/property")}
+             for c in cases]
+    assert props[0] == {"verdict": "epoch-aligned-spikes", "cause": "partial-final-batch"}
+    assert props[1] == {"verdict": "clean"}
+    assert props[2]["verdict"] == "spikes-not-epoch-aligned"
+    assert props[3] == {}
 
 
 def test_junit_fail_on_any_spike_fails_the_isolated_spike_run():

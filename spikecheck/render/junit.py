@@ -1,10 +1,11 @@
 """--junit FILE (and --format junit): a JUnit XML report, one test case per run.
 
 A run that fails --fail-on gets <failure>, an unreadable input <error>; a finding below
-the threshold passes with its text in <system-out>. CI dashboards (GitLab test reports,
-Jenkins, the GitHub test-reporter actions) read this without a plug-in. ElementTree does
-the XML escaping; sanitize removes what XML 1.0 cannot hold at all (control characters,
-lone surrogates).
+the threshold passes with its text in <system-out>. Each analysed run's test case carries
+its verdict and cause ids as <properties> (as pytest's record_property writes them), which
+the GitHub Action counts. CI dashboards (GitLab test reports, Jenkins, the GitHub
+test-reporter actions) read this without a plug-in. ElementTree does the XML escaping;
+sanitize removes what XML 1.0 cannot hold at all (control characters, lone surrogates).
 """
 
 from __future__ import annotations
@@ -58,6 +59,12 @@ def build(outcomes: list[RunOutcome], options: RenderOptions) -> ET.Element:
         if o.path:
             attrs["file"] = _x(o.path).replace("\n", " ")
         case = ET.SubElement(suite, "testcase", attrs)
+        if o.report is not None:  # the ids, for scripts that count verdicts (the Action)
+            case_props = ET.SubElement(case, "properties")
+            ET.SubElement(case_props, "property", {"name": "verdict", "value": o.report.verdict})
+            if o.report.cause:
+                ET.SubElement(case_props, "property", {"name": "cause",
+                                                       "value": o.report.cause})
         st = status(o)
         text = _x(run_text(o))
         if st == "error":
