@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from spikecheck.plan import FRAMEWORKS
+from spikecheck.epoch_plan import FRAMEWORKS
 
 PLAN_EPILOG = """\b
 Examples:
@@ -44,8 +44,8 @@ def plan_command(dataset_size: int, batch_size: int, drop_last: bool, grad_accum
     and warns, with the fix in your framework's words, when the final batch or the
     final accumulation window is short.
     """
+    from spikecheck.epoch_plan import make_plan
     from spikecheck.geometry import GeometryError
-    from spikecheck.plan import make_plan
     from spikecheck.render.plan import plan_json, plan_text
 
     try:

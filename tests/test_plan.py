@@ -1,4 +1,4 @@
-"""`spikecheck plan` and spikecheck/plan.py: the loader arithmetic before training."""
+"""`spikecheck plan` and spikecheck/epoch_plan.py: the loader arithmetic before training."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from spikecheck.cli_group import entry
+from spikecheck.epoch_plan import PlanNoteCode, PlanWarningCode, make_plan
 from spikecheck.geometry import GeometryError
-from spikecheck.plan import PlanNoteCode, PlanWarningCode, make_plan
 
 
 def run(*args: str):

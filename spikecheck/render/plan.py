@@ -1,6 +1,6 @@
 """Words for a Plan: each warning as a sentence, with the fix in the framework's own terms.
 
-render/plan.py is the only place plan sentences are made; spikecheck/plan.py holds the
+render/plan.py is the only place plan sentences are made; spikecheck/epoch_plan.py holds the
 numbers and codes. Not a --format renderer of reports: `spikecheck plan` calls it.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from spikecheck.plan import Plan, PlanItem, PlanNoteCode, PlanWarningCode
+from spikecheck.epoch_plan import Plan, PlanItem, PlanNoteCode, PlanWarningCode
 
 SCHEMA_VERSION = 1
 
