@@ -156,3 +156,10 @@ def test_group_help_shows_the_analysis_options_and_plan():
     assert run("--version").output.startswith("spikecheck, version")
     res = run("plan", "--help")
     assert res.exit_code == 0 and "--framework" in res.output
+
+
+def test_batchnorm_sentence_speaks_the_frameworks_behaviour():
+    torch_text = run("plan", "-N", "22225", "-B", "16").output
+    keras_text = run("plan", "-N", "22225", "-B", "16", "--framework", "keras").output
+    assert "Expected more than 1 value per channel" in torch_text
+    assert "BatchNormalization" in keras_text and "Expected more" not in keras_text

@@ -52,7 +52,7 @@ WINDOW_FIX = {
 }
 
 
-def warning_sentence(w: PlanItem) -> str:
+def warning_sentence(w: PlanItem, framework: str = "torch") -> str:
     """One warning as a plain sentence (what happens, how large, how often)."""
     if w.code == PlanWarningCode.PARTIAL_FINAL_BATCH:
         where = " on each device" if w.devices else ""
@@ -60,9 +60,12 @@ def warning_sentence(w: PlanItem) -> str:
                 f"loss whose magnitude depends on the batch size spikes {w.ratio:g}x there, "
                 f"every {w.every_steps} steps")
     if w.code == PlanWarningCode.SINGLE_SAMPLE_BATCH:
-        return ("BatchNorm in training mode fails on a batch of 1 (\"Expected more than 1 "
-                "value per channel when training\"), and a batch of 1 gives the noisiest "
-                f"gradient of the epoch, every {w.every_steps} steps")
+        bn = ("BatchNormalization in training mode normalizes a batch of 1 to zero (its "
+              "variance is 0)" if framework in ("keras", "tf") else
+              "BatchNorm in training mode fails on a batch of 1 (\"Expected more than 1 "
+              "value per channel when training\")")
+        return (f"{bn}, and a batch of 1 gives the noisiest gradient of the epoch, every "
+                f"{w.every_steps} steps")
     if w.code == PlanWarningCode.EMPTY_DEVICE_BATCH:
         return (f"the final global batch leaves {w.devices} replica(s) with no sample at all, "
                 f"every {w.every_steps} steps")
@@ -96,7 +99,7 @@ def fix_sentence(w: PlanItem, framework: str) -> str:
 def plan_dict(plan: Plan) -> dict:
     """The plan for --format json: the numbers, and each warning with its sentence and fix."""
     d = plan.to_dict()
-    d["warnings"] = [{**w.to_dict(), "message": warning_sentence(w),
+    d["warnings"] = [{**w.to_dict(), "message": warning_sentence(w, plan.framework),
                       "fix": fix_sentence(w, plan.framework)} for w in plan.warnings]
     d["notes"] = [{**n.to_dict(), "message": note_sentence(n)} for n in plan.notes]
     return {"schema_version": SCHEMA_VERSION, "plan": d}
@@ -129,6 +132,6 @@ def plan_text(plan: Plan) -> str:
     if p.ok:
         lines.append("OK: every batch and every optimizer step of the epoch is full.")
     for w in p.warnings:
-        lines.append(f"WARNING [{w.code}]: {warning_sentence(w)}.")
+        lines.append(f"WARNING [{w.code}]: {warning_sentence(w, p.framework)}.")
         lines.append(f"  fix: {fix_sentence(w, p.framework)}")
     return "\n".join(lines) + "\n"
