@@ -6,7 +6,9 @@ import sys
 
 import click
 
-from spikecheck.epoch_plan import FRAMEWORKS
+# epoch_plan.FRAMEWORKS, written out so that `spikecheck --help` loads no numpy (a test
+# keeps the two equal)
+FRAMEWORKS = ("torch", "keras", "tf", "hf", "lightning")
 
 PLAN_EPILOG = """\b
 Examples:

@@ -163,3 +163,22 @@ def test_batchnorm_sentence_speaks_the_frameworks_behaviour():
     keras_text = run("plan", "-N", "22225", "-B", "16", "--framework", "keras").output
     assert "Expected more than 1 value per channel" in torch_text
     assert "BatchNormalization" in keras_text and "Expected more" not in keras_text
+
+
+def test_the_entry_point_imports_nothing_heavy():
+    import subprocess
+    import sys
+
+    code = ("import sys, spikecheck.cli_group; "
+            "print(sorted(m for m in ('rich', 'numpy', 'matplotlib', 'pandas') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_command_offers_every_framework_the_plan_knows():
+    from spikecheck.cli_plan import FRAMEWORKS as offered
+    from spikecheck.epoch_plan import FRAMEWORKS
+
+    assert offered == FRAMEWORKS
