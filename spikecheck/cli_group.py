@@ -43,7 +43,12 @@ class DefaultCommandGroup(click.Group):
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The analysis command's help (usage, options, examples), then the subcommands."""
         sub = click.Context(self.default, info_name=ctx.info_name, parent=None)
-        self.default.format_help(sub, formatter)
+        self.default.format_usage(sub, formatter)
+        formatter.write_usage(ctx.info_name or "spikecheck", "plan -N N -B B [OPTIONS]",
+                              prefix="   or: ")
+        self.default.format_help_text(sub, formatter)
+        self.default.format_options(sub, formatter)
+        self.default.format_epilog(sub, formatter)
         with formatter.section("Commands"):
             formatter.write_dl([(name, cmd.get_short_help_str(70))
                                 for name, cmd in self.commands.items()])

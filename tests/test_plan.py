@@ -153,6 +153,7 @@ def test_group_help_shows_the_analysis_options_and_plan():
     assert res.exit_code == 0
     assert "--dataset-size" in res.output and "Examples:" in res.output
     assert "Commands:" in res.output and "plan" in res.output.split("Commands:")[1]
+    assert "or: spikecheck plan" in res.output
     assert run("--version").output.startswith("spikecheck, version")
     res = run("plan", "--help")
     assert res.exit_code == 0 and "--framework" in res.output
