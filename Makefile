@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: run test lint eval bench fuzz install clean
+.PHONY: run test test-frameworks lint eval bench fuzz install clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The trainer callbacks against the real Keras 3, Lightning and Hugging Face classes: tiny CPU
+# runs in their own venv, not part of `make test`. torch==2.13.0 exactly: the CPU wheel on disk.
+FW_VENV ?= .venv-fw
+test-frameworks:
+	test -x $(FW_VENV)/bin/python || $(PYTHON) -m venv $(FW_VENV)
+	$(FW_VENV)/bin/python -m pip install --quiet torch==2.13.0
+	$(FW_VENV)/bin/python -m pip install --quiet -e '.[dev,keras,lightning,hf]'
+	KERAS_BACKEND=torch $(FW_VENV)/bin/python -m pytest -m frameworks tests/frameworks
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check spikecheck tests fixtures
@@ -45,4 +54,4 @@ fuzz: $(STAMP)
 	done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(FW_VENV) .pytest_cache .ruff_cache build *.egg-info

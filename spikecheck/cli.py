@@ -645,8 +645,10 @@ def run() -> None:
         signal.signal(signal.SIGINT, _on_sigint)
     except (ValueError, OSError):  # not the main thread
         pass
+    from spikecheck.cli_group import entry  # `plan` next to the analysis command
+
     try:
-        main(standalone_mode=True)
+        entry(standalone_mode=True)
     except SystemExit:
         raise
     except (KeyboardInterrupt, _Interrupted):
