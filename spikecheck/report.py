@@ -166,6 +166,7 @@ class Report:
     inconclusive: str | None = None  # an Inconclusive code when the verdict is inconclusive
     inconclusive_detail: str | None = None
     geometry_mismatch: str | None = None  # the period found contradicts the flags
+    framework: str | None = None  # who wrote the log, when its reader knows (frameworks.py)
 
     @property
     def cause(self) -> str | None:
@@ -191,6 +192,7 @@ class Report:
             "period": self.period.to_dict(),
             "geometry": self.geometry.to_dict(),
             "geometry_mismatch": self.geometry_mismatch,
+            "framework": self.framework,
             "normalization": self.normalization.to_dict(),
             "warnings": list(self.warnings),
             "log_scale": self.log_scale,

@@ -122,6 +122,7 @@ class LossSeries:
     running_mean: bool = False
     steps_per_epoch_hint: int | None = None
     running_mean_weights: str | None = None
+    framework: str | None = None  # who wrote the log, when the format says (frameworks.py)
     gaps: tuple[tuple[int, int], ...] = ()
 
     def __len__(self) -> int:
@@ -143,6 +144,7 @@ def normalize(
     unparsable: int = 0,
     superseded: int = 0,
     running_mean_weights: str | None = None,
+    framework: str | None = None,
 ) -> LossSeries:
     """Build a LossSeries from raw points in write order.
 
@@ -248,4 +250,5 @@ def normalize(
         running_mean=running_mean,
         steps_per_epoch_hint=steps_per_epoch_hint,
         running_mean_weights=running_mean_weights,
+        framework=framework,
     )

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from spikecheck.engine import diagnosis as dx
 from spikecheck.engine.decision import THRESHOLDS, Evidence, Thresholds, decide
 from spikecheck.engine.folding import (
     FoldResult,
@@ -154,11 +155,12 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         source=series.source, metric=series.metric, points=int(n),
         first_step=int(steps[0]), last_step=int(steps[-1]), verdict=decision.verdict,
         geometry=geom, normalization=norm, spikes=tuple(spikes), alignment=alignment,
-        period=_period_report(pfit, geom, inferred), diagnosis=tuple(decision.causes),
+        period=_period_report(pfit, geom, inferred),
+        diagnosis=tuple(dx.in_framework(d, series.framework) for d in decision.causes),
         warnings=tuple(dict.fromkeys(warnings)),
         baseline_scale=float(np.median(d.scale)), log_scale=d.log_scale,
         inconclusive=decision.inconclusive, inconclusive_detail=decision.inconclusive_detail,
-        geometry_mismatch=mismatch,
+        geometry_mismatch=mismatch, framework=series.framework,
     )
 
 
@@ -180,6 +182,7 @@ def per_epoch_report(series: LossSeries, inputs: GeometryInputs) -> Report:
         warnings=tuple(dict.fromkeys(series.notes)),
         log_scale=bool(np.all(series.values > 0)),
         inconclusive=Inconclusive.PER_EPOCH_LOG, inconclusive_detail=detail,
+        framework=series.framework,
     )
 
 

@@ -119,6 +119,28 @@ def partial_batch_diagnosis(geom: EpochGeometry, measured: float | None, inferre
                      expected, measured)
 
 
+def fix_for(cause: str, framework: str | None) -> str:
+    """The fix of a cause in the words of the framework that wrote the log (PyTorch's when
+    no reader could tell)."""
+    from spikecheck import frameworks as fw
+
+    name = framework if framework in fw.ALL else fw.TORCH
+    if cause == "partial-final-batch":
+        return ("make the loss independent of the batch size (average over samples once, or "
+                "sum and divide by the full batch size), or " + fw.DROP_LAST[name])
+    if cause == "unshuffled-data":
+        return fw.SHUFFLE[name]
+    return FIXES[cause]
+
+
+def in_framework(d: Diagnosis, framework: str | None) -> Diagnosis:
+    """The same diagnosis with its fix worded for the log's framework."""
+    if framework is None:
+        return d
+    return Diagnosis(d.cause, d.confidence, d.evidence, fix_for(d.cause, framework),
+                     d.expected_height, d.measured_height)
+
+
 def make(cause: str, confidence: float, evidence: str, measured: float | None = None
          ) -> Diagnosis:
     """A diagnosis with the standard fix for its cause id."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spikecheck.frameworks import KERAS, LIGHTNING
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions, sniff_encoding
 from spikecheck.readers.vocabulary import (
     EPOCH_NAMES,
@@ -262,7 +263,7 @@ class CsvReader:
                 s_col, v_col, metric=metric, source=source, epochs=ep,
                 notes=tuple(col_notes), step_from_row_index=step_col is None,
                 per_epoch=whole_epochs or per_epoch_only(ep, metric), unparsable=unparsable,
-                superseded=superseded,
+                superseded=superseded, framework=_framework(layout.header, step_col),
             ))
         if not series:
             raise ReadError(f"{src.name}: the loss column has no numeric values")
@@ -646,3 +647,16 @@ def _bool_to_numpy(col) -> np.ndarray:
 
 
 __all__ = ["CsvReader", "sniff_layout"]
+
+
+def _framework(header: list[str], step_col: str | None) -> str | None:
+    """Who wrote the file, when its columns say: Lightning's CSVLogger writes `step` and
+    `epoch` beside `*_step`/`*_epoch` metrics; Keras' CSVLogger `epoch` and `loss` with no
+    step."""
+    names = {h.strip() for h in header}
+    if step_col is not None and {"step", "epoch"} <= names and \
+            any(n.endswith(("_step", "_epoch")) for n in names):
+        return LIGHTNING
+    if step_col is None and {"epoch", "loss"} <= names:
+        return KERAS
+    return None

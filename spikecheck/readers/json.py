@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from spikecheck.frameworks import HF
 from spikecheck.readers.chunks import iter_chunks
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
 from spikecheck.readers.vocabulary import (
@@ -238,7 +239,8 @@ def _read_document(src: InputSource, doc: object, options: ReadOptions) -> LossS
     if ppl_note:
         notes.append(ppl_note)
     return normalize(s, v, metric=metric, source=src.name, epochs=ep_out, notes=notes,
-                     steps_per_epoch_hint=hint, unparsable=n_nostep, superseded=dropped)
+                     steps_per_epoch_hint=hint, unparsable=n_nostep, superseded=dropped,
+                     framework=HF)
 
 
 def _hf_steps_per_epoch(doc: dict, steps: np.ndarray, epochs: np.ndarray | None

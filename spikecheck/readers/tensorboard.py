@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from spikecheck.frameworks import HF, KERAS
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
 from spikecheck.readers.vocabulary import (
     EPOCH_NAMES,
@@ -437,7 +438,8 @@ def build_series(run: RunData, metric: str) -> LossSeries:
                      notes=notes, per_epoch=per_epoch, running_mean=running_mean,
                      steps_per_epoch_hint=hint, superseded=superseded,
                      unparsable=run.unreadable_records,
-                     running_mean_weights="samples" if running_mean else None)
+                     running_mean_weights="samples" if running_mean else None,
+                     framework=_framework(metric, epoch_tag))
 
 
 def _steps_repeat(steps: np.ndarray) -> bool:
@@ -500,6 +502,16 @@ def _distinct(steps: np.ndarray) -> int:
         return int(steps.size)
     s = np.sort(steps)
     return int(np.count_nonzero(s[1:] != s[:-1])) + 1
+
+
+def _framework(metric: str, epoch_tag: str | None) -> str | None:
+    """Who wrote the run, when its tag names say: Keras' callback writes batch_/epoch_
+    tags, the Hugging Face Trainer train/loss beside train/epoch."""
+    if metric.startswith(("batch_", "epoch_")):
+        return KERAS
+    if metric.startswith("train/") and epoch_tag == "train/epoch":
+        return HF
+    return None
 
 
 def _steps_per_epoch(steps: np.ndarray, epochs: np.ndarray) -> int | None:

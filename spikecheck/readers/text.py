@@ -13,12 +13,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import PurePath
 
 import numpy as np
 
+from spikecheck.frameworks import TEXT_STYLES
 from spikecheck.readers.chunks import MAX_LINE, iter_chunks, text_encoding, unify_newlines
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
 from spikecheck.readers.textlines import (
@@ -301,7 +302,9 @@ class TextReader:
         if options.pattern:
             return [_read_pattern(src, options)]
         style, key = self._style_for(src)
-        return [_read_style(src, style, options, key)]
+        series = _read_style(src, style, options, key)
+        framework = TEXT_STYLES.get(style.name)
+        return [replace(series, framework=framework) if framework else series]
 
     def list_metrics(self, src: InputSource, options: ReadOptions) -> list[tuple[str, int]]:
         """Loss-like keys printed on the style's lines, with how many lines carry each."""
