@@ -172,6 +172,20 @@ class Report:
     def cause(self) -> str | None:
         return self.diagnosis[0].cause if self.diagnosis else None
 
+    def to_frame(self):
+        """The spike events as a pandas DataFrame (pandas is imported only here)."""
+        import pandas as pd
+
+        cols = ["start_step", "end_step", "peak_step", "peak_value", "baseline", "height",
+                "z", "direction", "epoch", "offset", "aligned"]
+        return pd.DataFrame([s.to_dict() for s in self.spikes], columns=cols)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: verdict, causes and fixes, and the folded profile as SVG."""
+        from spikecheck.render.html import report_html
+
+        return report_html(self)
+
     def to_dict(self, max_spikes: int | None = None) -> dict:
         spikes = self.spikes if max_spikes is None else self.spikes[:max_spikes]
         return {
