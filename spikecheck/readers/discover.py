@@ -83,11 +83,14 @@ def discover(root: str | os.PathLike, include: tuple[str, ...] | list[str] = (),
     _tensorboard_runs(base, event_dirs, found, claimed)
     hf_kept = _hf_states(base, files, found, claimed)
     fileset = set(files)
+    tb_dirs = set(event_dirs)
     for f in files:
         rel = _rel(base, f)
         if rel in claimed or f in hf_kept:
             continue
-        why = _side_reason(f, fileset)
+        why = _side_reason(f, fileset) or _not_regular(f)
+        if why is None and f.parent in tb_dirs:
+            why = "beside a TensorBoard run's event files (read from the events)"
         if why:
             found.skipped.append((rel, why))
             continue
@@ -227,6 +230,17 @@ def _side_reason(f: Path, fileset: set[Path]) -> str | None:
     if name == "log.txt" and (f.parent / "metrics.json") in fileset:
         return "the same run as metrics.json"
     return None
+
+
+def _not_regular(f: Path) -> str | None:
+    """FIFOs, sockets and devices are never opened (a FIFO would block the walk)."""
+    import stat
+
+    try:
+        mode = os.stat(f).st_mode
+    except OSError:
+        return None  # dangling link or no permission: read it, so the error is reported
+    return None if stat.S_ISREG(mode) else "not a regular file"
 
 
 def _file_kind(f: Path) -> str | None:
