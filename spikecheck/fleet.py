@@ -5,8 +5,9 @@ training log `readers.discover` finds in it) and `run_jobs` analyses them: in th
 with --jobs 1 or a single job, else in a `concurrent.futures` process pool. Each job has a
 time limit (--timeout): a worker stops itself with SIGALRM, and a job still silent well
 past its limit has its workers killed by the parent. A worker that dies (a segfault, the
-OOM killer) breaks only the runs it held: the others are resubmitted to a fresh pool, and
-a run that was in flight at two breaks is reported as an error. Results come back in the
+OOM killer) breaks only its own run: the runs in flight then are run again one at a time,
+each alone in a pool of one, and the one that breaks that pool too is reported as an
+error; the rest go on in a fresh pool. Results come back in the
 order they finish (for --format jsonl) and are reported in job order (sorted by path).
 """
 
@@ -21,8 +22,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-
-CRASH_STRIKES = 2  # a run in flight at this many pool breaks is the one breaking it
 
 
 @dataclass(frozen=True)
@@ -175,8 +174,8 @@ class _Pool:
         self.jobs = jobs
         self.settings = settings
         self.n_jobs = n_jobs
-        self.strikes: dict[int, int] = {}
-        self.breaks = 0
+        self.suspects: list[int] = []  # in flight when a worker died: each run again alone
+        self.alone = False
 
     def _executor(self, size: int):
         import multiprocessing
@@ -188,8 +187,13 @@ class _Pool:
 
     def run(self, todo: list[int], results: dict[int, JobResult],
             on_result: Callable[[JobResult], None]) -> None:
-        while todo:
-            todo = self._round(todo, results, on_result)
+        while todo or self.suspects:
+            if todo:
+                todo = self._round(todo, results, on_result)
+            while self.suspects:
+                self.alone = True
+                todo += self._round([self.suspects.pop(0)], results, on_result)
+                self.alone = False
 
     def _round(self, todo: list[int], results: dict[int, JobResult],
                on_result: Callable[[JobResult], None]) -> list[int]:
@@ -233,8 +237,9 @@ class _Pool:
         return []
 
     def _after_break(self, futures, started, results, on_result) -> list[int]:
-        """A worker died: collect what finished, strike what was in flight, resubmit."""
-        self.breaks += 1
+        """A worker died: keep what finished; the runs in flight become suspects, each run
+        again alone (a suspect that breaks its pool alone is the crash: an error); the
+        others go back to the pool."""
         unfinished = []
         for fut, i in futures.items():
             if i in results:
@@ -244,19 +249,15 @@ class _Pool:
                 on_result(results[i])
                 continue
             unfinished.append(i)
-        in_flight = [i for i in unfinished if i in started] or unfinished
-        give_up = self.breaks > len(self.jobs) + CRASH_STRIKES
-        left = []
-        for i in unfinished:
-            if i in in_flight or give_up:
-                self.strikes[i] = self.strikes.get(i, 0) + CRASH_STRIKES * give_up + 1
-            if self.strikes.get(i, 0) >= CRASH_STRIKES:
-                results[i] = self._failed(i, "its worker process died (a crash or the "
+        if self.alone:
+            for i in unfinished:
+                results[i] = self._failed(i, "its worker process died (a crash, or the "
                                              "out-of-memory killer)")
                 on_result(results[i])
-                continue
-            left.append(i)
-        return left
+            return []
+        in_flight = [i for i in unfinished if i in started] or unfinished
+        self.suspects += in_flight
+        return [i for i in unfinished if i not in in_flight]
 
     def _failed(self, i: int, why: str | None) -> JobResult:
         """An error result for a job the pool could not finish (None: it timed out)."""

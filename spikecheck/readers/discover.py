@@ -246,6 +246,7 @@ def _not_regular(f: Path) -> str | None:
 def _file_kind(f: Path) -> str | None:
     """What a file holds, from its name and first HEAD_BYTES: None when no loss is in it."""
     import gzip
+    import zlib
 
     try:
         with open(f, "rb") as raw:
@@ -254,8 +255,8 @@ def _file_kind(f: Path) -> str | None:
                 raw.seek(0)
                 try:
                     head = gzip.GzipFile(fileobj=raw).read(HEAD_BYTES)
-                except (OSError, EOFError):
-                    return None
+                except (OSError, EOFError, zlib.error):
+                    return "text"  # a broken gzip log: read it, so the error is reported
     except OSError:
         return "text"  # unreadable: read it, so the error is reported, not hidden
     if not head.strip() or (b"\x00" in head[:4096]
