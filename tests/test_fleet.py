@@ -196,3 +196,16 @@ def test_a_directory_whose_logs_all_fail_to_qualify_is_an_error(tmp_path):
     (tmp_path / "b.log").write_text("".join(f"step {i} loss 2.5\n" for i in range(3)))
     res = invoke(tmp_path, "--format", "json")
     assert res.exit_code == 2
+
+
+def test_a_url_without_fsspec_says_how_to_install_it():
+    pytest.importorskip("click")
+    try:
+        import fsspec  # noqa: F401
+        pytest.skip("fsspec is installed here; make test-dask reads memory:// URLs")
+    except ModuleNotFoundError:
+        pass
+    res = invoke("s3://bucket/exp7/metrics.csv", "--jobs", "1")
+    assert res.exit_code == 2
+    assert "s3://bucket/exp7/metrics.csv" in res.stderr
+    assert "pip install 'spikecheck[remote]'" in res.stderr
