@@ -283,6 +283,7 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
                     state["pipe"], state["written"] = w == "pipe", w if w != "pipe" else None
             else:
                 errors.extend(result.errors)
+            progress.start(jobs[result.index].run or jobs[result.index].path)
             progress.done(jobs[result.index].path)
 
         results = run_jobs(jobs, settings, n_jobs, arrived)

@@ -138,14 +138,16 @@ def _tensorboard_runs(base: Path, event_dirs: list[Path], found: Discovery,
     """One run per outermost event directory (its add_scalars sub-runs go with it, read as
     a run directory is today); a validation run beside a training run is a side run."""
     dirs = set(event_dirs)
+    per_parent: dict[Path, int] = {}
+    for d in event_dirs:
+        per_parent[d.parent] = per_parent.get(d.parent, 0) + 1
     for d in event_dirs:
         for f in sorted(d.iterdir()):
             if is_event_file_name(f.name):
                 claimed.add(_rel(base, f))
         if any(parent in dirs for parent in d.parents):
             continue  # a sub-run, read with its outer run
-        siblings = [o for o in event_dirs if o.parent == d.parent and o != d]
-        if VALIDATION_RUN.match(d.name) and siblings:
+        if VALIDATION_RUN.match(d.name) and per_parent[d.parent] > 1:
             found.skipped.append((_rel(base, d), "validation run beside a training run"))
             continue
         found.runs.append(FoundRun(_rel(base, d), str(d), "tensorboard"))
