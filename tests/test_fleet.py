@@ -209,3 +209,28 @@ def test_a_url_without_fsspec_says_how_to_install_it():
     assert res.exit_code == 2
     assert "s3://bucket/exp7/metrics.csv" in res.stderr
     assert "pip install 'spikecheck[remote]'" in res.stderr
+
+
+def test_a_worker_deaf_to_its_alarm_is_killed_and_the_rest_reported(own_tree, monkeypatch):
+    """A run stuck where SIGALRM cannot reach it (blocked, as in a C extension's loop):
+    the parent stops that pool after the grace period and runs the others again."""
+    import signal
+
+    real = registry.read_input
+
+    def deaf_on_one(arg, options, forced=None):
+        if arg.endswith("clean-digits.csv"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(120)
+        return real(arg, options, forced)
+
+    monkeypatch.setattr(registry, "read_input", deaf_on_one)
+    t0 = time.monotonic()
+    res = invoke(own_tree, "--format", "json", "--jobs", "2", "--timeout", "1")
+    assert time.monotonic() - t0 < 40
+    runs = runs_of(res)
+    assert set(runs) == set(EXPECTED_RUNS)
+    assert "its worker was stopped" in runs["csv/clean-digits.csv"]["error"]
+    others = [r for name, r in runs.items() if name != "csv/clean-digits.csv"]
+    assert all(r["verdict"] for r in others)
+    assert res.exit_code == 2
