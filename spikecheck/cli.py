@@ -288,9 +288,15 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
 
         results = run_jobs(jobs, settings, n_jobs, arrived)
     outcomes = [o for r in results for o in r.outcomes]
-    outcomes += _empty_directories(jobs, results, errors)
+    empty = _empty_directories(jobs, results, errors)
+    outcomes += empty
     render_options = _render_options(settings.fail_on, quiet)
     if streaming:
+        if empty and not state["pipe"] and not state["written"]:
+            from spikecheck.render.jsonl import line
+
+            w = _write_stdout("".join(line(o) for o in empty))
+            state["pipe"], state["written"] = w == "pipe", w if w != "pipe" else None
         written = state["written"] or ("pipe" if state["pipe"] else None)
         for msg in errors:
             click.echo(f"spikecheck: error: {msg}", err=True)

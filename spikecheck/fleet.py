@@ -73,14 +73,26 @@ def default_jobs() -> int:
 
 def work(index: int, job: Job, settings: Settings) -> JobResult:
     """Read and analyse one job; never raises for the job's own failures."""
-    from spikecheck.cli import _analyse_path, _error_outcome, _internal, _quiet_numpy
-    from spikecheck.readers import ReadError
-
     result = JobResult(index)
     options = settings.options
     if job.metric is not None:
         options = replace(options, metric=job.metric)  # type: ignore[type-var]
     captured = io.StringIO()
+    try:
+        _work_in(job, options, settings, result, captured)
+    except RunTimeout:  # the alarm rang after the run, while its context was closing
+        pass
+    result.outcomes = [_named(o, job) for o in result.outcomes]
+    result.notes = captured.getvalue()
+    return result
+
+
+def _work_in(job: Job, options, settings: Settings, result: JobResult,
+             captured: io.StringIO) -> None:
+    """work()'s body, under the time limit, with stderr captured."""
+    from spikecheck.cli import _analyse_path, _error_outcome, _internal, _quiet_numpy
+    from spikecheck.readers import ReadError
+
     with _alarm(settings.timeout), contextlib.redirect_stderr(captured), _quiet_numpy():
         try:
             outcomes = _analyse_path(job.path, options, settings.input_format,
@@ -102,9 +114,6 @@ def work(index: int, job: Job, settings: Settings) -> JobResult:
                 raise
             result.outcomes = [_error_outcome(_label(job), _internal(job.path, "reading", exc),
                                               result.errors, job.path)]
-    result.outcomes = [_named(o, job) for o in result.outcomes]
-    result.notes = captured.getvalue()
-    return result
 
 
 def _label(job: Job) -> str:
