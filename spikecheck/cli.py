@@ -662,7 +662,8 @@ class _Progress:
             console = Console(stderr=True)
             self._progress = Progress(
                 TextColumn("reading"), BarColumn(), TextColumn("{task.fields[name]}", markup=False),
-                TimeElapsedColumn(), console=console, transient=True)
+                TimeElapsedColumn(), console=console, transient=True,
+                redirect_stdout=False)  # the report (jsonl lines as they come) is stdout's
             self._progress.start()
             self._task = self._progress.add_task("read", total=max(self.total, 1), name="")
         return self
