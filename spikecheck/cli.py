@@ -155,7 +155,8 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     """Find loss spikes in training logs and tell whether the epoch is to blame.
 
     LOG is a CSV file, a TensorBoard event file or run directory, a text or JSON
-    training log (gzip is fine), or - for stdin. spikecheck reads the loss, detects
+    training log (gzip is fine), a directory of runs in any of these formats (each log
+    found is a run), a URL read through fsspec, or - for stdin. spikecheck reads the loss, detects
     spikes, scores them against the epoch boundaries and names the likely cause.
     """
     from spikecheck.geometry import GeometryError, GeometryInputs
