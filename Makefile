@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: run test test-frameworks lint eval bench fuzz install clean
+.PHONY: run test test-frameworks test-dask lint eval bench fuzz install clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ test-frameworks:
 	$(FW_VENV)/bin/python -m pip install --quiet -e '.[dev,keras,lightning,hf]'
 	KERAS_BACKEND=torch $(FW_VENV)/bin/python -m pytest -m frameworks tests/frameworks
 
+# spikecheck.dask on a Dask LocalCluster and remote paths on fsspec's memory:// filesystem,
+# in their own venv (dask, distributed and fsspec from pip), not part of `make test`.
+DASK_VENV ?= .venv-dask
+test-dask:
+	test -x $(DASK_VENV)/bin/python || $(PYTHON) -m venv $(DASK_VENV)
+	$(DASK_VENV)/bin/python -m pip install --quiet -e '.[dev,dask,remote]' distributed
+	$(DASK_VENV)/bin/python -m pytest -m dask tests/dask
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check spikecheck tests fixtures
 
@@ -54,4 +62,4 @@ fuzz: $(STAMP)
 	done
 
 clean:
-	rm -rf $(VENV) $(FW_VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(FW_VENV) $(DASK_VENV) .pytest_cache .ruff_cache build *.egg-info

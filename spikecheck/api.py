@@ -23,7 +23,12 @@ LOSS_COLUMNS = ("loss", "train_loss", "train/loss", "training_loss", "Loss")
 def read(path: str | os.PathLike, *, metric: str | None = None,
          step_column: str | None = None, pattern: str | None = None,
          log_every: int | None = None) -> list[LossSeries]:
-    """Every loss series in a log file or run directory, as the command line reads them."""
+    """Every loss series in a log file or run directory, as the command line reads them.
+
+    A URL (s3://, gs://, hf://, memory://...) is read through fsspec when it is installed
+    (pip install 'spikecheck[remote]'): copied to a temporary directory, read, removed;
+    each series' source stays the URL.
+    """
     from spikecheck.readers import ReadOptions
     from spikecheck.readers.registry import read_input
 

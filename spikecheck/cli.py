@@ -123,6 +123,20 @@ class ByteSize(click.ParamType):
                    "--fail-on.")
 @click.option("--list", "list_only", is_flag=True,
               help="List the metrics found in each input and exit.")
+@click.option("--jobs", "-j", "n_jobs", type=click.IntRange(min=1), metavar="N",
+              envvar="SPIKECHECK_JOBS",
+              help="Runs analysed at once, in worker processes (default: the number of "
+                   "cores, or SPIKECHECK_JOBS; 1: one after another in this process).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Per-run time limit: a run still reading or analysing after it is an "
+                   "error (exit 2); the other runs go on.")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="In directories: only logs whose path (relative to the directory) "
+                   "matches; repeatable.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="In directories: leave out logs whose relative path matches; repeatable.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List each side file a directory walk skipped, and why.")
 @click.option("--max-input-bytes", type=ByteSize(), default="2G", show_default=True,
               help="Stop with exit 2 when gzip content inflates, or stdin runs, beyond this "
                    "(0: no limit).")
@@ -135,11 +149,14 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
          first_step: str | None, metric: str | None, step_column: str | None,
          pattern: str | None, log_every: int | None, input_format: str | None, fmt: str,
          fail_on: str, quiet: bool, plot_path: str | None, junit_path: str | None,
-         list_only: bool, max_input_bytes: int, show_config: bool) -> None:
+         list_only: bool, n_jobs: int | None, timeout: float | None,
+         include: tuple[str, ...], exclude: tuple[str, ...], verbose: bool,
+         max_input_bytes: int, show_config: bool) -> None:
     """Find loss spikes in training logs and tell whether the epoch is to blame.
 
     LOG is a CSV file, a TensorBoard event file or run directory, a text or JSON
-    training log (gzip is fine), or - for stdin. spikecheck reads the loss, detects
+    training log (gzip is fine), a directory of runs in any of these formats (each log
+    found is a run), a URL read through fsspec, or - for stdin. spikecheck reads the loss, detects
     spikes, scores them against the epoch boundaries and names the likely cause.
     """
     from spikecheck.geometry import GeometryError, GeometryInputs
@@ -172,9 +189,13 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     _safe_streams()
     fmt = fmt.lower()
 
+    from spikecheck.fleet import Settings, default_jobs
+
+    settings = Settings(options, input_format, inputs, fail_on, timeout)
     try:
         with _quiet_numpy():
-            code = _run(paths, options, input_format, inputs, fail_on, quiet, fmt, plot_path,
+            jobs = _plan_jobs(paths, options, input_format, include, exclude, verbose)
+            code = _run(jobs, settings, n_jobs or default_jobs(), quiet, fmt, plot_path,
                         junit_path)
     except BrokenPipeError:  # stderr closed by its reader: nothing more can be said
         _silence(sys.stdout)
@@ -187,35 +208,104 @@ EXIT_INTERRUPTED = 130
 EXIT_PIPE = 141  # 128 + SIGPIPE, what a shell shows for a writer whose reader left
 
 
-def _run(paths, options, input_format, inputs, fail_on: str, quiet: bool, fmt: str,
-         plot_path: str | None, junit_path: str | None) -> int:
-    """Read, analyse and report every input; the exit code.
+def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
+    """One job per file argument, and one per training log found in a directory argument.
 
-    Each input is isolated: an unexpected failure reading, analysing or rendering one run
-    makes that run an error outcome (exit 2) and the others are still reported, in every
-    output (--junit included).
+    A directory of TensorBoard runs alone with --metric "run: tag", --input-format, or a
+    directory with nothing recognisable, stays one job read as before (its errors are the
+    same). What a directory walk skipped is counted in a note (--verbose lists it).
     """
-    from spikecheck.readers import ReadError
+    from spikecheck.fleet import Job
+    from spikecheck.readers.discover import discover
+    from spikecheck.render.sanitize import clean
 
-    outcomes = []
+    jobs = []
+    for path in paths:
+        if path == "-" or input_format is not None or not os.path.isdir(path) \
+                or _holds_event_files(path):  # a TensorBoard run directory: read as before
+            jobs.append(Job(path))
+            continue
+        found = discover(path, include, exclude, metric=options.metric)
+        kinds = {r.kind for r in found.runs}
+        if verbose:
+            for rel, why in found.skipped:
+                click.echo(f"spikecheck: note: {clean(path)}: skipped {clean(rel)} ({why})",
+                           err=True)
+        elif found.skipped:
+            click.echo(f"spikecheck: note: {clean(path)}: {len(found.runs)} "
+                       f"run{'s' if len(found.runs) != 1 else ''} found, "
+                       f"{len(found.skipped)} side file{'s' if len(found.skipped) != 1 else ''}"
+                       " skipped (not training logs; --verbose lists them)", err=True)
+        one_tb = len(found.runs) == 1 and found.runs[0].kind == "tensorboard"
+        by_tag = kinds == {"tensorboard"} and options.metric and ": " in options.metric
+        if not found.runs or by_tag or (one_tb and found.runs[0].name == "."):
+            jobs.append(Job(path))
+            continue
+        lenient = len(found.runs) > 1
+        jobs += [Job(r.path, run=r.name, root=path, metric=r.metric, lenient=lenient)
+                 for r in found.runs]
+    return jobs
+
+
+def _holds_event_files(path: str) -> bool:
+    from spikecheck.readers.tensorboard import is_event_file_name
+
+    try:
+        return any(is_event_file_name(e.name) for e in os.scandir(path))
+    except OSError:
+        return False
+
+
+def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | None,
+         junit_path: str | None) -> int:
+    """Read, analyse and report every job (in a pool when several); the exit code.
+
+    Each run is isolated: an unexpected failure reading, analysing or rendering one run,
+    a run past --timeout or a crashed worker makes that run an error outcome (exit 2) and
+    the others are still reported, in every output (--junit included). --format jsonl
+    writes each run's line as it finishes; the other formats report in job order.
+    """
+    from spikecheck.fleet import run_jobs
+
+    streaming = fmt == "jsonl"
     errors: list[str] = []
-    with _Progress(paths, enabled=not quiet) as progress:
-        for path in paths:
-            progress.start(path)
-            try:
-                outcomes.extend(_analyse_path(path, options, input_format, inputs, fail_on,
-                                              errors))
-            except ReadError as exc:
-                outcomes.append(_error_outcome(path, str(exc), errors))
-            except Exception as exc:  # noqa: BLE001 - one input never sinks the others
-                _reraise_when_debugging()
-                outcomes.append(_error_outcome(path, _internal(path, "reading", exc), errors))
-            progress.done(path)
-    render_options = _render_options(fail_on, quiet)
-    text, outcomes = _rendered(fmt, outcomes, render_options, sys.stdout, errors)
-    for msg in errors:
-        click.echo(f"spikecheck: error: {msg}", err=True)
-    written = _write_stdout(text)
+    state = {"pipe": False, "written": None}
+    with _Progress(tuple(j.path for j in jobs), enabled=not quiet) as progress:
+        def arrived(result) -> None:
+            if result.notes:
+                sys.stderr.write(result.notes)
+            if streaming:
+                from spikecheck.render.jsonl import line
+
+                for msg in result.errors:
+                    click.echo(f"spikecheck: error: {msg}", err=True)
+                if not state["pipe"] and not state["written"]:
+                    w = _write_stdout("".join(line(o) for o in result.outcomes))
+                    state["pipe"], state["written"] = w == "pipe", w if w != "pipe" else None
+            else:
+                errors.extend(result.errors)
+            progress.start(jobs[result.index].run or jobs[result.index].path)
+            progress.done(jobs[result.index].path)
+
+        results = run_jobs(jobs, settings, n_jobs, arrived)
+    outcomes = [o for r in results for o in r.outcomes]
+    empty = _empty_directories(jobs, results, errors)
+    outcomes += empty
+    render_options = _render_options(settings.fail_on, quiet)
+    if streaming:
+        if empty and not state["pipe"] and not state["written"]:
+            from spikecheck.render.jsonl import line
+
+            w = _write_stdout("".join(line(o) for o in empty))
+            state["pipe"], state["written"] = w == "pipe", w if w != "pipe" else None
+        written = state["written"] or ("pipe" if state["pipe"] else None)
+        for msg in errors:
+            click.echo(f"spikecheck: error: {msg}", err=True)
+    else:
+        text, outcomes = _rendered(fmt, outcomes, render_options, sys.stdout, errors)
+        for msg in errors:
+            click.echo(f"spikecheck: error: {msg}", err=True)
+        written = _write_stdout(text)
     undrawn = _side_outputs(outcomes, render_options, plot_path, junit_path, quiet)
     if written == "pipe":
         return EXIT_PIPE
@@ -223,6 +313,16 @@ def _run(paths, options, input_format, inputs, fail_on: str, quiet: bool, fmt: s
         click.echo(f"spikecheck: error: {written}", err=True)
         return 2
     return 2 if undrawn else exit_code(outcomes)
+
+
+def _empty_directories(jobs, results, errors: list[str]) -> list:
+    """An error outcome per directory whose every run was skipped (nothing analysed)."""
+    seen: dict[str, int] = {}
+    for job, result in zip(jobs, results):
+        if job.root is not None:
+            seen[job.root] = seen.get(job.root, 0) + len(result.outcomes)
+    return [_error_outcome(root, f"{root}: none of its logs could be analysed (see the "
+                           "notes above)", errors) for root, n in seen.items() if n == 0]
 
 
 def _internal(name: str, stage: str, exc: BaseException) -> str:
@@ -359,7 +459,7 @@ def exit_code(outcomes) -> int:
 MIN_POINTS_NOTE = 8  # the engine's minimum (engine.analyze.MIN_POINTS), without importing it
 
 
-def _analyse_path(path, options, input_format, inputs, fail_on, errors):
+def _analyse_path(path, options, input_format, inputs, fail_on, errors, fleet: bool = False):
     from spikecheck.engine import InsufficientData, analyze
     from spikecheck.geometry import GeometryError
     from spikecheck.readers.registry import read_input
@@ -373,7 +473,7 @@ def _analyse_path(path, options, input_format, inputs, fail_on, errors):
     # sub-run with a value per epoch, a run of a few points) is a note, not a failure,
     # as long as some run of the directory is analysed.
     analysable = [s for s in all_series if not s.per_epoch and len(s) >= MIN_POINTS_NOTE]
-    lenient = len(all_series) > 1 and bool(analysable)
+    lenient = (len(all_series) > 1 and bool(analysable)) or fleet  # fleet: one of many runs
     for series in all_series:
         if series.per_epoch and lenient:
             # a side run of a log directory (val losses, add_scalars): a note, not a run
@@ -563,7 +663,8 @@ class _Progress:
             console = Console(stderr=True)
             self._progress = Progress(
                 TextColumn("reading"), BarColumn(), TextColumn("{task.fields[name]}", markup=False),
-                TimeElapsedColumn(), console=console, transient=True)
+                TimeElapsedColumn(), console=console, transient=True,
+                redirect_stdout=False)  # the report (jsonl lines as they come) is stdout's
             self._progress.start()
             self._task = self._progress.add_task("read", total=max(self.total, 1), name="")
         return self

@@ -72,9 +72,9 @@ KEYS: dict[str, tuple[str | None, Callable[[object], str | None]]] = {
     "steps-per-epoch": ("steps_per_epoch", _positive_int),
     "fail-on": ("fail_on", _fail_on),
     "metric": ("metric", _text),
-    # Stored and validated now; directory inputs are not filtered by them yet.
-    "include": (None, _globs),
-    "exclude": (None, _globs),
+    # Globs on paths relative to a directory argument: which logs a directory walk reads.
+    "include": ("include", _globs),
+    "exclude": ("exclude", _globs),
 }
 
 
@@ -170,11 +170,11 @@ def load(start: Path | None = None) -> ProjectConfig:
 
 def _shown(value: object) -> str:
     """A setting's value as it would be written in TOML; "-" for not set."""
-    if value is None:
+    if value is None or value == ():
         return "-"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "[" + ", ".join(f'"{v}"' for v in value) + "]"
     if isinstance(value, str):
         return f'"{value}"'
@@ -193,8 +193,6 @@ def describe(ctx) -> str:
         if param is None:
             value = config.values.get(key)
             source = where if key in config.values else "default"
-            if value is not None:
-                source += " (stored; directory inputs are not filtered by it yet)"
         else:
             value = ctx.params.get(param)
             origin = ctx.get_parameter_source(param)

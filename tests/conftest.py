@@ -60,6 +60,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def in_process_by_default(monkeypatch):
+    """Tests see every run analysed in the test's own process (audit hooks, monkeypatched
+    readers) unless they ask for a pool with --jobs, as tests/test_fleet.py does."""
+    monkeypatch.setenv("SPIKECHECK_JOBS", "1")
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     """The public real-log corpus beside the project (CI has it too)."""

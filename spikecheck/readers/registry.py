@@ -84,7 +84,11 @@ def check_path(arg: str) -> None:
 
 
 def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> list[LossSeries]:
-    """Every series in a path (file or directory) or '-' (stdin)."""
+    """Every series in a path (file or directory), '-' (stdin) or a URL (through fsspec)."""
+    from spikecheck.readers.remote import is_remote
+
+    if is_remote(arg):
+        return _read_remote(arg, options, forced)
     check_path(arg)
     if options.pattern and forced is None:
         forced = "text"  # --pattern only means something to the text reader
@@ -101,6 +105,21 @@ def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> lis
     except OSError as exc:
         raise ReadError(f"{arg}: {exc.strerror or exc}") from None
     return _guard(src.name, lambda: reader.read(src, options))
+
+
+def _read_remote(url: str, options: ReadOptions, forced: str | None) -> list[LossSeries]:
+    """A URL's series, read from a temporary local copy; sources and errors name the URL."""
+    from dataclasses import replace
+
+    from spikecheck.readers.remote import local_copy
+
+    with local_copy(url, options.max_input_bytes) as local:
+        try:
+            series = read_input(local, options, forced)
+        except ReadError as exc:
+            raise ReadError(str(exc).replace(local, url)) from None
+    return [replace(s, source=url + s.source[len(local):]) if s.source.startswith(local)
+            else s for s in series]
 
 
 def list_metrics(arg: str, options: ReadOptions, forced: str | None = None

@@ -8,6 +8,7 @@ numpy or rich at start-up.
 RENDERERS: dict[str, str] = {
     "terminal": "spikecheck.render.terminal:TerminalRenderer",
     "json": "spikecheck.render.json:JsonRenderer",
+    "jsonl": "spikecheck.render.jsonl:JsonLinesRenderer",
     "markdown": "spikecheck.render.markdown:MarkdownRenderer",
     "github": "spikecheck.render.github:GithubRenderer",
     "junit": "spikecheck.render.junit:JUnitRenderer",

@@ -19,7 +19,8 @@ class RunOutcome:
 
     `curve` is the loss thinned for drawing (terminal chart, --plot); `path` is the file
     the run was read from, for CI annotations (None for stdin); `seconds` is the time the
-    read and analysis took (JUnit reports it).
+    read and analysis took (JUnit reports it); `run` is the run's name relative to the
+    directory it was found in (None for a log given directly).
     """
 
     name: str
@@ -29,6 +30,7 @@ class RunOutcome:
     curve: Curve | None = None
     path: str | None = None
     seconds: float | None = None
+    run: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,12 @@ def outcome_to_dict(o: RunOutcome) -> dict:
     if o.report is None:
         return {"source": o.name, "metric": None, "points": 0, "verdict": None, "cause": None,
                 "diagnosis": [], "spikes": [], "spike_count": 0, "failed": True,
-                "error": o.error, "file": o.path}
+                "error": o.error, "file": o.path, "run": o.run}
     d = o.report.to_dict(max_spikes=MAX_SPIKES)
     d["failed"] = o.failed
     d["error"] = None
     d["file"] = o.path
+    d["run"] = o.run
     return d
 
 

@@ -52,6 +52,7 @@ VERDICT_STYLE = {
 }
 MARK = {"fail": ("✗", "bold red"), "warn": ("!", "bold yellow"), "pass": ("✓", "bold green"),
         "error": ("✗", "bold red")}  # the summary table's status marks
+SEVERITY = {"error": 0, "fail": 1, "warn": 2, "pass": 3}  # summary table order
 ASCII_MARK = {"fail": "X", "warn": "!", "pass": "+", "error": "X"}
 
 
@@ -220,13 +221,17 @@ def diagnosis_table(r: Report) -> Table:
 
 
 def summary_table(outcomes: list[RunOutcome], unicode: bool = True, width: int = 80) -> Table:
-    """One row per run: run, metric, points, verdict, cause; names relative to a shared dir.
+    """One row per run, worst first (error, failing, warning, passing; then in run order):
+    run, metric, points, verdict, cause; names relative to a shared dir.
 
     Under 110 columns the cause goes under the verdict in the same cell, leaving the run
     name room to be read.
     """
+    outcomes = sorted(outcomes, key=lambda o: SEVERITY[status(o)])  # stable: run order kept
     names = [o.report.source if o.report else o.name for o in outcomes]
     prefix = common_dir(names)
+    if outcomes and all(o.run for o in outcomes):  # runs found in one directory: their names
+        names, prefix = [o.run or "" for o in outcomes], ""
     fails = sum(1 for o in outcomes if o.failed)
     title = f"{len(outcomes)} runs, {fails} failing"
     if prefix:

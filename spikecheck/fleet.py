@@ -1,0 +1,290 @@
+"""Many runs in one command: a job per log, run in a process pool, results as they finish.
+
+The command line turns its inputs into jobs (a file is a job; a directory is one job per
+training log `readers.discover` finds in it) and `run_jobs` analyses them: in this process
+with --jobs 1 or a single job, else in a `concurrent.futures` process pool. Each job has a
+time limit (--timeout): a worker stops itself with SIGALRM, and a job still silent well
+past its limit has its workers killed by the parent. A worker that dies (a segfault, the
+OOM killer) breaks only its own run: the runs in flight then are run again one at a time,
+each alone in a pool of one, and the one that breaks that pool too is reported as an
+error; the rest go on in a fresh pool. Results come back in the
+order they finish (for --format jsonl) and are reported in job order (sorted by path).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Job:
+    """One log to read and analyse. `run` is its name relative to the directory argument
+    (None for a path given directly); `root` the directory it was found in; `lenient`
+    makes a log without a trainable loss a note rather than an error (inside a fleet)."""
+
+    path: str
+    run: str | None = None
+    root: str | None = None
+    metric: str | None = None
+    lenient: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every job needs, the same for all of them (picklable for the pool)."""
+
+    options: object  # readers.ReadOptions
+    input_format: str | None
+    inputs: object  # geometry.GeometryInputs
+    fail_on: str
+    timeout: float | None = None
+
+
+@dataclass
+class JobResult:
+    """A finished job: its outcomes, error lines and notes (stderr text) in job order."""
+
+    index: int
+    outcomes: list = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: str = ""
+
+
+class RunTimeout(BaseException):
+    """Raised in a job by SIGALRM when --timeout passes (a BaseException: no reader's
+    `except Exception` may swallow it)."""
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def work(index: int, job: Job, settings: Settings) -> JobResult:
+    """Read and analyse one job; never raises for the job's own failures."""
+    result = JobResult(index)
+    options = settings.options
+    if job.metric is not None:
+        options = replace(options, metric=job.metric)  # type: ignore[type-var]
+    captured = io.StringIO()
+    try:
+        _work_in(job, options, settings, result, captured)
+    except RunTimeout:  # the alarm rang after the run, while its context was closing
+        pass
+    result.outcomes = [_named(o, job) for o in result.outcomes]
+    result.notes = captured.getvalue()
+    return result
+
+
+def _work_in(job: Job, options, settings: Settings, result: JobResult,
+             captured: io.StringIO) -> None:
+    """work()'s body, under the time limit, with stderr captured."""
+    from spikecheck.cli import _analyse_path, _error_outcome, _internal, _quiet_numpy
+    from spikecheck.readers import ReadError
+
+    with _alarm(settings.timeout), contextlib.redirect_stderr(captured), _quiet_numpy():
+        try:
+            outcomes = _analyse_path(job.path, options, settings.input_format,
+                                     settings.inputs, settings.fail_on, result.errors,
+                                     fleet=job.lenient)
+            result.outcomes = [_named(o, job) for o in outcomes]
+        except RunTimeout:
+            result.outcomes = [_error_outcome(
+                _label(job), f"{_label(job)}: timed out after {settings.timeout:g} s "
+                "(--timeout); the run was not analysed", result.errors, job.path)]
+        except ReadError as exc:
+            if job.lenient and _not_a_training_log(str(exc)):
+                captured.write(f"spikecheck: note: skipped {' '.join(str(exc).split())}\n")
+            else:
+                result.outcomes = [_error_outcome(_label(job), str(exc), result.errors,
+                                                  job.path)]
+        except Exception as exc:  # noqa: BLE001 - one input never sinks the others
+            if os.environ.get("SPIKECHECK_DEBUG"):
+                raise
+            result.outcomes = [_error_outcome(_label(job), _internal(job.path, "reading", exc),
+                                              result.errors, job.path)]
+
+
+def _label(job: Job) -> str:
+    return job.path
+
+
+def _not_a_training_log(message: str) -> bool:
+    """A fleet member that turned out to hold no training loss at all: a side file."""
+    return any(w in message for w in ("no training-loss", "no scalar data",
+                                      "not a recognised training log", "no loss column"))
+
+
+def _named(outcome, job: Job):
+    """The outcome carrying its run name relative to the directory it was found in."""
+    if job.run is None or getattr(outcome, "run", None):
+        return outcome
+    run = job.run
+    source = outcome.report.source if outcome.report is not None else outcome.name
+    if job.root and source != job.path and os.path.isabs(source) == os.path.isabs(job.root):
+        rel = os.path.relpath(source, job.root)
+        if not rel.startswith(".."):
+            run = rel.replace(os.sep, "/")
+    return replace(outcome, run=run)
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float | None):
+    """SIGALRM raises RunTimeout after `seconds` (main thread only; else no limit here)."""
+    usable = (seconds and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def fire(signum, frame):
+        raise RunTimeout
+
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def run_jobs(jobs: list[Job], settings: Settings, n_jobs: int,
+             on_result: Callable[[JobResult], None]) -> list[JobResult]:
+    """Every job's result, in job order; `on_result` sees each as it finishes."""
+    in_process = [i for i, j in enumerate(jobs) if j.path == "-"]  # stdin is ours alone
+    pooled = [i for i in range(len(jobs)) if i not in set(in_process)]
+    results: dict[int, JobResult] = {}
+    if n_jobs <= 1 or len(pooled) <= 1:
+        in_process, pooled = list(range(len(jobs))), []
+    for i in in_process:
+        results[i] = work(i, jobs[i], settings)
+        on_result(results[i])
+    if pooled:
+        _Pool(jobs, settings, n_jobs).run(pooled, results, on_result)
+    return [results[i] for i in range(len(jobs))]
+
+
+class _Pool:
+    """A process pool that survives hung and crashed workers (see the module docstring)."""
+
+    def __init__(self, jobs: list[Job], settings: Settings, n_jobs: int):
+        self.jobs = jobs
+        self.settings = settings
+        self.n_jobs = n_jobs
+        self.suspects: list[int] = []  # in flight when a worker died: each run again alone
+        self.alone = False
+
+    def _executor(self, size: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        return ProcessPoolExecutor(max_workers=size,
+                                   mp_context=multiprocessing.get_context(method))
+
+    def run(self, todo: list[int], results: dict[int, JobResult],
+            on_result: Callable[[JobResult], None]) -> None:
+        while todo or self.suspects:
+            if todo:
+                todo = self._round(todo, results, on_result)
+            while self.suspects:
+                self.alone = True
+                todo += self._round([self.suspects.pop(0)], results, on_result)
+                self.alone = False
+
+    def _round(self, todo: list[int], results: dict[int, JobResult],
+               on_result: Callable[[JobResult], None]) -> list[int]:
+        """Run `todo` in one pool; the indexes still to run after a break or a kill."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        executor = self._executor(min(self.n_jobs, len(todo)))
+        futures = {executor.submit(work, i, self.jobs[i], self.settings): i for i in todo}
+        started: dict[int, float] = {}
+        limit = self.settings.timeout
+        grace = None if not limit else limit + max(5.0, limit)  # the worker's own alarm first
+        pending = set(futures)
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                now = time.monotonic()
+                for fut in pending:
+                    if fut.running():
+                        started.setdefault(futures[fut], now)
+                for fut in done:
+                    i = futures[fut]
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        return self._after_break(futures, started, results, on_result)
+                    except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
+                        result = self._failed(i, f"{type(exc).__name__}: {exc}")
+                    results[i] = result
+                    on_result(result)
+                overdue = [futures[f] for f in pending
+                           if grace and now - started.get(futures[f], now) > grace]
+                if overdue:
+                    for i in overdue:
+                        results[i] = self._failed(i, None)
+                        on_result(results[i])
+                    _kill(executor)
+                    return [futures[f] for f in pending if futures[f] not in results]
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
+        return []
+
+    def _after_break(self, futures, started, results, on_result) -> list[int]:
+        """A worker died: keep what finished; the runs in flight become suspects, each run
+        again alone (a suspect that breaks its pool alone is the crash: an error); the
+        others go back to the pool."""
+        unfinished = []
+        for fut, i in futures.items():
+            if i in results:
+                continue
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                results[i] = fut.result()
+                on_result(results[i])
+                continue
+            unfinished.append(i)
+        if self.alone:
+            for i in unfinished:
+                results[i] = self._failed(i, "its worker process died (a crash, or the "
+                                             "out-of-memory killer)")
+                on_result(results[i])
+            return []
+        in_flight = [i for i in unfinished if i in started] or unfinished
+        self.suspects += in_flight
+        return [i for i in unfinished if i not in in_flight]
+
+    def _failed(self, i: int, why: str | None) -> JobResult:
+        """An error result for a job the pool could not finish (None: it timed out)."""
+        from spikecheck.cli import _error_outcome
+
+        job = self.jobs[i]
+        result = JobResult(i)
+        if why is None:
+            why = (f"timed out after {self.settings.timeout:g} s (--timeout); the run was "
+                   "not analysed and its worker was stopped")
+        result.outcomes = [_named(_error_outcome(job.path, f"{job.path}: {why}",
+                                                 result.errors, job.path), job)]
+        return result
+
+
+def _kill(executor) -> None:
+    """Stop every worker of a pool now (a hung run holds one; the rest are restarted)."""
+    processes = getattr(executor, "_processes", None) or {}  # no public way to kill them
+    for proc in list(processes.values()):
+        with contextlib.suppress(Exception):
+            proc.kill()

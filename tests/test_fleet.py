@@ -1,0 +1,236 @@
+"""Fleets of runs: a directory of mixed formats, many runs at once, slow and broken runs.
+
+The tree (tests/fleet_tree.py) is built from the repo's real fixtures. Pools are asked for
+explicitly with --jobs 2 (the suite otherwise runs in-process, see conftest.py); on Linux
+the pool forks, so a reader monkeypatched here is the one the workers run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+from click.testing import CliRunner
+from fleet_tree import EXPECTED_RUNS, build_tree
+
+import spikecheck.readers.registry as registry
+from spikecheck.cli import main
+from spikecheck.readers.discover import discover
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def runs_of(res) -> dict[str, dict]:
+    """The JSON report's runs keyed by their name relative to the directory."""
+    return {r["run"]: r for r in json.loads(res.stdout)["runs"]}
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    return build_tree(tmp_path_factory.mktemp("fleet"))
+
+
+@pytest.fixture()
+def own_tree(tmp_path):
+    return build_tree(tmp_path / "runs")
+
+
+def test_discovery_finds_each_log_once_and_sets_side_files_aside(tree):
+    found = discover(tree)
+    assert {r.name: r.kind for r in found.runs} == EXPECTED_RUNS
+    skipped = dict(found.skipped)
+    assert "older copy" in skipped["hf-out/checkpoint-10/trainer_state.json"]
+    assert "validation" in skipped["tb/keras/validation"]
+    for side in ("lightning_logs/version_0/hparams.yaml", "text/notes.txt", "plot.png",
+                 "hf-out/all_results.json", "mlruns/1/0a1b2c/tags/mlflow.runName",
+                 "hf-out/checkpoint-20/model.safetensors"):
+        assert side in skipped, side
+    run_files = {os.path.relpath(r.path, tree) for r in found.runs}
+    assert not run_files & set(skipped)
+    mlflow = next(r for r in found.runs if r.kind == "mlflow")
+    assert mlflow.metric == "loss" and mlflow.path.endswith("metrics/loss")
+
+
+def test_directory_of_every_format_is_analysed_run_by_run(tree):
+    res = invoke(tree, "--format", "json", "--jobs", "2")
+    runs = runs_of(res)
+    assert set(runs) == set(EXPECTED_RUNS)
+    assert all(r["verdict"] for r in runs.values()), runs
+    assert runs["csv/pfb-digits.csv"]["verdict"] == "epoch-aligned-spikes"
+    assert runs["csv/clean-digits.csv"]["verdict"] == "clean"
+    assert runs["hf-out/checkpoint-20/trainer_state.json"]["file"].endswith(
+        os.path.join("checkpoint-20", "trainer_state.json"))
+    assert res.exit_code == 1  # the worst run fails --fail-on epoch-aligned
+    assert f"{len(EXPECTED_RUNS)} runs found" in res.stderr
+    assert "side files skipped" in res.stderr and "hparams.yaml" not in res.stderr
+
+
+def test_verbose_lists_each_skipped_file_with_its_reason(tree):
+    res = invoke(tree, "-q", "--verbose", "--jobs", "1")
+    assert "skipped lightning_logs/version_0/hparams.yaml (configuration" in res.stderr
+    assert "skipped hf-out/checkpoint-10/trainer_state.json (an older copy" in res.stderr
+
+
+def test_pool_and_serial_give_identical_reports(tree):
+    serial = json.loads(invoke(tree, "--format", "json", "--jobs", "1").stdout)
+    pooled = json.loads(invoke(tree, "--format", "json", "--jobs", "2").stdout)
+    assert serial == pooled
+    assert [r["run"] for r in serial["runs"]] == sorted(EXPECTED_RUNS)
+
+
+def test_jsonl_has_one_line_per_run_equal_to_the_json_run_objects(tree):
+    doc = runs_of(invoke(tree, "--format", "json", "--jobs", "1"))
+    res = invoke(tree, "--format", "jsonl", "--jobs", "2")
+    lines = res.stdout.splitlines()
+    assert len(lines) == len(EXPECTED_RUNS)
+    assert {json.loads(x)["run"]: json.loads(x) for x in lines} == doc
+
+
+def test_jsonl_streams_each_run_as_it_finishes(own_tree, monkeypatch):
+    """A run that takes 3 s does not hold back the lines of the runs done before it."""
+    real = registry.read_input
+
+    def slow_for_one(arg, options, forced=None):
+        if arg.endswith("pfb-digits.csv"):
+            time.sleep(3)
+        return real(arg, options, forced)
+
+    monkeypatch.setattr(registry, "read_input", slow_for_one)
+    import spikecheck.cli as cli
+
+    writes: list[tuple[float, str]] = []
+    real_write = cli._write_stdout
+    monkeypatch.setattr(cli, "_write_stdout",
+                        lambda text: writes.append((time.monotonic(), text)) or real_write(text))
+    res = invoke(own_tree, "--format", "jsonl", "--jobs", "2")
+    assert len(res.stdout.splitlines()) == len(EXPECTED_RUNS)
+    assert len(writes) >= 2
+    assert '"pfb-digits.csv"' not in writes[0][1] and "pfb-digits.csv" in writes[-1][1]
+    assert writes[-1][0] - writes[0][0] > 1.5  # the first lines went out long before
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_run_past_the_timeout_is_an_error_and_the_others_are_reported(own_tree,
+                                                                       monkeypatch, jobs):
+    real = registry.read_input
+
+    def hangs_on_one(arg, options, forced=None):
+        if arg.endswith("clean-digits.csv"):
+            time.sleep(60)
+        return real(arg, options, forced)
+
+    monkeypatch.setattr(registry, "read_input", hangs_on_one)
+    t0 = time.monotonic()
+    res = invoke(own_tree, "--format", "json", "--jobs", jobs, "--timeout", "1")
+    assert time.monotonic() - t0 < 30
+    runs = runs_of(res)
+    assert set(runs) == set(EXPECTED_RUNS)
+    assert "timed out after 1 s" in runs["csv/clean-digits.csv"]["error"]
+    assert runs["csv/pfb-digits.csv"]["verdict"] == "epoch-aligned-spikes"
+    assert res.exit_code == 2
+    assert "timed out" in res.stderr
+
+
+def test_a_crashed_worker_breaks_only_its_own_run(own_tree, monkeypatch):
+    real = registry.read_input
+
+    def dies_on_one(arg, options, forced=None):
+        if arg.endswith("clean-digits.csv"):
+            os._exit(3)  # a segfault or the OOM killer, as the pool sees it
+        return real(arg, options, forced)
+
+    monkeypatch.setattr(registry, "read_input", dies_on_one)
+    res = invoke(own_tree, "--format", "json", "--jobs", "2")
+    runs = runs_of(res)
+    assert set(runs) == set(EXPECTED_RUNS)
+    assert "worker process died" in runs["csv/clean-digits.csv"]["error"]
+    others = [r for name, r in runs.items() if name != "csv/clean-digits.csv"]
+    assert all(r["verdict"] for r in others)
+    assert res.exit_code == 2
+
+
+def test_a_broken_log_in_the_directory_is_an_error_the_rest_analysed(own_tree):
+    (own_tree / "csv" / "torn.csv.gz").write_bytes(b"\x1f\x8b\x08\x00" + b"step,loss" * 9)
+    res = invoke(own_tree, "--format", "json", "--jobs", "2")
+    runs = runs_of(res)
+    assert runs["csv/torn.csv.gz"]["verdict"] is None and runs["csv/torn.csv.gz"]["error"]
+    assert runs["csv/pfb-digits.csv"]["verdict"] == "epoch-aligned-spikes"
+    assert res.exit_code == 2
+
+
+def test_include_and_exclude_globs_pick_the_runs(tree):
+    only_csv = runs_of(invoke(tree, "--format", "json", "--include", "csv/*"))
+    assert set(only_csv) == {"csv/pfb-digits.csv", "csv/clean-digits.csv"}
+    no_tb = runs_of(invoke(tree, "--format", "json", "--exclude", "tb/**",
+                           "--exclude", "**/*.log"))
+    assert set(no_tb) == set(EXPECTED_RUNS) - {"tb/keras/train", "tb/torch",
+                                               "text/keras3-fit-verbose1.log"}
+
+
+def test_project_include_and_exclude_apply_to_directories(tree, tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.spikecheck]\ninclude = ["csv/*", "mlruns/**"]\nexclude = ["csv/clean-*"]\n')
+    monkeypatch.chdir(tmp_path)
+    runs = runs_of(invoke(tree, "--format", "json"))
+    assert set(runs) == {"csv/pfb-digits.csv", "mlruns/1/0a1b2c (brave-owl-42)"}
+    shown = invoke("--show-config").stdout
+    assert '"csv/*", "mlruns/**"' in shown and "not filtered" not in shown
+
+
+def test_summary_table_lists_the_worst_runs_first(tree):
+    out = invoke(tree, "--jobs", "2").stdout
+    table = out[out.index(f"{len(EXPECTED_RUNS)} runs, "):]
+    fail = table.index("csv/pfb-digi")  # names fold at 80 columns
+    warn = table.index("lightning_logs/")
+    ok = table.index("csv/clean-dig")
+    assert fail < warn < ok
+
+
+def test_a_directory_whose_logs_all_fail_to_qualify_is_an_error(tmp_path):
+    (tmp_path / "a.csv").write_text("step,lr\n" + "".join(f"{i},0.1\n" for i in range(50)))
+    (tmp_path / "b.log").write_text("".join(f"step {i} loss 2.5\n" for i in range(3)))
+    res = invoke(tmp_path, "--format", "json")
+    assert res.exit_code == 2
+
+
+def test_a_url_without_fsspec_says_how_to_install_it():
+    pytest.importorskip("click")
+    try:
+        import fsspec  # noqa: F401
+        pytest.skip("fsspec is installed here; make test-dask reads memory:// URLs")
+    except ModuleNotFoundError:
+        pass
+    res = invoke("s3://bucket/exp7/metrics.csv", "--jobs", "1")
+    assert res.exit_code == 2
+    assert "s3://bucket/exp7/metrics.csv" in res.stderr
+    assert "pip install 'spikecheck[remote]'" in res.stderr
+
+
+def test_a_worker_deaf_to_its_alarm_is_killed_and_the_rest_reported(own_tree, monkeypatch):
+    """A run stuck where SIGALRM cannot reach it (blocked, as in a C extension's loop):
+    the parent stops that pool after the grace period and runs the others again."""
+    import signal
+
+    real = registry.read_input
+
+    def deaf_on_one(arg, options, forced=None):
+        if arg.endswith("clean-digits.csv"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(120)
+        return real(arg, options, forced)
+
+    monkeypatch.setattr(registry, "read_input", deaf_on_one)
+    t0 = time.monotonic()
+    res = invoke(own_tree, "--format", "json", "--jobs", "2", "--timeout", "1")
+    assert time.monotonic() - t0 < 40
+    runs = runs_of(res)
+    assert set(runs) == set(EXPECTED_RUNS)
+    assert "its worker was stopped" in runs["csv/clean-digits.csv"]["error"]
+    others = [r for name, r in runs.items() if name != "csv/clean-digits.csv"]
+    assert all(r["verdict"] for r in others)
+    assert res.exit_code == 2
