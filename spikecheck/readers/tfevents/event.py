@@ -165,9 +165,20 @@ def parse_event(b: bytes) -> EventInfo:
             info.event_like = True
         elif k in _EVENT_WHAT:
             fn = k >> WIRE_TYPE_BITS
+            s, e = _len_field(b, i, end)
             if info.what != fn:  # a different oneof member replaces the previous one
                 values, tags, plugins = [], [], []
-            i = _parse_what(b, i, end, fn, info, (values, tags, plugins))
+                info.file_version = None
+                info.session_status = 0
+            info.what = fn
+            info.event_like = True
+            if fn == _FILE_VERSION:
+                info.file_version = b[s:e].decode("utf-8", "replace")
+            elif fn == _SUMMARY:
+                _parse_summary(b, s, e, values, tags, plugins)
+            elif fn == _SESSION_LOG:
+                info.session_status = _parse_session_status(b, s, e)
+            i = e
         elif k == _SOURCE_METADATA:  # not part of the oneof
             i = _len_field(b, i, end)[1]
         else:
@@ -178,23 +189,6 @@ def parse_event(b: bytes) -> EventInfo:
     info.summary_tags = tuple(tags)
     info.plugins = plugins
     return info
-
-
-def _parse_what(b: bytes, i: int, end: int, fn: int, info: EventInfo, found: tuple) -> int:
-    """Read the oneof `what` member fn (its length is at i) into info; the offset after it."""
-    s, e = _len_field(b, i, end)
-    if info.what != fn:  # a different oneof member replaces the previous one
-        info.file_version = None
-        info.session_status = 0
-    info.what = fn
-    info.event_like = True
-    if fn == _FILE_VERSION:
-        info.file_version = b[s:e].decode("utf-8", "replace")
-    elif fn == _SUMMARY:
-        _parse_summary(b, s, e, *found)
-    elif fn == _SESSION_LOG:
-        info.session_status = _parse_session_status(b, s, e)
-    return e
 
 
 def _parse_session_status(b: bytes, i: int, end: int) -> int:
@@ -313,32 +307,25 @@ def _parse_tensor(b: bytes, i: int, end: int) -> tuple[Field | None, float] | No
     t = _TensorFields()
     while i < end:
         k, i = _varint(b, i, end)
-        i = _tensor_field(b, i, end, k, t)
+        if k == _DTYPE:
+            t.dtype, i = _varint(b, i, end)
+        elif k == _TENSOR_SHAPE:
+            s, e = _len_field(b, i, end)
+            t.dims, t.unknown_rank = _parse_shape(b, s, e, t.unknown_rank)
+            i = e
+        elif k == _TENSOR_CONTENT:
+            s, e = _len_field(b, i, end)
+            t.content = (s, e - s)
+            i = e
+        elif k in _ELEMENT_KEYS:
+            i = _element(b, i, end, _ELEMENT_KEYS[k], t)
+        elif k in _PACKED_KEYS:
+            i = _packed(b, i, end, _PACKED_KEYS[k], t)
+        else:
+            i = _skip(b, i, end, k & WIRE_MASK)
         if i > end:
             raise ParseError("tensor overruns its message")
     return _scalar_of(t)
-
-
-def _tensor_field(b: bytes, i: int, end: int, k: int, t: _TensorFields) -> int:
-    """Read the TensorProto field with key k (its value at i) into t; the offset after it."""
-    if k == _DTYPE:
-        t.dtype, i = _varint(b, i, end)
-        return i
-    if k == _TENSOR_SHAPE:
-        s, e = _len_field(b, i, end)
-        t.dims, t.unknown_rank = _parse_shape(b, s, e, t.unknown_rank)
-        return e
-    if k == _TENSOR_CONTENT:
-        s, e = _len_field(b, i, end)
-        t.content = (s, e - s)
-        return e
-    fn = _ELEMENT_KEYS.get(k)
-    if fn is not None:
-        return _element(b, i, end, fn, t)
-    fn = _PACKED_KEYS.get(k)
-    if fn is not None:
-        return _packed(b, i, end, fn, t)
-    return _skip(b, i, end, k & WIRE_MASK)
 
 
 def _parse_shape(b: bytes, j: int, e: int, unknown_rank: bool) -> tuple[list[int], bool]:
