@@ -99,7 +99,6 @@ class _Views:
         return r
 
 
-
 class Source:
     """The bytes of one event file, handed out as windows of a reused buffer.
 
@@ -474,7 +473,6 @@ class FrameWalker:
             pos += count
             window = min(window * 2, RESYNC_MAX_BLOCK)
         return None
-
 
 
 def looks_like_tfrecord(head: bytes) -> bool:

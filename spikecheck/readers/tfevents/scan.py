@@ -34,11 +34,11 @@ ORDINAL_BITS = 10  # point key = (record index << ORDINAL_BITS) | value ordinal 
 # learning and applying a template costs about as much as parsing a couple of dozen.
 _PY_SMALL = 24
 _LENGTH_KEY_CAP = 65535  # lengths are grouped as uint16; longer records go one by one
-_TEMPLATE_MISSES = 2  # new templates that decode only their own record before giving up
+_TEMPLATE_MISSES = 2  # after this many new templates that fit only their own record,
+# the rest of a group goes one by one (its records have no common layout)
 _START = SessionStatus.START.value
 _SUMMARY = EventField.SUMMARY.value
 _SESSION_LOG = EventField.SESSION_LOG.value
-
 
 
 @dataclass
@@ -83,7 +83,6 @@ class FileScan:
             order = np.argsort(k, kind="stable")
             k, s, v = k[order], s[order], v[order]
         return k, s, v
-
 
 
 class Scanner:

@@ -44,7 +44,6 @@ def _typed(mat: np.ndarray, col: int, dtype: str, count: int | None = None) -> n
     return np.ndarray(shape, dtype=dtype, buffer=mat, offset=col, strides=strides)
 
 
-
 class _Class(NamedTuple):
     """Records of one layout that share their non-varying bytes (one tag of that layout)."""
 
