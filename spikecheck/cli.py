@@ -167,6 +167,7 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
         _list(paths, options, input_format)
         return
 
+    _check_outputs(paths, plot_path, junit_path)
     if plot_path:
         _check_plot(plot_path)
     _safe_streams()
@@ -514,6 +515,19 @@ def _write_plots(outcomes, plot_path: str) -> tuple[list[str], list[str]]:
             plt.close(fig)
         written.append(target)
     return written, failed
+
+
+def _check_outputs(paths: tuple[str, ...], plot_path: str | None,
+                   junit_path: str | None) -> None:
+    """Fail fast, before reading anything, on an output that would overwrite an input or
+    cannot be written (spikecheck.output_paths)."""
+    if plot_path or junit_path:
+        from spikecheck.output_paths import OutputPathError, check_output_paths
+
+        try:
+            check_output_paths(paths, plot_path, junit_path)
+        except OutputPathError as exc:
+            _die(str(exc))
 
 
 def _check_plot(plot_path: str) -> None:
