@@ -486,7 +486,7 @@ def _side_outputs(outcomes, options, plot_path: str | None, junit_path: str | No
             _die(f"cannot write --plot {plot_path}: {exc.strerror or exc}")
         if not quiet:
             for p in written:
-                click.echo(f"spikecheck: wrote {p}", err=True)
+                click.echo(f"spikecheck: wrote {_one_line(p)}", err=True)
         for msg in failed:
             click.echo(f"spikecheck: error: {msg}", err=True)
         return bool(failed)
@@ -637,7 +637,11 @@ def _list(paths, options, input_format) -> None:
 
 
 def _one_line(msg: str) -> str:
-    return " ".join(msg.split())
+    """A message for stderr: on one line, through the renderers' sanitiser (names in it
+    come from logs and paths: no escape sequence or control character reaches the terminal)."""
+    from spikecheck.render.sanitize import clean
+
+    return " ".join(clean(msg).split())
 
 
 def _die(msg: str) -> None:
