@@ -142,3 +142,18 @@ def test_one_unterminated_very_long_line_is_counted_and_the_rest_read(tmp_path, 
     assert run["points"] == steps.size
     assert run["normalization"]["unparsable"] >= 1
     warning_with(run, "longer than", "skipped unread")
+
+
+def test_a_64mb_line_is_skipped_in_bounded_memory(tmp_path):
+    """The real size, in a subprocess: points read, the line counted, and peak RSS growth
+    (pyarrow's import included) far below the line's size times the copies it used to take."""
+    from hostile import adversarial as adv
+    from test_hostile_budgets import child
+
+    p = tmp_path / "long.csv"
+    p.write_bytes(adv.csv_with_long_line(64 << 20))
+    out = child("read(args[0])", p, timeout=120)
+    assert out.get("error") is None, out
+    assert out["points"] == [bad.SPE * bad.EPOCHS]
+    assert any("longer than" in n for n in out["notes"])
+    assert out["grew_mb"] < 150, out["grew_mb"]
