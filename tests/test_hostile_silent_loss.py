@@ -85,10 +85,12 @@ def test_a_chmod_000_run_directory_for_real(tmp_path):
 # --- step counters -------------------------------------------------------------------------
 
 
-def test_float_steps_keep_every_point_in_order(tmp_path):
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_float_steps_keep_every_point_in_order(tmp_path, fmt):
     steps, values = bad.loss_curve()
-    p = tmp_path / "half.csv"
-    p.write_bytes(bad.csv_bytes(steps * 0.5 + 0.5, values))  # 0.5, 1.0, 1.5, ...
+    p = tmp_path / f"half.{fmt}"
+    half = steps * 0.5 + 0.5  # 0.5, 1.0, 1.5, ...
+    p.write_bytes(bad.csv_bytes(half, values) if fmt == "csv" else bad.jsonl_bytes(half, values))
     run = analysed(invoke(p, "--format", "json"))
     assert run["points"] == steps.size  # truncation kept half of them
     assert run["normalization"]["points_dropped"] == 0
