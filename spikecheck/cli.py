@@ -184,6 +184,7 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
         _list(paths, options, input_format)
         return
 
+    _check_outputs(paths, plot_path, junit_path)
     if plot_path:
         _check_plot(plot_path)
     _safe_streams()
@@ -585,7 +586,7 @@ def _side_outputs(outcomes, options, plot_path: str | None, junit_path: str | No
             _die(f"cannot write --plot {plot_path}: {exc.strerror or exc}")
         if not quiet:
             for p in written:
-                click.echo(f"spikecheck: wrote {p}", err=True)
+                click.echo(f"spikecheck: wrote {_one_line(p)}", err=True)
         for msg in failed:
             click.echo(f"spikecheck: error: {msg}", err=True)
         return bool(failed)
@@ -614,6 +615,19 @@ def _write_plots(outcomes, plot_path: str) -> tuple[list[str], list[str]]:
             plt.close(fig)
         written.append(target)
     return written, failed
+
+
+def _check_outputs(paths: tuple[str, ...], plot_path: str | None,
+                   junit_path: str | None) -> None:
+    """Fail fast, before reading anything, on an output that would overwrite an input or
+    cannot be written (spikecheck.output_paths)."""
+    if plot_path or junit_path:
+        from spikecheck.output_paths import OutputPathError, check_output_paths
+
+        try:
+            check_output_paths(paths, plot_path, junit_path)
+        except OutputPathError as exc:
+            _die(str(exc))
 
 
 def _check_plot(plot_path: str) -> None:
@@ -724,7 +738,11 @@ def _list(paths, options, input_format) -> None:
 
 
 def _one_line(msg: str) -> str:
-    return " ".join(msg.split())
+    """A message for stderr: on one line, through the renderers' sanitiser (names in it
+    come from logs and paths: no escape sequence or control character reaches the terminal)."""
+    from spikecheck.render.sanitize import clean
+
+    return " ".join(clean(msg).split())
 
 
 def _die(msg: str) -> None:

@@ -129,6 +129,51 @@ class LossSeries:
         return int(self.steps.size)
 
 
+MAX_STEP_SCALE = 6  # float steps are scaled by at most 10^6 to make them whole
+
+
+def _whole_steps(s: np.ndarray, source: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Float steps as whole numbers without losing their order: 1.5, 2.5... are scaled by
+    the smallest power of ten that makes every step whole (with a note), never truncated
+    (truncation made 1.5 and 1.0 one step and dropped half the points as repeats).
+    Steps that no power of ten up to 10^6 makes whole are refused."""
+    if s.size == 0 or bool(np.all(s == np.floor(s))):
+        return s, ()
+    for k in range(1, MAX_STEP_SCALE + 1):
+        scaled = s * 10.0 ** k
+        whole = np.round(scaled)
+        if bool(np.all(np.abs(scaled - whole) <= 1e-6)) and \
+                bool(np.all(np.abs(whole) <= MAX_STEP)):
+            first = float(s[np.flatnonzero(s != np.floor(s))[0]])
+            return whole, (f"steps are not whole numbers (e.g. {first:g}): multiplied by "
+                           f"{10 ** k} to keep every point in order; epoch lengths and "
+                           "--steps-per-epoch are in these units",)
+    first = float(s[np.flatnonzero(s != np.floor(s))[0]])
+    raise SeriesError(f"{source}: steps are not whole numbers (e.g. {first!r}) and no scale up "
+                      f"to 10^{MAX_STEP_SCALE} makes them so; choose an integer step column "
+                      "(--step-column)")
+
+
+INT32_WRAP = 1 << 32
+
+
+def unwrap_int32(s: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Undo a signed 32-bit step counter that overflowed (2147483647 -> -2147483648):
+    otherwise the points after the wrap would sort before all the others. A wrap is a
+    drop from the top quarter of int32 to its bottom quarter that continues the count."""
+    if s.size < 2:
+        return s, ()
+    d = np.diff(s)
+    wraps = (d < 0) & (s[:-1] >= 1 << 30) & (s[:-1] < 1 << 31) & (s[1:] < -(1 << 30)) \
+        & (s[1:] >= -(1 << 31)) & (d + INT32_WRAP > 0) & (d + INT32_WRAP <= 1 << 24)
+    n = int(np.count_nonzero(wraps))
+    if not n:
+        return s, ()
+    shift = np.concatenate(([0], np.cumsum(wraps))) * INT32_WRAP
+    return s + shift, (f"the step counter wrapped at 2^31 {n} time(s) (a 32-bit overflow): "
+                       "unwrapped to keep the points in write order",)
+
+
 def normalize(
     steps: np.ndarray | list,
     values: np.ndarray | list,
@@ -178,7 +223,12 @@ def normalize(
         if s.size == 0:
             raise SeriesError(f"{source}: no usable step in {raw} points of {metric!r} "
                               "(steps are not finite numbers below 2^53)")
+    if s.dtype.kind == "f":
+        s, scale_note = _whole_steps(s, source)
+        notes += scale_note
     s = s.astype(np.int64, copy=False)
+    s, wrap_note = unwrap_int32(s)
+    notes += wrap_note
     resets = int(np.count_nonzero(np.diff(s) < 0)) if s.size > 1 else 0
 
     finite = np.isfinite(v)

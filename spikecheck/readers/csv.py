@@ -254,8 +254,8 @@ class CsvReader:
                     col_notes.append(note)
                 s_col, v_col = s_col[keep], v_col[keep]
                 ep = None if ep is None else ep[keep]
-            unparsable = stats.skipped + (stats.cut_line is not None) + parsed.bad + \
-                int(no_step.sum())
+            unparsable = stats.skipped + stats.long_lines + (stats.cut_line is not None) + \
+                parsed.bad + int(no_step.sum())
             metric, v_col, ppl_note = as_loss(metric, v_col)
             if ppl_note:
                 col_notes.append(ppl_note)
@@ -348,6 +348,7 @@ class _ReadStats:
         self.example = ""
         self.cut_line: str | None = None
         self.stream_error: str | None = None
+        self.long_lines = 0  # lines over _CompleteLines.HOLD, dropped before pyarrow
 
     def skip(self, row) -> str:
         """pyarrow's invalid-row handler: skip the row, count it, keep the first one."""
@@ -362,6 +363,9 @@ class _ReadStats:
             out.append(f"{self.skipped} rows without the header's {len(layout.header)} fields "
                        f"separated by {_delim_name(layout.delimiter)} skipped "
                        f"(first: {self.example!r})")
+        if self.long_lines:
+            out.append(f"{self.long_lines} line(s) longer than "
+                       f"{_CompleteLines.HOLD >> 20} MB skipped unread")
         if self.cut_line is not None:
             out.append("the last line has no line end (a log cut while being written?) "
                        f"and was not read: {self.cut_line!r}")
@@ -386,7 +390,7 @@ class _CompleteLines(io.RawIOBase):
     """
 
     BLOCK = 1 << 20
-    HOLD = 8 << 20  # a "line" longer than this is passed on (pyarrow rejects it)
+    HOLD = 8 << 20  # a line longer than this is skipped and counted (pyarrow rejects it)
 
     def __init__(self, raw, encoding: str, whole=None):
         self._raw = raw
@@ -404,6 +408,8 @@ class _CompleteLines(io.RawIOBase):
         self._eof = False
         self.cut_line: bytes | None = None
         self._emitted = False
+        self.long_lines = 0
+        self._skipping = False  # inside a line over HOLD: dropped up to its line end
 
     def readable(self) -> bool:
         return True
@@ -434,6 +440,13 @@ class _CompleteLines(io.RawIOBase):
         if self._dec is not None:
             data = self._dec.decode(raw, final=not raw).encode("utf-8")
         buf = self._pending + data
+        if self._skipping:
+            ends = [i for i in (buf.find(b"\n"), buf.find(b"\r")) if i >= 0]
+            end = min(ends) if ends else -1
+            if end < 0:
+                buf = b""
+            else:
+                buf, self._skipping = buf[end + 1:], False
         if not raw:
             self._eof = True
             self._pending = b""
@@ -446,15 +459,15 @@ class _CompleteLines(io.RawIOBase):
                     self.cut_line = buf
             return
         cut = max(buf.rfind(b"\n"), buf.rfind(b"\r"))
-        if cut < 0 and len(buf) <= self.HOLD:
-            self._pending = buf
-            self._out, self._pos = b"", 0
-            return
-        if cut < 0:
-            cut = len(buf) - 1
+        tail = buf[cut + 1:]
+        if len(tail) > self.HOLD:  # one unterminated very long line: skip it, count it
+            self.long_lines += 1
+            self._skipping = True
+            tail = b""
+        self._pending = tail
         self._out, self._pos = buf[:cut + 1], 0
-        self._pending = buf[cut + 1:]
-        self._emitted = True
+        if cut >= 0:
+            self._emitted = True
 
 
 def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
@@ -495,6 +508,7 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
                 if isinstance(exc, pa.ArrowInvalid):
                     raise
                 raise ReadError(f"{src.name}: cannot decompress ({exc})") from None
+        stats.long_lines = stream.long_lines
         if stream.cut_line is not None:
             stats.cut_line = _short(stream.cut_line.decode("utf-8", errors="replace"))
         return table, stats

@@ -53,6 +53,13 @@ def _is_count(x: object) -> bool:
     return _is_num(x) and math.isfinite(x) and abs(x) <= MAX_STEP  # type: ignore[arg-type]
 
 
+def _step_array(steps: list) -> np.ndarray:
+    """Steps as int64, or float64 when some are not whole (normalize() scales those,
+    never truncates them: 1.5 and 1.0 are two points)."""
+    s = np.asarray(steps, dtype=np.float64)
+    return s.astype(np.int64) if bool(np.all(s == np.floor(s))) else s
+
+
 def _label(x: object) -> str:
     """A record field shown in a note: short, one line."""
     text = x if isinstance(x, str) else repr(x)
@@ -214,7 +221,7 @@ def _read_document(src: InputSource, doc: object, options: ReadOptions) -> LossS
         notes.append(f"{n_eval} evaluation entries (eval_loss) skipped")
     if n_nostep:
         notes.append(f"{n_nostep} entries without a usable step skipped")
-    s = np.asarray(steps, dtype=np.int64)
+    s = _step_array(steps)
     v = np.asarray(values, dtype=np.float64)
     ep = np.asarray(epochs, dtype=np.float64)
     keep, restarts, dropped = resolve_restarts(s)
@@ -323,7 +330,7 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
             if key is None:
                 skipped["records without a step"] += 1
                 return
-            steps.append(int(rec[key]))
+            steps.append(rec[key])
             epochs.append(_num(rec.get("epoch")))
         values.append(_num(v))
 
@@ -366,7 +373,7 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
     if flavour == "mmcv":
         return _mmcv_series(src, options, metric, ep, np.asarray(iters, dtype=np.int64), v,
                             val_iters, notes, unparsable)
-    s = np.asarray(steps, dtype=np.int64)
+    s = _step_array(steps)
     keep, restarts, dropped = resolve_restarts(s)
     if restarts:
         msg = (f"step goes back {restarts} time(s) (runs appended to one file); "

@@ -81,10 +81,16 @@ def event_files(directory: Path) -> list[Path]:
     return sorted(files, key=_write_order)
 
 
-def find_runs(root: Path) -> list[Path]:
-    """Every directory under root (root included) that directly holds event files."""
+def find_runs(root: Path, unreadable: list[str] | None = None) -> list[Path]:
+    """Every directory under root (root included) that directly holds event files; each
+    directory the walk could not open is added to `unreadable` (never dropped silently)."""
     runs = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def walk_error(exc: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append(f"{exc.filename}: {exc.strerror or exc}")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error, followlinks=False):
         dirnames.sort()
         if any(is_event_file_name(f) for f in filenames):
             runs.append(Path(dirpath))
@@ -564,10 +570,10 @@ class TensorBoardReader:
 
     def read_directory(self, path: Path, options: ReadOptions) -> list[LossSeries]:
         """One series per run directory under `path` (a run directory is one run)."""
-        runs = self._runs(path)
+        errors: list[str] = []  # runs and directories that could not be read: in a note
+        runs = self._runs(path, errors)
         out: list[tuple[Path, LossSeries]] = []
-        errors: list[str] = []
-        multi = len(runs) > 1
+        multi = len(runs) > 1 or bool(errors)
         requested, run_filter = self._metric_for(options.metric, path, runs)
         for rd in runs:
             if run_filter is not None and rd != run_filter:
@@ -593,6 +599,11 @@ class TensorBoardReader:
                 raise ReadError(f"{path}: no run could be read ({errors[0]})")
             what = f"tag {options.metric!r}" if options.metric else "training-loss tag"
             raise ReadError(f"{path}: no run has a {what} (list them with --list)")
+        if errors:
+            shown = "; ".join(errors[:3]) + (f"; {len(errors) - 3} more" if len(errors) > 3
+                                             else "")
+            out = [(rd, _with_note(s, f"skipped: {len(errors)} run(s) or director(ies) of "
+                                   f"{path} could not be read ({shown})")) for rd, s in out]
         return [s for _, s in out]
 
     def list_directory(self, path: Path, options: ReadOptions) -> list[tuple[str, int]]:
@@ -616,11 +627,15 @@ class TensorBoardReader:
     # -- helpers
 
     @staticmethod
-    def _runs(path: Path) -> list[Path]:
-        runs = find_runs(path)
+    def _runs(path: Path, unreadable: list[str] | None = None) -> list[Path]:
+        walk_errors: list[str] = []
+        runs = find_runs(path, walk_errors)
         if not runs:
+            why = f" (not readable: {'; '.join(walk_errors[:3])})" if walk_errors else ""
             raise ReadError(f"{path}: no TensorBoard event files (events.out.tfevents.*) "
-                            "in this directory or below")
+                            f"in this directory or below{why}")
+        if unreadable is not None:
+            unreadable += walk_errors
         return runs
 
     @staticmethod

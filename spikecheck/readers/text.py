@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import PurePath
@@ -21,6 +22,7 @@ import numpy as np
 
 from spikecheck.frameworks import TEXT_STYLES
 from spikecheck.readers.chunks import MAX_LINE, iter_chunks, text_encoding, unify_newlines
+from spikecheck.readers.deadline import PatternTimeLimit
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
 from spikecheck.readers.textlines import (
     LOSS_ANY,
@@ -361,7 +363,7 @@ def _no_style_message(src: InputSource) -> str:
     """What the log holds and a --pattern made from its own first loss line."""
     pattern, found = suggest_pattern(_decode_head(src, SNIFF_TEXT))
     if pattern is None:
-        pattern = "it=(?P<step>\\d+) .*?loss=(?P<loss>[-0-9.e]+)"
+        pattern = EXAMPLE_PATTERN
         how = "e.g."
     else:
         how = "built from its first loss line:"
@@ -379,7 +381,8 @@ INT_GROUPS = frozenset({"step", "iter", "iters", "epoch"})
 
 
 def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
-          int_groups: frozenset[str] = INT_GROUPS, cut: list[str] | None = None
+          int_groups: frozenset[str] = INT_GROUPS, cut: list[str] | None = None,
+          chunks: Iterable[str] | None = None
           ) -> tuple[dict[str, np.ndarray], int, int, np.ndarray]:
     """Every named group of every match as arrays in write order, the match count, the
     number of lines, and (with a header expression) the header epoch of each match.
@@ -406,7 +409,7 @@ def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
             dtype = np.int64 if name in int_groups else np.float64
             parts_by_name[name].append(_column(found, idx, dtype))
 
-    for chunk in iter_chunks(src, cut):
+    for chunk in iter_chunks(src, cut) if chunks is None else chunks:
         lines += chunk.count("\n")
         if header is None:
             take(rx.findall(chunk))
@@ -547,6 +550,11 @@ def _cut_note(cut: list[str]) -> list[str]:
 
 
 PATTERN_GROUPS = ("epoch", "iter", "total", "step", "loss")
+# The examples error messages suggest: linear-time (a literal start, no gap that two
+# quantifiers could share), tested on a 1 MB line.
+EXAMPLE_PATTERN = r"it=(?P<step>[0-9]+) loss=(?P<loss>[-+0-9.eE]+)"
+EXAMPLE_EPOCH_PATTERN = (r"^Epoch (?P<epoch>[0-9]+)/[0-9]+ (?P<iter>[0-9]+)/(?P<total>[0-9]+) "
+                         r"loss: (?P<loss>[-+0-9.eE]+)")
 
 
 def compile_pattern(pattern: str, name: str = "--pattern") -> re.Pattern[str]:
@@ -564,8 +572,7 @@ def compile_pattern(pattern: str, name: str = "--pattern") -> re.Pattern[str]:
         raise ReadError(
             f"{name}: the expression needs named groups step and loss (missing: "
             f"{', '.join(missing)}; iter, total and epoch may replace step when the counter "
-            "restarts every epoch), e.g. 'it=(?P<step>\\d+) .*?loss=(?P<loss>[-0-9.e]+)' or "
-            "'Epoch (?P<epoch>\\d+).*?(?P<iter>\\d+)/(?P<total>\\d+).*?loss: (?P<loss>\\S+)'"
+            f"restarts every epoch), e.g. '{EXAMPLE_PATTERN}' or '{EXAMPLE_EPOCH_PATTERN}'"
         )
     return rx
 
@@ -577,16 +584,19 @@ def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
     assert options.pattern is not None
     rx = compile_pattern(options.pattern)
     cut: list[str] = []
-    cols, n_match, lines, _ = _scan(src, rx, None, frozenset(), cut)
+    # a user's expression may backtrack without end: a time limit per chunk (exit 2)
+    with PatternTimeLimit(f"--pattern {options.pattern!r}", src.name) as limit:
+        cols, n_match, lines, _ = _scan(src, rx, None, frozenset(), cut,
+                                        chunks=limit.chunks(iter_chunks(src, cut)))
+        # a cut last line the pattern matches held a point that was not read
+        cut_match = bool(cut) and rx.search(cut[0][:MAX_LINE]) is not None
     if not n_match:
         raise ReadError(f"{src.name}: --pattern matched no line")
     counter = "step" if "step" in cols else "iter"
     good = np.isfinite(cols[counter])
     notes = [f"text log read with --pattern {options.pattern!r}"] + _cut_note(cut)
-    # Matches whose counter is not a number, and a cut last line the pattern matches,
-    # held points that were not read.
-    unparsable = int((~good).sum()) + int(bool(cut) and rx.search(cut[0][:MAX_LINE])
-                                          is not None)
+    # Matches whose counter is not a number, and a cut last line: points not read.
+    unparsable = int((~good).sum()) + int(cut_match)
     if not good.all():
         notes.append(f"{int((~good).sum())} matches without a numeric {counter} skipped")
     skipped = lines - n_match

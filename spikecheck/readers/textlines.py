@@ -322,9 +322,17 @@ def suggest_pattern(text: str) -> tuple[str | None, str]:
 _NUMBER_RX = re.compile(r"[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?")
 
 
+# The tokens of a suggested --pattern. Each can end in only one place before the text that
+# follows it (no two quantifiers compete for the same characters) and the pattern is
+# anchored at the line start, so matching is linear in the line, however long.
+SUGGEST_NUMBER = r"[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?"
+SUGGEST_LOSS = r"(?P<loss>[-+]?[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?)"
+SUGGEST_STEP = r"(?P<step>[0-9]+)"
+
+
 def _pattern_from_line(line: str, next_lines: list[str]) -> str:
     """The line escaped, its loss value and its counter (the first integer that changes on
-    the next loss line, else the first integer) as groups loss and step."""
+    the next loss line, else the first integer) as groups loss and step; linear-time."""
     m = LOSS_ANY.search(line)
     assert m is not None
     val_start, val_end = m.span("val")
@@ -338,10 +346,10 @@ def _pattern_from_line(line: str, next_lines: list[str]) -> str:
         if len(other) == len(mine):
             changed = [x for x in ints if other[mine.index(x.group())] != x.group()]
             step = changed[0] if changed else step
-    spans = sorted([(val_start, val_end, r"(?P<loss>[-+0-9.eE]+)")]
-                   + [(x.start(), x.end(), r"(?P<step>\d+)" if x is step else r"[-+0-9.eE]+")
+    spans = sorted([(val_start, val_end, SUGGEST_LOSS)]
+                   + [(x.start(), x.end(), SUGGEST_STEP if x is step else SUGGEST_NUMBER)
                       for x in nums])
-    out, pos = [], 0
+    out, pos = ["^[ \t]*"], 0
     for s, e, group in spans:
         out.append(_escape_text(line[pos:s]))
         out.append(group)
@@ -351,4 +359,4 @@ def _pattern_from_line(line: str, next_lines: list[str]) -> str:
 
 
 def _escape_text(text: str) -> str:
-    return r"\s+".join(re.escape(part) for part in re.split(r"\s+", text))
+    return r"[ \t]+".join(re.escape(part) for part in re.split(r"\s+", text))

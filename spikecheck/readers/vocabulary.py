@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-from spikecheck.series import MAX_STEP  # the step limit normalize() applies; readers share it
+from spikecheck.series import MAX_STEP, unwrap_int32  # normalize()'s step rules; readers share them
 
 # Names for the step, in order of preference (CSV columns and JSON keys).
 STEP_NAMES = ("step", "global_step", "iteration", "iter", "it", "_step", "trainer/global_step",
@@ -136,6 +136,7 @@ def resolve_restarts(keys: np.ndarray, ties_distinct: bool = False
         sub, restarts, dropped = resolve_restarts(keys[usable], ties_distinct)
         keep[np.flatnonzero(usable)] = sub
         return keep, restarts, dropped
+    keys, _ = unwrap_int32(keys)  # a 32-bit counter overflow is not a restart
     n = keys.size
     back = np.diff(keys) < 0 if n > 1 else np.zeros(0, dtype=bool)
     restarts = int(np.count_nonzero(back))

@@ -8,6 +8,7 @@ cannot add markdown, HTML, links, images, math or mentions to the page.
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 from spikecheck.render import sanitize
@@ -27,13 +28,21 @@ ICON = {"fail": "❌", "warn": "⚠️", "pass": "✅", "error": "❗"}
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
 # ASCII punctuation that markdown, GFM tables, autolinks or math give a meaning to.
 _BACKSLASH = set("\\`*_{}[]()#+!|~:$^")
+# GitHub turns bare `www.x`, `http://x` (and other schemes) and `a@b.c` into links, escaped
+# or not: a zero-width joiner after the scheme or `www`, and before `@`, stops it.
+ZWJ = "\u200d"
+_AUTOLINK = re.compile(r"(?i)(?:www|https?|ftps?|mailto|xmpp|file|data|javascript)(?=[.:])")
 
 
 def md(s: object) -> str:
-    """Untrusted text as literal markdown: one line, punctuation escaped, HTML neutralized."""
+    """Untrusted text as literal markdown: one line, punctuation escaped, HTML and autolinks
+    neutralized."""
     out = []
-    for ch in sanitize.clean(s):
-        if ch in _ENTITIES:
+    text = _AUTOLINK.sub(lambda m: m.group(0) + ZWJ, sanitize.clean(s))
+    for ch in text:
+        if ch == "@":
+            out.append(ZWJ + _ENTITIES[ch])
+        elif ch in _ENTITIES:
             out.append(_ENTITIES[ch])
         elif ch in _BACKSLASH:
             out.append("\\" + ch)

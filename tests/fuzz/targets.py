@@ -19,6 +19,7 @@ TESTS = ROOT / "tests"
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
+from hostile import adversarial as adv  # noqa: E402
 from hostile import badinputs as bad  # noqa: E402
 
 READERS = ("csv", "text", "json", "tensorboard")
@@ -36,12 +37,13 @@ class Crash(AssertionError):
 def generated_seeds(reader: str) -> list[bytes]:
     steps, values = bad.loss_curve(spe=20, epochs=8)
     if reader == "csv":
+        hostile = [v for k, v in adv.all_cases().items() if k != "catastrophic text"]
         return [bad.csv_bytes(steps, values), bad.mixed_delimiters()[:4000],
                 bad.utf16_csv()[:6000], *bad.csv_loss_cells().values(),
-                bad.restarted_steps()[0][:5000], b"step,loss\n"]
+                bad.restarted_steps()[0][:5000], b"step,loss\n", *hostile]
     if reader == "text":
         return [v[:6000] for v in bad.text_style_lines(steps, values).values()] + [
-            bad.latin1_text()[:4000], bad.utf16_text()[:6000]]
+            bad.latin1_text()[:4000], bad.utf16_text()[:6000], adv.catastrophic_log(2000)]
     if reader == "json":
         return [bad.jsonl_bytes(steps, values), bad.trainer_state_bytes(steps, values),
                 b'{"log_history": []}']
@@ -98,6 +100,11 @@ def check(data: bytes, reader: str, workdir: Path) -> None:
             if not any(ln.startswith("spikecheck: error: ") for ln in lines) or not all(
                     ln.startswith("spikecheck: ") for ln in lines):
                 raise Crash(f"exit 2 without a one-line error: {res.stderr[-500:]!r}")
+    if h % 7 == 0:  # an output aimed at the input: refused, the input left as it was
+        res = CliRunner().invoke(main, [str(path), "--junit", str(path)])
+        if res.exit_code != 2 or path.read_bytes() != data:
+            raise Crash(f"--junit onto the input: exit {res.exit_code}, input "
+                        f"{'kept' if path.read_bytes() == data else 'overwritten'}")
     if h % 5 == 0:
         res = CliRunner().invoke(main, [str(path), "--list"])
         if res.exception is not None and not isinstance(res.exception, SystemExit):

@@ -1,0 +1,161 @@
+"""No silent loss: what reading leaves out is counted in a note (the JSON's warnings), and
+step counters that are floats or that overflowed keep every point in write order."""
+
+from __future__ import annotations
+
+import builtins
+import os
+
+import numpy as np
+import pytest
+from hostile import badinputs as bad
+from hostile.harness import graceful, invoke, runs
+
+import spikecheck.readers.interface as reader_io
+from spikecheck.readers.csv import _CompleteLines
+
+
+def analysed(res) -> dict:
+    assert graceful(res) == "analysis", res.output
+    (run,) = runs(res)
+    return run
+
+
+def warning_with(run: dict, *words: str) -> str:
+    hits = [w for w in run["warnings"] if all(x in w for x in words)]
+    assert hits, (words, run["warnings"])
+    return hits[0]
+
+
+# --- unreadable parts of a log directory ---------------------------------------------------
+
+
+def log_dir(tmp_path):
+    logdir = tmp_path / "logs"
+    for name in ("good", "locked"):
+        (logdir / name).mkdir(parents=True)
+        (logdir / name / bad.EVENT_NAME).write_bytes(bad.event_file_bytes())
+    return logdir
+
+
+def test_an_unreadable_run_directory_is_a_note(tmp_path, monkeypatch):
+    """Simulated (root reads a chmod 000 directory): listing it raises PermissionError."""
+    logdir = log_dir(tmp_path)
+    locked = str(logdir / "locked")
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    res = invoke(logdir, "--format", "json", "--steps-per-epoch", "20")
+    run = analysed(res)
+    assert run["source"].endswith("good")
+    assert "locked" in warning_with(run, "could not be read", "Permission denied")
+
+
+def test_an_unreadable_event_file_in_a_log_directory_is_a_note(tmp_path, monkeypatch):
+    logdir = log_dir(tmp_path)
+    locked = str(logdir / "locked" / bad.EVENT_NAME)
+
+    def guarded_open(file, *args, **kwargs):
+        if os.fspath(file) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return builtins.open(file, *args, **kwargs)
+
+    monkeypatch.setattr(reader_io, "open", guarded_open, raising=False)
+    run = analysed(invoke(logdir, "--format", "json", "--steps-per-epoch", "20"))
+    assert "locked" in warning_with(run, "could not be read")
+
+
+def test_a_chmod_000_run_directory_for_real(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root reads a chmod 000 directory; the monkeypatched test covers it")
+    logdir = log_dir(tmp_path)
+    (logdir / "locked").chmod(0)
+    try:
+        run = analysed(invoke(logdir, "--format", "json", "--steps-per-epoch", "20"))
+    finally:
+        (logdir / "locked").chmod(0o755)
+    warning_with(run, "could not be read")
+
+
+# --- step counters -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_float_steps_keep_every_point_in_order(tmp_path, fmt):
+    steps, values = bad.loss_curve()
+    p = tmp_path / f"half.{fmt}"
+    half = steps * 0.5 + 0.5  # 0.5, 1.0, 1.5, ...
+    p.write_bytes(bad.csv_bytes(half, values) if fmt == "csv" else bad.jsonl_bytes(half, values))
+    run = analysed(invoke(p, "--format", "json"))
+    assert run["points"] == steps.size  # truncation kept half of them
+    assert run["normalization"]["points_dropped"] == 0
+    assert "multiplied by 10" in warning_with(run, "not whole numbers")
+
+
+def test_float_steps_no_power_of_ten_makes_whole_are_refused(tmp_path):
+    steps, values = bad.loss_curve()
+    p = tmp_path / "third.csv"
+    p.write_bytes(bad.csv_bytes(np.round(steps / 3, 12), values))
+    res = invoke(p)
+    assert graceful(res, p.name) == "error"
+    assert "not whole numbers" in res.stderr and "--step-column" in res.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_32_bit_step_counter_that_wraps_is_unwrapped(tmp_path, fmt):
+    steps, values = bad.loss_curve()
+    raw = steps + (2**31 - 100)
+    wrapped = np.where(raw >= 2**31, raw - 2**32, raw)  # int32 overflow after 100 points
+    p = tmp_path / f"wrap.{fmt}"
+    p.write_bytes(bad.csv_bytes(wrapped, values) if fmt == "csv"
+                  else bad.jsonl_bytes(wrapped, values))
+    run = analysed(invoke(p, "--format", "json"))
+    assert run["points"] == steps.size
+    assert run["first_step"] == 2**31 - 100 and run["last_step"] == int(raw[-1])
+    warning_with(run, "wrapped at 2^31")
+
+
+def test_a_restart_from_zero_is_still_a_restart_not_a_wrap(tmp_path):
+    steps, values = bad.loss_curve()
+    big = steps + 2**31 - 2 * steps.size
+    p = tmp_path / "restart.csv"
+    p.write_bytes(bad.csv_bytes(np.concatenate([big, steps]), np.concatenate([values, values])))
+    run = analysed(invoke(p, "--format", "json"))
+    assert not any("wrapped" in w for w in run["warnings"])
+
+
+# --- one very long line in a CSV ------------------------------------------------------------
+
+
+def test_one_unterminated_very_long_line_is_counted_and_the_rest_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(_CompleteLines, "HOLD", 1 << 16)  # the same code path, smaller
+    monkeypatch.setattr(_CompleteLines, "BLOCK", 1 << 12)
+    steps, values = bad.loss_curve()
+    head = bad.csv_bytes(steps[:80], values[:80])
+    tail = bad.csv_bytes(steps[80:], values[80:]).split(b"\n", 1)[1]
+    p = tmp_path / "long.csv"
+    p.write_bytes(head + b"x" * (5 << 16) + b"\n" + tail)
+    run = analysed(invoke(p, "--format", "json"))
+    assert run["points"] == steps.size
+    assert run["normalization"]["unparsable"] >= 1
+    warning_with(run, "longer than", "skipped unread")
+
+
+def test_a_64mb_line_is_skipped_in_bounded_memory(tmp_path):
+    """The real size, in a subprocess: points read, the line counted, and peak RSS growth
+    (pyarrow's import included) far below the line's size times the copies it used to take."""
+    from hostile import adversarial as adv
+    from test_hostile_budgets import child
+
+    p = tmp_path / "long.csv"
+    p.write_bytes(adv.csv_with_long_line(64 << 20))
+    out = child("read(args[0])", p, timeout=120)
+    assert out.get("error") is None, out
+    assert out["points"] == [bad.SPE * bad.EPOCHS]
+    assert any("longer than" in n for n in out["notes"])
+    assert out["grew_mb"] < 150, out["grew_mb"]
