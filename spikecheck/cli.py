@@ -243,8 +243,11 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
             jobs.append(Job(path))
             continue
         lenient = len(found.runs) > 1
-        jobs += [Job(r.path, run=r.name, root=path, metric=r.metric, lenient=lenient)
-                 for r in found.runs]
+        walk_notes = tuple(f"{n} could not be read" for n in found.unreadable)
+        for n in walk_notes:
+            click.echo(f"spikecheck: note: {clean(n)}", err=True)
+        jobs += [Job(r.path, run=r.name, root=path, metric=r.metric, lenient=lenient,
+                     notes=walk_notes) for r in found.runs]
     return jobs
 
 

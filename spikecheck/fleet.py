@@ -35,6 +35,7 @@ class Job:
     root: str | None = None
     metric: str | None = None
     lenient: bool = False
+    notes: tuple[str, ...] = ()  # what the directory walk could not read, said on each run
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,12 @@ def _not_a_training_log(message: str) -> bool:
 
 
 def _named(outcome, job: Job):
-    """The outcome carrying its run name relative to the directory it was found in."""
+    """The outcome carrying its run name relative to the directory it was found in (and the
+    walk's notes in its report's warnings: nothing the walk could not read goes unsaid)."""
+    if job.notes and outcome.report is not None:
+        r = outcome.report
+        outcome = replace(outcome, report=replace(
+            r, warnings=tuple(dict.fromkeys((*r.warnings, *job.notes)))))
     if job.run is None or getattr(outcome, "run", None):
         return outcome
     run = job.run

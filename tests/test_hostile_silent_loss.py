@@ -66,8 +66,13 @@ def test_an_unreadable_event_file_in_a_log_directory_is_a_note(tmp_path, monkeyp
         return builtins.open(file, *args, **kwargs)
 
     monkeypatch.setattr(reader_io, "open", guarded_open, raising=False)
-    run = analysed(invoke(logdir, "--format", "json", "--steps-per-epoch", "20"))
-    assert "locked" in warning_with(run, "could not be read")
+    res = invoke(logdir, "--format", "json", "--steps-per-epoch", "20")
+    # each run of a log directory is its own job: the locked one is an error naming the
+    # file (exit 2), the readable one is analysed beside it; nothing is dropped silently
+    assert graceful(res, locked) == "error"
+    by_error = {bool(r["error"]): r for r in runs(res)}
+    assert by_error[False]["verdict"] is not None
+    assert "Permission denied" in by_error[True]["error"] and "locked" in by_error[True]["error"]
 
 
 def test_a_chmod_000_run_directory_for_real(tmp_path):

@@ -60,6 +60,7 @@ class Discovery:
     root: str
     runs: list[FoundRun] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (relative path, why)
+    unreadable: list[str] = field(default_factory=list)  # directories the walk could not open
 
 
 def discover(root: str | os.PathLike, include: tuple[str, ...] | list[str] = (),
@@ -71,7 +72,10 @@ def discover(root: str | os.PathLike, include: tuple[str, ...] | list[str] = (),
     claimed: set[str] = set()  # files read as part of a run (event files, MLflow metrics)
     event_dirs: list[Path] = []
     files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+    def unreadable(exc: OSError) -> None:
+        found.unreadable.append(f"{exc.filename}: {exc.strerror or exc}")
+
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") or d == ".")
         here = Path(dirpath)
         if _is_mlflow_run(here):
