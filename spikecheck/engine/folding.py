@@ -226,8 +226,7 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     """
     if steps.size > MAX_SHAPE_POINTS:
         # The shape test is statistical: an evenly spread random subset is plenty.
-        pick = np.sort(np.random.default_rng(0).choice(steps.size, MAX_SHAPE_POINTS,
-                                                       replace=False))
+        pick = _sorted_sample(steps.size, MAX_SHAPE_POINTS)
         y, steps = y[pick], steps[pick]
         if base is not None:
             base = base[pick]
@@ -235,7 +234,8 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     ep = np.floor(pos).astype(np.int64)
     frac = pos - ep
     keep = ep >= 1  # the first epoch is dominated by the initial fall of the loss
-    if np.unique(ep[keep]).size < 3:
+    ordered = bool(np.all(ep[1:] >= ep[:-1]))  # steps in order: runs, not a sort
+    if _distinct(ep[keep], ordered).size < 3:
         return None
     ppe = spe / max(1, log_every)
     bins = int(max(4, min(bins, ppe // 3)))
@@ -247,9 +247,14 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     # Detrend by each epoch's median, so the fall of the loss across epochs is removed.
     # Epochs are numbered by rank among those holding points (a stray huge step must not
     # make an array per epoch of the span); the centres keep the real epoch positions.
-    epochs_held, e0 = np.unique(ep, return_inverse=True)
+    if ordered:
+        new_run = np.concatenate(([True], ep[1:] != ep[:-1]))
+        epochs_held, e0 = ep[new_run], np.cumsum(new_run) - 1
+        order = np.arange(e0.size)
+    else:
+        epochs_held, e0 = np.unique(ep, return_inverse=True)
+        order = np.argsort(e0, kind="stable")
     ne = int(epochs_held.size)
-    order = np.argsort(e0, kind="stable")
     counts = np.bincount(e0, minlength=ne)
     if base is not None:
         # the rolling-median baseline ignores spikes, so a plain mean per epoch is robust
@@ -293,6 +298,21 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     r2 = float(c * c) if np.isfinite(c) else 0.0
     return PhaseStructure(bins, prob, split_r, amp, away, int(np.argmax(dev)), r2,
                           float(means[0] - means[-1]), _detail_r(m_odd, m_even))
+
+
+def _sorted_sample(n: int, k: int) -> np.ndarray:
+    """np.sort(default_rng(0).choice(n, k, replace=False)): the same draw, put in order
+    by a mask rather than a sort (the indices are distinct)."""
+    mask = np.zeros(n, dtype=bool)
+    mask[np.random.default_rng(0).choice(n, k, replace=False)] = True
+    return np.flatnonzero(mask)
+
+
+def _distinct(a: np.ndarray, ordered: bool) -> np.ndarray:
+    """np.unique(a), without its sort when `a` is already in order."""
+    if not ordered or a.size == 0:
+        return np.unique(a)
+    return a[np.concatenate(([True], a[1:] != a[:-1]))]
 
 
 # The detail (profile less a smooth curve) must carry this share of the profile's
@@ -388,7 +408,7 @@ def level_shift(y: np.ndarray, phase: Phase, points_per_epoch: float) -> LevelSh
     pick = inside(pick)
     cand = inside(np.arange(n))
     if cand.size > 400_000:
-        cand = np.sort(np.random.default_rng(0).choice(cand, 400_000, replace=False))
+        cand = cand[_sorted_sample(cand.size, 400_000)]
     # The null: the same contrast at anchors whose windows touch no boundary, every m-th
     # one so their windows do not overlap (overlapping medians understate the spread).
     far = (np.abs(phase.rel[cand]) > m) & (np.abs(phase.rel[cand - half]) > m) & \
