@@ -79,7 +79,6 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
                   lo: int = PROFILE[0], hi: int = PROFILE[1],
                   points_per_epoch: float | None = None) -> FoldResult | None:
     """Test each offset near the epoch start against the background of the epoch."""
-    zc = np.clip(z, -Z_CLIP, Z_CLIP)
     # Short epochs: keep the profile and its gap inside the epoch, so a background remains.
     if points_per_epoch is not None:
         lo = max(lo, -int(points_per_epoch // 4))
@@ -93,11 +92,13 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
     bg = ~((phase.rel >= gap[0]) & (phase.rel <= gap[1]))
     if np.count_nonzero(bg) < 20 or not near.any():
         return None
-    if zc.size > 1_200_000:  # the background's moments need no more than a million points
-        pick = np.random.default_rng(0).integers(0, zc.size, 1_200_000)
-        zb = zc[pick[bg[pick]]]
+    # z is clipped only where it is used (the background, the points near a boundary):
+    # the same numbers as clipping the whole series, without a full-size copy
+    if z.size > 1_200_000:  # the background's moments need no more than a million points
+        pick = np.random.default_rng(0).integers(0, z.size, 1_200_000)
+        zb = np.clip(z[pick[bg[pick]]], -Z_CLIP, Z_CLIP)
     else:
-        zb = zc[bg]
+        zb = np.clip(z[bg], -Z_CLIP, Z_CLIP)
     bg_mean = float(np.mean(zb))
     bg_sd = float(np.std(zb)) or 1.0
     p_hit_up = (np.count_nonzero(zb > HIT_Z) + 1) / (zb.size + 2)
@@ -105,11 +106,12 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
 
     rels = np.arange(lo, hi + 1)
     idx = phase.rel[near] - lo
+    z_near = np.clip(z[near], -Z_CLIP, Z_CLIP)
     nr = rels.size
     n = np.bincount(idx, minlength=nr)
-    sum_z = np.bincount(idx, weights=zc[near], minlength=nr)
-    up = np.bincount(idx, weights=(zc[near] > HIT_Z).astype(float), minlength=nr).astype(int)
-    down = np.bincount(idx, weights=(zc[near] < -HIT_Z).astype(float), minlength=nr).astype(int)
+    sum_z = np.bincount(idx, weights=z_near, minlength=nr)
+    up = np.bincount(idx, weights=(z_near > HIT_Z).astype(float), minlength=nr).astype(int)
+    down = np.bincount(idx, weights=(z_near < -HIT_Z).astype(float), minlength=nr).astype(int)
     off_sum = np.bincount(idx, weights=phase.offset[near].astype(float), minlength=nr)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_z = np.where(n > 0, sum_z / np.maximum(n, 1), np.nan)
@@ -127,8 +129,8 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
     # the count of clear excursions needs three epochs at least.
     zmax = np.full(nr, -np.inf)
     zmin = np.full(nr, np.inf)
-    np.maximum.at(zmax, idx, zc[near])
-    np.minimum.at(zmin, idx, zc[near])
+    np.maximum.at(zmax, idx, z_near)
+    np.minimum.at(zmin, idx, z_near)
     p_up = np.ones(nr)
     p_down = np.ones(nr)
     for j in range(nr):
@@ -303,8 +305,11 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
 def _sorted_sample(n: int, k: int) -> np.ndarray:
     """np.sort(default_rng(0).choice(n, k, replace=False)): the same draw, put in order
     by a mask rather than a sort (the indices are distinct)."""
+    drawn = np.random.default_rng(0).choice(n, k, replace=False)
+    if n > 8 * k:  # a sparse draw: sorting it is cheaper than a pass over n
+        return np.sort(drawn)
     mask = np.zeros(n, dtype=bool)
-    mask[np.random.default_rng(0).choice(n, k, replace=False)] = True
+    mask[drawn] = True
     return np.flatnonzero(mask)
 
 
@@ -406,7 +411,7 @@ def level_shift(y: np.ndarray, phase: Phase, points_per_epoch: float) -> LevelSh
         return shift_at(i) - 0.5 * (shift_at(i - half) + shift_at(i + half))
 
     pick = inside(pick)
-    cand = inside(np.arange(n))
+    cand = np.arange(half + m, n - half - m + 1)  # == inside(np.arange(n))
     if cand.size > 400_000:
         cand = cand[_sorted_sample(cand.size, 400_000)]
     # The null: the same contrast at anchors whose windows touch no boundary, every m-th
