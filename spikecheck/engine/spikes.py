@@ -10,6 +10,7 @@ Z_SPIKE = 6.0  # robust z above which a point is an anomaly
 MIN_LOG_HEIGHT = np.log(1.25)  # and at least 25% above (or below) the baseline
 BLOCK = 256  # points per block of the local noise scale
 CHUNK = 1 << 14  # points per chunk of the rolling median: 2.7 MB of windows stay in cache
+INTERP_CHUNK = 1 << 20  # points interpolated at a time in local_scale (bounds memory)
 SCIPY_FROM = 2_500_000  # series length from which scipy's median filter pays for its import
 
 
@@ -78,10 +79,17 @@ def local_scale(resid: np.ndarray, block: int = BLOCK) -> np.ndarray:
     # Smooth over neighbouring blocks so one odd block does not dominate.
     if med.size >= 5:
         med = rolling_median(med, 5)
-    scale = np.interp(np.arange(n), centers, med) * 1.4826
     floor = 1.4826 * np.median(a) * 0.25
     tiny = 1e-12 * max(1.0, float(a.max()) if n else 1.0)
-    return np.maximum(scale, max(floor, tiny))
+    del a
+    # Interpolated a chunk at a time and scaled in place: the same numbers as
+    # np.interp(np.arange(n), ...) * 1.4826 without three full-size temporaries.
+    scale = np.empty(n, dtype=np.float64)
+    for start in range(0, n, INTERP_CHUNK):
+        stop = min(n, start + INTERP_CHUNK)
+        scale[start:stop] = np.interp(np.arange(start, stop), centers, med)
+    scale *= 1.4826
+    return np.maximum(scale, max(floor, tiny), out=scale)
 
 
 def detrend(values: np.ndarray, window: int = 21) -> Detrended:
@@ -93,7 +101,8 @@ def detrend(values: np.ndarray, window: int = 21) -> Detrended:
     log_scale = bool(values.size and (lo > 0 or (lo == 0 and positive.mean() > 0.5)))
     if log_scale:
         floor = 0.5 * float(values[positive].min())
-        y = np.log(np.maximum(values, floor))
+        y = np.maximum(values, floor)
+        np.log(y, out=y)  # in place: one full-size array, not two
     else:
         y = values.astype(np.float64, copy=True)
     w = min(window, max(3, (values.size // 3) | 1))
