@@ -40,9 +40,19 @@ def phase_of(steps: np.ndarray, spe: float, origin: float, log_every: int) -> Ph
         k = np.floor_divide(shifted + ispe // 2, ispe)  # == floor(x / spe + 0.5)
         offset = shifted - k * ispe
     else:
-        pos = (steps - origin) / spe
-        k = np.floor(pos + 0.5).astype(np.int64)
-        offset = np.round(steps - (origin + k * spe)).astype(np.int64)
+        # floor((steps - origin) / spe + 0.5) and round(steps - (origin + k * spe)), the
+        # same operations in the same order, in place: two float temporaries, not six
+        t = np.subtract(steps, origin, dtype=np.float64)
+        t /= spe
+        t += 0.5
+        np.floor(t, out=t)
+        k = t.astype(np.int64)
+        np.multiply(k, spe, out=t)
+        t += origin
+        np.subtract(steps, t, out=t)
+        np.round(t, out=t)
+        offset = t.astype(np.int64)
+        del t
     rel = offset if log_every <= 1 else np.floor_divide(offset, log_every)
     from spikecheck.geometry import first_boundary_index
 

@@ -125,7 +125,8 @@ class RawEvent:
 
 def find_events(d: Detrended, z_thr: float = Z_SPIKE) -> list[RawEvent]:
     """Consecutive points beyond the threshold, in one direction, form one event."""
-    big = np.abs(d.z) >= z_thr
+    absz = np.abs(d.z)  # once: the threshold and each event's peak both read it
+    big = absz >= z_thr
     if d.log_scale:
         big &= np.abs(d.resid) >= MIN_LOG_HEIGHT
     idx = np.flatnonzero(big)
@@ -135,7 +136,6 @@ def find_events(d: Detrended, z_thr: float = Z_SPIKE) -> list[RawEvent]:
     breaks = np.flatnonzero((np.diff(idx) > 1) | (np.diff(sign) != 0)) + 1
     starts = np.concatenate(([0], breaks))
     ends = np.concatenate((breaks, [idx.size]))
-    absz = np.abs(d.z)
     events = []
     for s, e in zip(starts, ends):
         seg = idx[s:e]
