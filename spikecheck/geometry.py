@@ -178,6 +178,8 @@ def infer_log_every(steps: np.ndarray) -> int:
     gaps = gaps[gaps > 0]
     if gaps.size == 0:
         return 1
+    if gaps.min() == gaps.max():  # one interval throughout: no sort of every gap
+        return int(gaps[0])
     vals, counts = np.unique(gaps, return_counts=True)
     return int(vals[np.argmax(counts)])
 

@@ -156,7 +156,7 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         geometry=geom, normalization=norm, spikes=tuple(spikes), alignment=alignment,
         period=_period_report(pfit, geom, inferred), diagnosis=tuple(decision.causes),
         warnings=tuple(dict.fromkeys(warnings)),
-        baseline_scale=float(np.median(d.scale)), log_scale=d.log_scale,
+        baseline_scale=d.scale_median, log_scale=d.log_scale,
         inconclusive=decision.inconclusive, inconclusive_detail=decision.inconclusive_detail,
         geometry_mismatch=mismatch,
     )

@@ -162,8 +162,7 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
         best_p, best_rel, direction = pu * m, int(rels[np.argmin(p_up)]), "up"
     else:
         best_p, best_rel, direction = pd * m, int(rels[np.argmin(p_down)]), "down"
-    ev = phase.epoch[phase.valid]  # non-decreasing: steps are sorted
-    boundaries = int(np.count_nonzero(np.diff(ev)) + 1) if ev.size else 0
+    boundaries = _boundaries_seen(phase)
     return FoldResult(rels, offset.astype(int), n, mean_z, ratio, up, down, p_up, p_down,
                       float(min(1.0, best_p)), best_rel, direction, bg_mean, bg_sd, boundaries,
                       float(p_hit_up), float(p_hit_down))
@@ -310,6 +309,21 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     r2 = float(c * c) if np.isfinite(c) else 0.0
     return PhaseStructure(bins, prob, split_r, amp, away, int(np.argmax(dev)), r2,
                           float(means[0] - means[-1]), _detail_r(m_odd, m_even))
+
+
+def _boundaries_seen(phase: Phase) -> int:
+    """Distinct epochs among the valid points. They are one run of indices (epochs rise
+    with the sorted steps and valid is a range of epochs), so the run is read as a view,
+    not copied; anything else is counted the general way."""
+    valid = phase.valid
+    n = valid.size
+    if n and valid.any():
+        i0, i1 = int(np.argmax(valid)), n - int(np.argmax(valid[::-1]))
+        if np.count_nonzero(valid) == i1 - i0:
+            ev = phase.epoch[i0:i1]
+            return int(np.count_nonzero(ev[1:] != ev[:-1]) + 1)
+    ev = phase.epoch[valid]  # non-decreasing: steps are sorted
+    return int(np.count_nonzero(np.diff(ev)) + 1) if ev.size else 0
 
 
 def _sorted_sample(n: int, k: int) -> np.ndarray:

@@ -21,8 +21,8 @@ class Detrended:
     y: np.ndarray  # log(loss) when the loss is positive, else the loss
     baseline: np.ndarray
     resid: np.ndarray
-    scale: np.ndarray  # local robust standard deviation of the residual
-    z: np.ndarray
+    scale_median: float  # median of the local robust standard deviation of the residual
+    z: np.ndarray  # resid over that local scale (computed in the scale's own buffer)
     log_scale: bool
 
 
@@ -79,8 +79,9 @@ def local_scale(resid: np.ndarray, block: int = BLOCK) -> np.ndarray:
     # Smooth over neighbouring blocks so one odd block does not dominate.
     if med.size >= 5:
         med = rolling_median(med, 5)
-    floor = 1.4826 * np.median(a) * 0.25
     tiny = 1e-12 * max(1.0, float(a.max()) if n else 1.0)
+    # a is not read after this: its median may reorder it instead of copying it
+    floor = 1.4826 * np.median(a, overwrite_input=True) * 0.25
     del a
     # Interpolated a chunk at a time and scaled in place: the same numbers as
     # np.interp(np.arange(n), ...) * 1.4826 without three full-size temporaries.
@@ -109,8 +110,9 @@ def detrend(values: np.ndarray, window: int = 21) -> Detrended:
     base = rolling_median(y, w)
     resid = y - base
     scale = local_scale(resid)
-    z = resid / scale
-    return Detrended(y, base, resid, scale, z, log_scale)
+    scale_median = float(np.median(scale))  # the report's baseline scale
+    z = np.divide(resid, scale, out=scale)  # the scale array is not needed after this
+    return Detrended(y, base, resid, scale_median, z, log_scale)
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,8 @@ def find_events(d: Detrended, z_thr: float = Z_SPIKE) -> list[RawEvent]:
     absz = np.abs(d.z)  # once: the threshold and each event's peak both read it
     big = absz >= z_thr
     if d.log_scale:
-        big &= np.abs(d.resid) >= MIN_LOG_HEIGHT
+        # |resid| >= h without a full-size |resid|
+        big &= (d.resid >= MIN_LOG_HEIGHT) | (d.resid <= -MIN_LOG_HEIGHT)
     idx = np.flatnonzero(big)
     if idx.size == 0:
         return []
