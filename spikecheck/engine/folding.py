@@ -37,8 +37,11 @@ def phase_of(steps: np.ndarray, spe: float, origin: float, log_every: int) -> Ph
         # integer epochs (the flags' arithmetic): the same in int64, in fewer passes
         ispe, iorg = int(spe), int(origin)
         shifted = steps - iorg
-        k = np.floor_divide(shifted + ispe // 2, ispe)  # == floor(x / spe + 0.5)
-        offset = shifted - k * ispe
+        k = shifted + ispe // 2
+        np.floor_divide(k, ispe, out=k)  # == floor(x / spe + 0.5)
+        offset = k * ispe
+        np.subtract(shifted, offset, out=offset)  # in place: three full-size arrays, not five
+        del shifted
     else:
         # floor((steps - origin) / spe + 0.5) and round(steps - (origin + k * spe)), the
         # same operations in the same order, in place: two float temporaries, not six
