@@ -178,6 +178,8 @@ def infer_log_every(steps: np.ndarray) -> int:
     gaps = gaps[gaps > 0]
     if gaps.size == 0:
         return 1
+    if gaps.min() == gaps.max():  # one interval throughout: no sort of every gap
+        return int(gaps[0])
     vals, counts = np.unique(gaps, return_counts=True)
     return int(vals[np.argmax(counts)])
 
@@ -225,7 +227,9 @@ def geometry_from_epochs(steps: np.ndarray, epochs: np.ndarray) -> tuple[float, 
         # Logged every k steps the first logged point of an epoch can sit up to k-1 steps
         # after the real start; pull the origin back to the earliest consistent start.
         gaps = np.diff(s)
-        k = float(np.median(gaps[gaps > 0])) if np.any(gaps > 0) else 1.0
+        from spikecheck.engine.stats import median_of_gaps
+
+        k = median_of_gaps(gaps[gaps > 0]) if np.any(gaps > 0) else 1.0
         if k > 1:
             resid = starts_s - (origin + spe * starts_e)
             origin = origin + float(resid.min()) - (k - 1) / 2 if resid.size else origin

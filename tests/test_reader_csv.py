@@ -193,3 +193,45 @@ def test_reading_a_csv_does_not_import_pandas(fixtures):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+def _csv_logs() -> list:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    corpus = root.parent / "shared" / "corpus"
+    found = sorted((root / "fixtures").rglob("*.csv")) + sorted((root / "tests").rglob("*.csv"))
+    if corpus.is_dir():
+        found += sorted(corpus.rglob("*.csv"))
+    return found
+
+
+def _read_or_error(path, monkeypatch, small_bytes):
+    import spikecheck.readers.csv as csvmod
+
+    monkeypatch.setattr(csvmod, "SMALL_BYTES", small_bytes)
+    try:
+        return [(s.metric, s.steps.tolist(), s.values.tolist(), s.notes,
+                 None if s.epochs is None else s.epochs.tolist())
+                for s in read_input(str(path), ReadOptions(), forced="csv")]
+    except ReadError as exc:
+        return str(exc)
+
+
+def test_small_files_read_without_pyarrow_give_the_pyarrow_result(monkeypatch):
+    """Small plain CSVs skip pyarrow (start-up): every CSV log here reads the same both ways."""
+    paths = _csv_logs()
+    assert len(paths) > 50
+    light = 0
+    for path in paths:
+        import spikecheck.readers.csv as csvmod
+
+        monkeypatch.setattr(csvmod, "SMALL_BYTES", 1 << 20)
+        layout = sniff_layout(InputSource.from_arg(str(path)).head())
+        if layout is not None:
+            cols = list(layout.raw_header)
+            light += csvmod._read_small(InputSource.from_arg(str(path)), layout, cols,
+                                        lambda line: False) is not None
+        assert _read_or_error(path, monkeypatch, 1 << 20) == \
+            _read_or_error(path, monkeypatch, 0), path
+    assert light > 20  # the light path is really taken, not always deferred to pyarrow

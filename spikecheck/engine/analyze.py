@@ -26,7 +26,7 @@ from spikecheck.engine.geometry_check import explain_period, period_matches
 from spikecheck.engine.period import PeriodFit, period_from_autocorrelation, period_from_events
 from spikecheck.engine.running_mean import recover_running_mean, with_running_mean_finding
 from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events, rolling_median
-from spikecheck.engine.stats import binom_sf, exp_capped
+from spikecheck.engine.stats import binom_sf, exp_capped, median_of_gaps
 from spikecheck.geometry import (
     EpochGeometry,
     GeometryInputs,
@@ -158,7 +158,7 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         period=_period_report(pfit, geom, inferred),
         diagnosis=tuple(dx.in_framework(d, series.framework) for d in decision.causes),
         warnings=tuple(dict.fromkeys(warnings)),
-        baseline_scale=float(np.median(d.scale)), log_scale=d.log_scale,
+        baseline_scale=d.scale_median, log_scale=d.log_scale,
         inconclusive=decision.inconclusive, inconclusive_detail=decision.inconclusive_detail,
         geometry_mismatch=mismatch, framework=series.framework,
     )
@@ -240,7 +240,7 @@ def observed_boundaries(steps: np.ndarray, boundaries: np.ndarray, log_every: in
 def _median_gap(steps: np.ndarray) -> float:
     gaps = np.diff(steps[: 2_000_000])
     gaps = gaps[gaps > 0]
-    return float(np.median(gaps)) if gaps.size else 1.0
+    return median_of_gaps(gaps) if gaps.size else 1.0
 
 
 def _q95_abs(z: np.ndarray) -> float:
@@ -426,7 +426,7 @@ def _looks_like_running_mean(y: np.ndarray, steps: np.ndarray, spe: float, origi
     p = pos[1:]
     same = np.diff(np.floor((steps - origin) / spe)) == 0  # no boundary between the two
     dy, p = dy[same], p[same]
-    if spe / max(1.0, float(np.median(np.diff(steps)))) < 12:
+    if spe / max(1.0, median_of_gaps(np.diff(steps))) < 12:
         return _coarse_running_mean(dy, p)
     early = dy[(p >= 1) & (p < 0.1 * spe)]
     late = dy[p >= 0.5 * spe]
@@ -440,9 +440,10 @@ def _looks_like_running_mean(y: np.ndarray, steps: np.ndarray, spe: float, origi
     centers, meds = [], []
     for a, b in zip(edges[:-1], edges[1:]):
         sel = dy[(p >= a) & (p < b)]
-        if sel.size >= 3 and np.median(sel) > 0:
+        med = float(np.median(sel)) if sel.size >= 3 else 0.0  # once per bin
+        if med > 0:
             centers.append(math.log((a + b) / 2))
-            meds.append(math.log(float(np.median(sel))))
+            meds.append(math.log(med))
     if len(centers) < 4:
         return False
     slope = float(np.polyfit(centers, meds, 1)[0])

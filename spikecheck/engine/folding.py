@@ -37,12 +37,25 @@ def phase_of(steps: np.ndarray, spe: float, origin: float, log_every: int) -> Ph
         # integer epochs (the flags' arithmetic): the same in int64, in fewer passes
         ispe, iorg = int(spe), int(origin)
         shifted = steps - iorg
-        k = np.floor_divide(shifted + ispe // 2, ispe)  # == floor(x / spe + 0.5)
-        offset = shifted - k * ispe
+        k = shifted + ispe // 2
+        np.floor_divide(k, ispe, out=k)  # == floor(x / spe + 0.5)
+        offset = k * ispe
+        np.subtract(shifted, offset, out=offset)  # in place: three full-size arrays, not five
+        del shifted
     else:
-        pos = (steps - origin) / spe
-        k = np.floor(pos + 0.5).astype(np.int64)
-        offset = np.round(steps - (origin + k * spe)).astype(np.int64)
+        # floor((steps - origin) / spe + 0.5) and round(steps - (origin + k * spe)), the
+        # same operations in the same order, in place: two float temporaries, not six
+        t = np.subtract(steps, origin, dtype=np.float64)
+        t /= spe
+        t += 0.5
+        np.floor(t, out=t)
+        k = t.astype(np.int64)
+        np.multiply(k, spe, out=t)
+        t += origin
+        np.subtract(steps, t, out=t)
+        np.round(t, out=t)
+        offset = t.astype(np.int64)
+        del t
     rel = offset if log_every <= 1 else np.floor_divide(offset, log_every)
     from spikecheck.geometry import first_boundary_index
 
@@ -79,7 +92,6 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
                   lo: int = PROFILE[0], hi: int = PROFILE[1],
                   points_per_epoch: float | None = None) -> FoldResult | None:
     """Test each offset near the epoch start against the background of the epoch."""
-    zc = np.clip(z, -Z_CLIP, Z_CLIP)
     # Short epochs: keep the profile and its gap inside the epoch, so a background remains.
     if points_per_epoch is not None:
         lo = max(lo, -int(points_per_epoch // 4))
@@ -93,11 +105,13 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
     bg = ~((phase.rel >= gap[0]) & (phase.rel <= gap[1]))
     if np.count_nonzero(bg) < 20 or not near.any():
         return None
-    if zc.size > 1_200_000:  # the background's moments need no more than a million points
-        pick = np.random.default_rng(0).integers(0, zc.size, 1_200_000)
-        zb = zc[pick[bg[pick]]]
+    # z is clipped only where it is used (the background, the points near a boundary):
+    # the same numbers as clipping the whole series, without a full-size copy
+    if z.size > 1_200_000:  # the background's moments need no more than a million points
+        pick = np.random.default_rng(0).integers(0, z.size, 1_200_000)
+        zb = np.clip(z[pick[bg[pick]]], -Z_CLIP, Z_CLIP)
     else:
-        zb = zc[bg]
+        zb = np.clip(z[bg], -Z_CLIP, Z_CLIP)
     bg_mean = float(np.mean(zb))
     bg_sd = float(np.std(zb)) or 1.0
     p_hit_up = (np.count_nonzero(zb > HIT_Z) + 1) / (zb.size + 2)
@@ -105,11 +119,12 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
 
     rels = np.arange(lo, hi + 1)
     idx = phase.rel[near] - lo
+    z_near = np.clip(z[near], -Z_CLIP, Z_CLIP)
     nr = rels.size
     n = np.bincount(idx, minlength=nr)
-    sum_z = np.bincount(idx, weights=zc[near], minlength=nr)
-    up = np.bincount(idx, weights=(zc[near] > HIT_Z).astype(float), minlength=nr).astype(int)
-    down = np.bincount(idx, weights=(zc[near] < -HIT_Z).astype(float), minlength=nr).astype(int)
+    sum_z = np.bincount(idx, weights=z_near, minlength=nr)
+    up = np.bincount(idx, weights=(z_near > HIT_Z).astype(float), minlength=nr).astype(int)
+    down = np.bincount(idx, weights=(z_near < -HIT_Z).astype(float), minlength=nr).astype(int)
     off_sum = np.bincount(idx, weights=phase.offset[near].astype(float), minlength=nr)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_z = np.where(n > 0, sum_z / np.maximum(n, 1), np.nan)
@@ -127,8 +142,8 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
     # the count of clear excursions needs three epochs at least.
     zmax = np.full(nr, -np.inf)
     zmin = np.full(nr, np.inf)
-    np.maximum.at(zmax, idx, zc[near])
-    np.minimum.at(zmin, idx, zc[near])
+    np.maximum.at(zmax, idx, z_near)
+    np.minimum.at(zmin, idx, z_near)
     p_up = np.ones(nr)
     p_down = np.ones(nr)
     for j in range(nr):
@@ -150,8 +165,7 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
         best_p, best_rel, direction = pu * m, int(rels[np.argmin(p_up)]), "up"
     else:
         best_p, best_rel, direction = pd * m, int(rels[np.argmin(p_down)]), "down"
-    ev = phase.epoch[phase.valid]  # non-decreasing: steps are sorted
-    boundaries = int(np.count_nonzero(np.diff(ev)) + 1) if ev.size else 0
+    boundaries = _boundaries_seen(phase)
     return FoldResult(rels, offset.astype(int), n, mean_z, ratio, up, down, p_up, p_down,
                       float(min(1.0, best_p)), best_rel, direction, bg_mean, bg_sd, boundaries,
                       float(p_hit_up), float(p_hit_down))
@@ -226,8 +240,7 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     """
     if steps.size > MAX_SHAPE_POINTS:
         # The shape test is statistical: an evenly spread random subset is plenty.
-        pick = np.sort(np.random.default_rng(0).choice(steps.size, MAX_SHAPE_POINTS,
-                                                       replace=False))
+        pick = _sorted_sample(steps.size, MAX_SHAPE_POINTS)
         y, steps = y[pick], steps[pick]
         if base is not None:
             base = base[pick]
@@ -235,7 +248,8 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     ep = np.floor(pos).astype(np.int64)
     frac = pos - ep
     keep = ep >= 1  # the first epoch is dominated by the initial fall of the loss
-    if np.unique(ep[keep]).size < 3:
+    ordered = bool(np.all(ep[1:] >= ep[:-1]))  # steps in order: runs, not a sort
+    if _distinct(ep[keep], ordered).size < 3:
         return None
     ppe = spe / max(1, log_every)
     bins = int(max(4, min(bins, ppe // 3)))
@@ -247,9 +261,14 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     # Detrend by each epoch's median, so the fall of the loss across epochs is removed.
     # Epochs are numbered by rank among those holding points (a stray huge step must not
     # make an array per epoch of the span); the centres keep the real epoch positions.
-    epochs_held, e0 = np.unique(ep, return_inverse=True)
+    if ordered:
+        new_run = np.concatenate(([True], ep[1:] != ep[:-1]))
+        epochs_held, e0 = ep[new_run], np.cumsum(new_run) - 1
+        order = np.arange(e0.size)
+    else:
+        epochs_held, e0 = np.unique(ep, return_inverse=True)
+        order = np.argsort(e0, kind="stable")
     ne = int(epochs_held.size)
-    order = np.argsort(e0, kind="stable")
     counts = np.bincount(e0, minlength=ne)
     if base is not None:
         # the rolling-median baseline ignores spikes, so a plain mean per epoch is robust
@@ -293,6 +312,39 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     r2 = float(c * c) if np.isfinite(c) else 0.0
     return PhaseStructure(bins, prob, split_r, amp, away, int(np.argmax(dev)), r2,
                           float(means[0] - means[-1]), _detail_r(m_odd, m_even))
+
+
+def _boundaries_seen(phase: Phase) -> int:
+    """Distinct epochs among the valid points. They are one run of indices (epochs rise
+    with the sorted steps and valid is a range of epochs), so the run is read as a view,
+    not copied; anything else is counted the general way."""
+    valid = phase.valid
+    n = valid.size
+    if n and valid.any():
+        i0, i1 = int(np.argmax(valid)), n - int(np.argmax(valid[::-1]))
+        if np.count_nonzero(valid) == i1 - i0:
+            ev = phase.epoch[i0:i1]
+            return int(np.count_nonzero(ev[1:] != ev[:-1]) + 1)
+    ev = phase.epoch[valid]  # non-decreasing: steps are sorted
+    return int(np.count_nonzero(np.diff(ev)) + 1) if ev.size else 0
+
+
+def _sorted_sample(n: int, k: int) -> np.ndarray:
+    """np.sort(default_rng(0).choice(n, k, replace=False)): the same draw, put in order
+    by a mask rather than a sort (the indices are distinct)."""
+    drawn = np.random.default_rng(0).choice(n, k, replace=False)
+    if n > 8 * k:  # a sparse draw: sorting it is cheaper than a pass over n
+        return np.sort(drawn)
+    mask = np.zeros(n, dtype=bool)
+    mask[drawn] = True
+    return np.flatnonzero(mask)
+
+
+def _distinct(a: np.ndarray, ordered: bool) -> np.ndarray:
+    """np.unique(a), without its sort when `a` is already in order."""
+    if not ordered or a.size == 0:
+        return np.unique(a)
+    return a[np.concatenate(([True], a[1:] != a[:-1]))]
 
 
 # The detail (profile less a smooth curve) must carry this share of the profile's
@@ -386,9 +438,9 @@ def level_shift(y: np.ndarray, phase: Phase, points_per_epoch: float) -> LevelSh
         return shift_at(i) - 0.5 * (shift_at(i - half) + shift_at(i + half))
 
     pick = inside(pick)
-    cand = inside(np.arange(n))
+    cand = np.arange(half + m, n - half - m + 1)  # == inside(np.arange(n))
     if cand.size > 400_000:
-        cand = np.sort(np.random.default_rng(0).choice(cand, 400_000, replace=False))
+        cand = cand[_sorted_sample(cand.size, 400_000)]
     # The null: the same contrast at anchors whose windows touch no boundary, every m-th
     # one so their windows do not overlap (overlapping medians understate the spread).
     far = (np.abs(phase.rel[cand]) > m) & (np.abs(phase.rel[cand - half]) > m) & \

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spikecheck.engine.stats import median_of_gaps
+
 MAX_EVENTS = 400
 MAX_BINS = 1 << 18
 
@@ -96,7 +98,7 @@ def period_from_autocorrelation(steps: np.ndarray, z: np.ndarray, min_period: fl
     span = float(steps[-1] - steps[0]) + 1
     width = max(1.0, span / MAX_BINS)
     gaps = np.diff(steps)
-    width = max(width, float(np.median(gaps)) if gaps.size else 1.0)
+    width = max(width, median_of_gaps(gaps) if gaps.size else 1.0)
     idx = ((steps - steps[0]) / width).astype(np.int64)
     nb = int(idx[-1]) + 1
     zc = np.clip(z, -6, 6)

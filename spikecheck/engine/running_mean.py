@@ -207,7 +207,17 @@ def running_mean_signature(values: np.ndarray, pos: Positions) -> tuple[float, f
 
 
 def _group_medians(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Each value's group median (lower median), in one sort rather than a loop per group."""
+    """Each value's group median (lower median), in one sort rather than a loop per group;
+    groups that come in runs (epochs in a log) take one partition per run instead."""
+    if groups.size > 1 and np.all(groups[1:] >= groups[:-1]):
+        starts = np.concatenate(([0], np.flatnonzero(groups[1:] != groups[:-1]) + 1))
+        if starts.size * 64 <= groups.size:  # long runs: a partition each beats the sort
+            ends = np.append(starts[1:], groups.size)
+            med = np.empty(starts.size)
+            for j, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
+                k = (b - a - 1) // 2
+                med[j] = np.partition(values[a:b], k)[k]
+            return np.repeat(med, ends - starts)
     _, inv = np.unique(groups, return_inverse=True)
     order = np.lexsort((values, inv))
     counts = np.bincount(inv)

@@ -21,6 +21,10 @@ READERS: dict[str, str] = {
     "csv": "spikecheck.readers.csv:CsvReader",
     "text": "spikecheck.readers.text:TextReader",
 }
+# The highest score each reader's sniff can return: a reader that cannot beat the best score
+# so far is neither imported nor asked (a CSV sniffed at 80 never loads the text reader).
+# tests/test_reader_registry.py checks these against every log in the repository.
+SNIFF_CEILING: dict[str, int] = {"tensorboard": 100, "json": 95, "csv": 80, "text": 60}
 
 
 def get_reader(name: str) -> Reader:
@@ -28,21 +32,24 @@ def get_reader(name: str) -> Reader:
     return getattr(importlib.import_module(module), cls)()
 
 
+def _present(name: str) -> bool:
+    """Whether a reader's module exists (importing it); a module that exists but fails to
+    import (a missing dependency, a syntax error, a broken import inside it) raises: it
+    must not vanish from sniffing."""
+    module = READERS[name].split(":")[0]
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return False
+    return True
+
+
 def available() -> list[str]:
     """Reader names whose module is present (a format whose module file does not exist yet
-    is skipped). A reader module that exists but fails to import (a missing dependency, a
-    syntax error, a broken import inside it) raises: it must not vanish from sniffing."""
-    names = []
-    for name, target in READERS.items():
-        module = target.split(":")[0]
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        names.append(name)
-    return names
+    is skipped)."""
+    return [name for name in READERS if _present(name)]
 
 
 def choose_reader(src: InputSource, forced: str | None = None) -> Reader:
@@ -53,7 +60,9 @@ def choose_reader(src: InputSource, forced: str | None = None) -> Reader:
     if not head:
         raise ReadError(f"{src.name}: file is empty")
     best, best_score = None, 0
-    for name in available():
+    for name in READERS:
+        if SNIFF_CEILING.get(name, 100) <= best_score or not _present(name):
+            continue
         reader = get_reader(name)
         score = reader.sniff(src)
         if score > best_score:

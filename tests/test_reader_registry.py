@@ -1,0 +1,40 @@
+"""The registry's sniff ceilings: no reader scores above the ceiling that lets it be skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spikecheck.readers.interface import InputSource
+from spikecheck.readers.registry import READERS, SNIFF_CEILING, get_reader
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _logs() -> list[Path]:
+    found = [p for d in ("fixtures", "tests") for p in sorted((ROOT / d).rglob("*"))
+             if p.is_file() and p.suffix not in (".py", ".pyc", ".md", ".toml", ".yml")]
+    corpus = ROOT.parent / "shared" / "corpus"
+    if corpus.is_dir():
+        found += [p for p in sorted(corpus.rglob("*")) if p.is_file()]
+    return found
+
+
+def test_every_reader_has_a_ceiling():
+    assert set(SNIFF_CEILING) == set(READERS)
+
+
+def test_no_sniff_score_exceeds_its_ceiling():
+    """A score above the ceiling would let choose_reader skip a reader that should win."""
+    readers = {name: get_reader(name) for name in READERS}
+    logs = _logs()
+    assert len(logs) > 100
+    top = dict.fromkeys(READERS, 0)
+    for path in logs:
+        src = InputSource.from_arg(str(path))
+        if not src.head():
+            continue
+        for name, reader in readers.items():
+            score = reader.sniff(src)
+            assert score <= SNIFF_CEILING[name], (path, name, score)
+            top[name] = max(top[name], score)
+    assert top["csv"] == SNIFF_CEILING["csv"] and top["text"] == SNIFF_CEILING["text"]
