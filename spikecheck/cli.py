@@ -143,7 +143,7 @@ class ByteSize(click.ParamType):
 @click.option("--show-config", is_flag=True, is_eager=True, callback=project_defaults,
               help="Print the settings in effect (command line, [tool.spikecheck] in "
                    "pyproject.toml, built-in defaults) and where each comes from, then exit.")
-@click.version_option(__version__, prog_name="spikecheck")
+@click.version_option(__version__, "-V", "--version", prog_name="spikecheck")
 def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | None,
          drop_last: bool, grad_accum: int, world_size: int, steps_per_epoch: int | None,
          first_step: str | None, metric: str | None, step_column: str | None,

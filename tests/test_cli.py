@@ -186,3 +186,10 @@ def test_a_single_too_short_series_is_still_an_error(tmp_path):
     p.write_text("step,loss\n" + "".join(f"{i},{1 + i}\n" for i in range(5)))
     res = run(p)
     assert res.exit_code == 2 and "too few" in res.output
+
+
+def test_dash_capital_v_prints_the_version():
+    from spikecheck import __version__
+
+    res = CliRunner().invoke(main, ["-V"])
+    assert res.exit_code == 0 and res.output.strip() == f"spikecheck, version {__version__}"
