@@ -521,10 +521,24 @@ def _analyse_path(path, options, input_format, inputs, fail_on, errors, fleet: b
 
 
 def _with_reading_notes(message: str, series) -> str:
-    """An error about too few points also says what reading left out (skipped lines...)."""
-    why = [n for n in series.notes
-           if any(w in n for w in ("skipped", "dropped", "not read", "goes back"))]
-    return message + (f" ({'; '.join(why[:2])})" if why else "")
+    """An error about too few points also says what reading left out, from the counts
+    normalization keeps (never by searching the readers' sentences)."""
+    lost = series.normalization.dropped
+    if not lost:
+        return message
+    parts = ", ".join(f"{n} {LOST_WORDS.get(reason, reason.replace('_', ' '))}"
+                      for reason, n in lost.items())
+    return f"{message} (reading left out {parts})"
+
+
+# Normalization's drop reasons (series.Normalization.dropped), in words for the error line.
+LOST_WORDS = {
+    "nonfinite": "NaN/inf values",
+    "repeated_steps": "repeated steps",
+    "superseded_by_restart": "points superseded by a restart",
+    "unparsable": "unparsable rows or lines",
+    "bad_step": "points whose step is not a finite number below 2^53",
+}
 
 
 def _file_of(source: str, arg: str) -> str | None:

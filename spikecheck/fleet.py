@@ -93,6 +93,7 @@ def _work_in(job: Job, options, settings: Settings, result: JobResult,
     """work()'s body, under the time limit, with stderr captured."""
     from spikecheck.cli import _analyse_path, _error_outcome, _internal, _quiet_numpy
     from spikecheck.readers import ReadError
+    from spikecheck.readers.interface import NoTrainingLoss
 
     with _alarm(settings.timeout), contextlib.redirect_stderr(captured), _quiet_numpy():
         try:
@@ -105,7 +106,7 @@ def _work_in(job: Job, options, settings: Settings, result: JobResult,
                 _label(job), f"{_label(job)}: timed out after {settings.timeout:g} s "
                 "(--timeout); the run was not analysed", result.errors, job.path)]
         except ReadError as exc:
-            if job.lenient and _not_a_training_log(str(exc)):
+            if job.lenient and isinstance(exc, NoTrainingLoss):
                 captured.write(f"spikecheck: note: skipped {' '.join(str(exc).split())}\n")
             else:
                 result.outcomes = [_error_outcome(_label(job), str(exc), result.errors,
@@ -119,12 +120,6 @@ def _work_in(job: Job, options, settings: Settings, result: JobResult,
 
 def _label(job: Job) -> str:
     return job.path
-
-
-def _not_a_training_log(message: str) -> bool:
-    """A fleet member that turned out to hold no training loss at all: a side file."""
-    return any(w in message for w in ("no training-loss", "no scalar data",
-                                      "not a recognised training log", "no loss column"))
 
 
 def _named(outcome, job: Job):

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from spikecheck.frameworks import KERAS, LIGHTNING
-from spikecheck.readers.interface import InputSource, ReadError, ReadOptions, sniff_encoding
+from spikecheck.readers.interface import (
+    InputSource,
+    NoTrainingLoss,
+    ReadError,
+    ReadOptions,
+    sniff_encoding,
+)
 from spikecheck.readers.vocabulary import (
     EPOCH_NAMES,
     LOSS_NAMES,
@@ -333,11 +339,11 @@ class CsvReader:
         if ppl:
             return [ppl[0]]  # read as log(perplexity)
         if epoch_col is not None and step_col is None:
-            raise ReadError(
+            raise NoTrainingLoss(
                 f"{src.name}: one row per epoch and no training-loss column found "
                 f"(columns: {', '.join(layout.header)}); pass --metric NAME"
             )
-        raise ReadError(
+        raise NoTrainingLoss(
             f"{src.name}: no loss column found (columns: {', '.join(layout.header)}); "
             "pass --metric NAME"
         )

@@ -24,6 +24,11 @@ class ReadError(Exception):
     """An input that cannot be read; the message is one line naming the file and problem."""
 
 
+class NoTrainingLoss(ReadError):
+    """A readable input that holds no training loss at all (no loss column, tag or line):
+    inside a log directory it is a side file, not an error."""
+
+
 class InputTooLarge(ReadError):
     """Decompressed or piped content beyond --max-input-bytes (raised while reading)."""
 

@@ -11,7 +11,7 @@ import importlib
 import os
 from pathlib import Path
 
-from spikecheck.readers.interface import InputSource, Reader, ReadError, ReadOptions
+from spikecheck.readers.interface import InputSource, NoTrainingLoss, Reader, ReadError, ReadOptions
 from spikecheck.series import LossSeries, SeriesError
 
 # name -> "module:Class"; the order breaks ties in sniff scores.
@@ -70,7 +70,7 @@ def choose_reader(src: InputSource, forced: str | None = None) -> Reader:
     if best is None:
         if b"\x00" in head[:4096]:
             raise ReadError(f"{src.name}: binary content that is not a TensorBoard event file")
-        raise ReadError(
+        raise NoTrainingLoss(
             f"{src.name}: not a recognised training log (tried {', '.join(available())}); "
             "use --pattern with named groups step and loss for a custom text format"
         )

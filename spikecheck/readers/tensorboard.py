@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from spikecheck.frameworks import HF, KERAS
-from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
+from spikecheck.readers.interface import InputSource, NoTrainingLoss, ReadError, ReadOptions
 from spikecheck.readers.vocabulary import (
     EPOCH_NAMES,
     NOT_TRAINING,
@@ -672,8 +672,8 @@ class TensorBoardReader:
                 raise ReadError(f"{name}: no scalar tag {requested!r} (tags: "
                                 f"{_tag_list(run.counts) or 'none'})")
             if not run.counts:
-                raise ReadError(f"{name}: no scalar data in the event file(s)")
-            raise ReadError(f"{name}: no training-loss tag found (tags: "
+                raise NoTrainingLoss(f"{name}: no scalar data in the event file(s)")
+            raise NoTrainingLoss(f"{name}: no training-loss tag found (tags: "
                             f"{_tag_list(run.counts)}); choose one with --metric")
         if metric not in run.points:
             raise ReadError(f"{name}: tag {metric!r} has no readable points")

@@ -23,7 +23,7 @@ import numpy as np
 from spikecheck.frameworks import TEXT_STYLES
 from spikecheck.readers.chunks import MAX_LINE, iter_chunks, text_encoding, unify_newlines
 from spikecheck.readers.deadline import PatternTimeLimit
-from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
+from spikecheck.readers.interface import InputSource, NoTrainingLoss, ReadError, ReadOptions
 from spikecheck.readers.textlines import (
     LOSS_ANY,
     LOSS_KEYS,
@@ -339,7 +339,7 @@ class TextReader:
             style, n, key = detect_style(chunk)
             if style is not None:
                 return style, key
-        raise ReadError(_no_style_message(src))
+        raise NoTrainingLoss(_no_style_message(src))
 
 
 def _detect_head(src: InputSource) -> tuple[str, Style | None, int, str | None]:
@@ -488,7 +488,7 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
                 f"{src.name}: {style.name} lines found, but none prints {metric!r} "
                 "(use --list to see the metrics)"
             )
-        raise ReadError(_no_style_message(src))
+        raise NoTrainingLoss(_no_style_message(src))
     values = _loss_values(style, cols, metric)
     notes = [f"text log in {style.name} style ({style.example!r})"]
     if style.note:
