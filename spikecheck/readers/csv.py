@@ -210,7 +210,13 @@ class CsvReader:
             # engine says the log cannot place a spike inside an epoch (inconclusive).
             whole_epochs = epochs is not None and per_epoch_only(epochs)
             steps = np.arange(n_rows, dtype=np.float64)
-            if not whole_epochs:
+            if whole_epochs:
+                pass
+            elif options.log_every:
+                # a row every k optimizer steps: rows k, 2k, ... (steps done, as loggers stamp)
+                steps = (steps + 1) * float(options.log_every)
+                notes.append(f"no step column: step = row x {options.log_every} (--log-every)")
+            else:
                 notes.append("no step column: the row index is used as the step")
         else:
             parsed_steps = parsed_cols[step_col]
