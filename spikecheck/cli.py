@@ -460,11 +460,9 @@ def exit_code(outcomes) -> int:
     return worst(outcomes)
 
 
-MIN_POINTS_NOTE = 8  # the engine's minimum (engine.analyze.MIN_POINTS), without importing it
-
-
 def _analyse_path(path, options, input_format, inputs, fail_on, errors, fleet: bool = False):
     from spikecheck.engine import InsufficientData, analyze
+    from spikecheck.engine.analyze import MIN_POINTS
     from spikecheck.geometry import GeometryError
     from spikecheck.readers.registry import read_input
     from spikecheck.render.curve import Curve
@@ -476,7 +474,7 @@ def _analyse_path(path, options, input_format, inputs, fail_on, errors, fleet: b
     # In a log directory of many runs, a side run that cannot be analysed (an add_scalars
     # sub-run with a value per epoch, a run of a few points) is a note, not a failure,
     # as long as some run of the directory is analysed.
-    analysable = [s for s in all_series if not s.per_epoch and len(s) >= MIN_POINTS_NOTE]
+    analysable = [s for s in all_series if not s.per_epoch and len(s) >= MIN_POINTS]
     lenient = (len(all_series) > 1 and bool(analysable)) or fleet  # fleet: one of many runs
     for series in all_series:
         if series.per_epoch and lenient:

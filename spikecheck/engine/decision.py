@@ -370,7 +370,7 @@ def _short_final_batch(geom: EpochGeometry) -> bool:
 def _explain(ev: Evidence, direction: str | None, how: str | None, position: str | None,
              measured: float | None, spread: bool, th: Thresholds) -> list[Diagnosis]:
     """Causes ranked by how much of the evidence each explains."""
-    geom, al, ps = ev.geometry, ev.alignment, ev.shape
+    ps = ev.shape
     share, luck = _strength_words(ev, how)
     boundary = _boundary_cause(ev, direction, position, measured, share, luck, th)
     if not spread:
@@ -383,7 +383,6 @@ def _explain(ev: Evidence, direction: str | None, how: str | None, position: str
         ps.peak_bin <= 2 or ps.peak_bin == ps.bins - 1)
     if boundary and (_sharp(ev.fold) or starts_epoch):
         return boundary + [_with_confidence(shuffled, 0.2)]
-    del geom, al
     return [shuffled] + [_with_confidence(b, min(b.confidence, 0.3)) for b in boundary[:1]]
 
 

@@ -189,7 +189,6 @@ class CsvReader:
             if c in loss_cols:
                 present_cols[c] = _present(col)
             del col
-        _release_arrow_memory()
         notes.extend(stats.notes(layout))
         if n_rows == 0:
             if stats.skipped or stats.cut_line:
@@ -718,17 +717,6 @@ def _validity_to_numpy(col) -> np.ndarray:
         parts.append(_bits(ch.buffers()[0], off, n) if ch.null_count
                      else np.ones(n, dtype=bool))
     return np.concatenate(parts) if parts else np.empty(0, dtype=bool)
-
-
-def _release_arrow_memory() -> None:
-    """Hand arrow's freed buffers back to the system (its allocator keeps them otherwise:
-    about 250 MB of a 10M-row table would stay in the process through the analysis)."""
-    import sys
-
-    # Disabled: a full-suite run once saw a child process abort ("terminate called without
-    # an active exception") on the path that calls release_unused(); the ~250 MB it saves at
-    # 10M rows is not worth a crash. Kept as a hook until that is understood.
-    del sys
 
 
 def _chunks(col) -> list:

@@ -32,20 +32,15 @@ from spikecheck.readers.textlines import (
     suggest_pattern,
 )
 from spikecheck.readers.textsteps import (
-    PER_EPOCH_NOTE,
-    add_restart_note,
     finish_epoch_iter,
     finish_rows,
     finish_step,
-    with_gaps,
 )
 from spikecheck.readers.vocabulary import (
     as_loss,
-    per_epoch_only,
     perplexity_note,
-    resolve_restarts,
 )
-from spikecheck.series import LossSeries, normalize
+from spikecheck.series import LossSeries
 
 SNIFF_TEXT = 256 * 1024  # how much of the head decides the style
 QUICK_TEXT = 64 * 1024  # enough when a style already explains many lines there
@@ -606,17 +601,7 @@ def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
     cols = {k: v[good] for k, v in cols.items()}
     values = cols["loss"]
     if counter == "step":
-        steps = cols["step"]
-        epochs = cols.get("epoch")
-        keep, restarts, dropped = resolve_restarts(steps)
-        add_restart_note(notes, restarts, dropped)
-        epochs = None if epochs is None else epochs[keep]
-        per_epoch = per_epoch_only(epochs, metric)
-        if per_epoch:
-            notes.append(PER_EPOCH_NOTE)
-        return with_gaps(normalize(steps[keep], values[keep], metric=metric, source=src.name,
-                                   epochs=epochs, notes=notes, per_epoch=per_epoch,
-                                   unparsable=unparsable, superseded=dropped))
+        return finish_step(src.name, _PATTERN_STYLE, metric, cols, values, notes, unparsable)
     ints = {"iter": cols["iter"].astype(np.int64)}
     if "total" in cols:
         ints["iters"] = np.nan_to_num(cols["total"], nan=-1).astype(np.int64)
