@@ -111,7 +111,7 @@ class Period:
 
     steps: float | None = None
     strength: float | None = None  # 0..1: share of events (or autocorrelation) it explains
-    method: str | None = None  # "events" or "autocorrelation"
+    method: str | None = None  # "events", "level-shifts", "phase-scan" or "autocorrelation"
     matches_epoch: bool | None = None
     implied_dataset_sizes: tuple[int, int] | None = None
 

@@ -27,12 +27,29 @@ def series(steps, loss, epochs=None):
     return normalize(steps, loss, metric="loss", source="synthetic", epochs=epochs)
 
 
+def test_a_spike_on_the_last_point_is_not_its_own_baseline():
+    # Padding with the end value made the last window half that value: a final-step spike
+    # on the last logged step (an epoch's end) had a residual of exactly zero.
+    rng = np.random.default_rng(3)
+    x = 1 + 0.05 * rng.normal(size=300)
+    x[-1] = 8.0
+    d = detrend(x)
+    assert d.resid[-1] > np.log(5)
+    assert find_events(d) and find_events(d)[-1].peak == 299
+
+
 def test_rolling_median_matches_a_naive_one():
     x = np.random.default_rng(1).normal(size=500)
     got = rolling_median(x, 11)
     pad = np.concatenate([np.full(5, x[0]), x, np.full(5, x[-1])])
     want = np.array([np.median(pad[i:i + 11]) for i in range(500)])
-    assert np.allclose(got, want)
+    assert np.allclose(got[:-5], want[:-5])  # the end continues the series instead
+
+
+def test_a_trend_goes_on_straight_through_the_end():
+    # a steady decline is no spike at the last point
+    x = np.linspace(5, 1, 200)
+    assert np.allclose(rolling_median(x, 21)[-10:], x[-10:])
 
 
 def test_events_group_consecutive_points():
@@ -190,3 +207,42 @@ def test_no_geometry_final_step_spike_vs_decaying_reset():
     r = analyze(series(steps, reset))
     assert r.verdict == "epoch-aligned-spikes"
     assert r.cause == "epoch-start-reset"
+
+
+def _weak_final_step_spikes(seed: int, spike: float, heavy: bool = False
+                            ) -> tuple[np.ndarray, np.ndarray]:
+    """The seed case's shape: 8 epochs of 1390 steps, a noisy batch loss, and a final-step
+    value only `spike` times the usual one: too weak to be an event on its own."""
+    rng = np.random.default_rng(seed)
+    steps = np.arange(8 * 1390)
+    noise = rng.standard_t(3, steps.size) * 0.2 if heavy else rng.normal(0, 0.35, steps.size)
+    loss = np.exp(noise)
+    loss[1389::1390] *= spike
+    return steps, loss
+
+
+def test_the_phase_scan_finds_weak_spikes_that_recur_every_epoch():
+    from spikecheck.engine.period import period_from_phase_scan
+
+    steps, loss = _weak_final_step_spikes(0, 3.0)
+    assert not find_events(detrend(loss))  # no single spike stands out
+    fit = period_from_phase_scan(steps, detrend(loss).z, min_period=24)
+    assert fit is not None and fit.period == 1390 and fit.origin % 1390 == 1389
+    assert fit.method == "phase-scan" and fit.probability < 1e-4
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_phase_scan_finds_nothing_in_noise_whatever_its_tails(seed):
+    from spikecheck.engine.period import period_from_phase_scan
+
+    steps, loss = _weak_final_step_spikes(seed, 1.0, heavy=seed % 2 == 0)
+    loss[np.random.default_rng(seed).integers(0, steps.size, 5)] *= 50  # odd huge points
+    assert period_from_phase_scan(steps, detrend(loss).z, min_period=24) is None
+
+
+def test_with_no_flags_the_seed_shape_is_found_and_placed_on_the_final_step():
+    steps, loss = _weak_final_step_spikes(1, 3.0)
+    rep = analyze(normalize(steps, loss, metric="loss", source="weak"))
+    assert rep.verdict == "epoch-aligned-spikes"
+    assert rep.geometry.steps_per_epoch == 1390
+    assert rep.alignment.position == "final-step"

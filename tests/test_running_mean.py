@@ -191,3 +191,19 @@ def test_yolov8_per_batch_running_losses_are_recognised_from_the_data():
 def _cli(*args: str) -> tuple[int, str]:
     res = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return res.exit_code, res.output
+
+
+def test_a_declared_running_mean_shows_its_own_epochs_with_no_flags():
+    from spikecheck.engine.running_mean import epochs_from_resets
+
+    rng = np.random.default_rng(5)
+    spe, epochs = 120, 8
+    x = np.exp(rng.normal(0, 0.3, spe * epochs)) * np.repeat(np.linspace(2, 1, epochs), spe)
+    x[spe - 1::spe] *= 6  # a final-step spike the running mean hides
+    m = np.concatenate([np.cumsum(e) / np.arange(1, spe + 1) for e in x.reshape(epochs, spe)])
+    steps = np.arange(1, spe * epochs + 1)  # Keras counts steps from 1
+    series = normalize(steps, m, metric="batch_loss", source="keras", running_mean=True)
+    assert epochs_from_resets(series) == (float(spe), 1.0)
+    rep = analyze(series)
+    assert rep.geometry.steps_per_epoch == spe
+    assert rep.verdict == "epoch-aligned-spikes" and rep.cause == "partial-final-batch"

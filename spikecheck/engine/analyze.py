@@ -23,7 +23,12 @@ from spikecheck.engine.folding import (
     phase_structure,
 )
 from spikecheck.engine.geometry_check import explain_period, period_matches
-from spikecheck.engine.period import PeriodFit, period_from_autocorrelation, period_from_events
+from spikecheck.engine.period import (
+    PeriodFit,
+    period_from_autocorrelation,
+    period_from_events,
+    period_from_phase_scan,
+)
 from spikecheck.engine.running_mean import recover_running_mean, with_running_mean_finding
 from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events, rolling_median
 from spikecheck.engine.stats import binom_sf, exp_capped, median_of_gaps
@@ -265,10 +270,26 @@ def _discover_period(steps: np.ndarray, d: Detrended, raw: list[RawEvent], tol: 
     fit = _period_from_level_shifts(steps, d, tol)
     if fit is not None:
         return fit
+    fit = period_from_phase_scan(steps, d.z, min_period=8 * tol)
+    if fit is not None and fit.strength >= THRESHOLDS.period_strength and \
+            _typical_height(steps, d, fit) >= THRESHOLDS.min_scan_height:
+        return fit
     fit = period_from_autocorrelation(steps, d.z, min_period=8 * tol)
     if fit is not None and fit.strength >= ACF_STRENGTH and fit.support >= 4:
         return fit
     return None
+
+
+def _typical_height(steps: np.ndarray, d: Detrended, fit: PeriodFit) -> float:
+    """The median loss at the period's phase over the baseline there (x the usual)."""
+    at = np.flatnonzero(np.mod(steps - fit.origin, fit.period) == 0)
+    if at.size == 0:
+        return 1.0
+    r = float(np.median(d.resid[at]))
+    if d.log_scale:
+        return exp_capped(r)
+    base = float(np.median(np.abs(d.baseline[at])))
+    return 1.0 + r / base if base > 0 else 1.0
 
 
 def _period_from_level_shifts(steps: np.ndarray, d: Detrended, tol: int, m: int = 11
@@ -313,7 +334,7 @@ def _with_period(geom: EpochGeometry, fit: PeriodFit, steps: np.ndarray, d: Detr
     the final step; whether it is a final-step spike or the first step of a jump that
     persists is decided later (locate).
     """
-    if fit.method == "events":
+    if fit.method in ("events", "phase-scan"):
         # spike events place both the period and the phase to a fraction of a step
         period = float(round(fit.period)) if abs(fit.period - round(fit.period)) < 0.1 \
             else fit.period

@@ -62,6 +62,11 @@ class Thresholds:
     huge_count: int = 2
     # A recurrence period is trusted when it explains this share of the events.
     period_strength: float = 0.6
+    # A period found by the phase scan (no single spike stands out; the phase stands high
+    # in most cycles) becomes the epoch only if the loss there is typically 25% above the
+    # usual: real logs hold faint, very regular ripples (a 6% bump every 90 steps in a
+    # detection run) that are real but no finding.
+    min_scan_height: float = 1.25
     # A measured height within this factor of the predicted B/r is "as predicted".
     height_tolerance: float = 1.6
     # A final-step excess this unlikely by chance, this high, supports a short final batch

@@ -443,7 +443,9 @@ def recover_running_mean(series: LossSeries, inputs) -> LossSeries | None:
     if series.epochs is None and not series.steps_per_epoch_hint and \
             inputs.steps_per_epoch is None and (inputs.dataset_size is None
                                                 or inputs.batch_size is None):
-        return None  # no epoch geometry to place points in their epoch
+        # No epoch geometry to place points in their epoch: a log that says it holds
+        # running means shows where its epochs start by itself (each one resets the mean).
+        return _recover_at_resets(series) if series.running_mean else None
     geom = resolve_geometry(inputs, series.steps, series.epochs, series.steps_per_epoch_hint)
     if not geom.known:
         return None
@@ -476,3 +478,60 @@ def with_running_mean_finding(report, series: LossSeries):
         ev += " and show no loss spikes tied to the epoch"
     found = dx.make("running-mean-logging", 0.85 if not report.diagnosis else 0.6, ev)
     return replace(report, diagnosis=(*report.diagnosis, found))
+
+
+def epochs_from_resets(series: LossSeries) -> tuple[float, float] | None:
+    """(steps per epoch, first step of an epoch) read off a running mean's own resets.
+
+    A running mean's change shrinks like 1/k through the epoch and is largest where it
+    restarts, so the logged changes' sizes recur with the epoch: the phase scan finds
+    that period. The reset sits at the scan's phase or next to it.
+    """
+    from spikecheck.engine.period import period_from_phase_scan
+
+    steps, values = series.steps[:PREFIX], series.values[:PREFIX]
+    if steps.size < MIN_POINTS or not np.all(np.isfinite(values)):
+        return None
+    dy = np.abs(np.diff(values))
+    size = np.log(np.maximum(dy, np.max(dy, initial=0.0) * 1e-12 + 1e-300))
+    fit = period_from_phase_scan(steps[1:], size, min_period=8)
+    if fit is None or abs(fit.period - round(fit.period)) > 1e-9:
+        return None
+    spe = float(round(fit.period))
+    gap = float(np.median(np.diff(steps)))
+    # The change into an epoch's first step is a whole batch against the last epoch's mean;
+    # the change into the step before it, the last of an epoch, is a batch's worth divided
+    # by the steps of the epoch (even with a spike on that step, a fraction of a batch).
+    # Of the scan's phase and its neighbours, the one whose typical change exceeds the
+    # change just before it by most is where the mean restarts: about a batch's deviation
+    # there, against about -0.3 of one a step late and a few hundredths a step early.
+    phase = np.mod(steps[1:] - steps[0], spe)
+
+    def typical_change_into(step: float) -> float | None:
+        at = np.abs(phase - np.mod(step - steps[0], spe)) < 0.5
+        return float(np.median(dy[at])) if np.count_nonzero(at) >= 2 else None
+
+    best: tuple[float, float] | None = None
+    for o in (fit.origin - gap, fit.origin, fit.origin + gap):
+        into, before = typical_change_into(o), typical_change_into(o - gap)
+        if into is None or before is None:
+            continue
+        excess = into - before
+        if best is None or excess > best[0]:
+            best = (excess, o - math.floor((o - steps[0]) / spe) * spe)
+    return None if best is None else (spe, best[1])
+
+
+def _recover_at_resets(series: LossSeries) -> LossSeries | None:
+    """The recovered series with the epochs its resets show, or None."""
+    found = epochs_from_resets(series)
+    if found is None:
+        return None
+    spe, origin = found
+    rec = recover_series(series, spe, origin)
+    if rec is None or rec.normalization.running_mean_recovery is None:
+        return rec
+    epochs = np.floor((rec.steps - origin) / spe + 1e-9)
+    note = (f"the epochs ({spe:g} steps each) were read off where the running mean "
+            "resets: pass --dataset-size and --batch-size to check them")
+    return replace(rec, epochs=epochs, notes=(*rec.notes, note))

@@ -45,15 +45,43 @@ def rolling_median(x: np.ndarray, window: int) -> np.ndarray:
         except ImportError:  # pragma: no cover - scipy is a dependency
             median_filter = None
     if median_filter is not None:
-        return median_filter(np.asarray(x, dtype=np.float64), size=window, mode="nearest")
-    padded = np.concatenate((np.full(h, x[0]), x, np.full(h, x[-1])))
-    out = np.empty(n, dtype=np.float64)
-    view = np.lib.stride_tricks.sliding_window_view(padded, window)
-    for start in range(0, n, CHUNK):
-        block = np.array(view[start:start + CHUNK])
-        block.partition(h, axis=1)
-        out[start:start + CHUNK] = block[:, h]
+        out = median_filter(np.asarray(x, dtype=np.float64), size=window, mode="nearest")
+    else:
+        padded = np.concatenate((np.full(h, x[0]), x, np.full(h, x[-1])))
+        out = np.empty(n, dtype=np.float64)
+        view = np.lib.stride_tricks.sliding_window_view(padded, window)
+        for start in range(0, n, CHUNK):
+            block = np.array(view[start:start + CHUNK])
+            block.partition(h, axis=1)
+            out[start:start + CHUNK] = block[:, h]
+    # The end of the series is continued past its last point (see _edge_medians); its
+    # start keeps the first value repeated: a loss falls steeply and far from straight in
+    # the first steps of training, and that fall is no spike.
+    out[n - h:] = _edge_medians(x[n - window:][::-1], h)[::-1]
     return out
+
+
+def _edge_medians(head: np.ndarray, h: int) -> np.ndarray:
+    """The rolling median of the first h points of `head`, the series continued past its
+    first point by a point reflection about a robust line through its first points (the
+    end of a series is passed in reversed).
+
+    Repeating the end value fills half of the last window with one value, which is then
+    its own median: a spike on the last logged step (an epoch's final step, often)
+    vanished. Reflected about a line fitted robustly (Theil-Sen), a trend goes on straight
+    through the edge and a spike on the edge point is measured against its neighbours.
+    """
+    m = head.size
+    i, j = np.triu_indices(m, 1)
+    with np.errstate(over="ignore", invalid="ignore"):  # losses near 1e308 stay finite
+        slope = float(np.median((head[j] - head[i]) / (j - i)))
+        level = float(np.median(head - slope * np.arange(m)))  # the line at index 0
+        pad = 2 * level - head[h:0:-1]  # the points before the start, reflected through it
+    if not np.all(np.isfinite(pad)):
+        pad = np.full(h, head[0])  # beyond float range: the end value, as before
+    ext = np.concatenate((pad, head))
+    windows = np.lib.stride_tricks.sliding_window_view(ext, 2 * h + 1)[:h]
+    return np.median(windows, axis=1)
 
 
 def local_scale(resid: np.ndarray, block: int = BLOCK) -> np.ndarray:
