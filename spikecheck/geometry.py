@@ -231,6 +231,9 @@ def geometry_from_epochs(steps: np.ndarray, epochs: np.ndarray) -> tuple[float, 
 
         k = median_of_gaps(gaps[gaps > 0]) if np.any(gaps > 0) else 1.0
         if k > 1:
+            pinned = _origin_between_logged_points(s, e, change, spe)
+            if pinned is not None:
+                return pinned
             resid = starts_s - (origin + spe * starts_e)
             origin = origin + float(resid.min()) - (k - 1) / 2 if resid.size else origin
         return float(spe), float(origin)
@@ -245,6 +248,31 @@ def geometry_from_epochs(steps: np.ndarray, epochs: np.ndarray) -> tuple[float, 
     # epoch = steps done / steps per epoch), so the step at which it reaches a whole
     # number is the last of that epoch and the next epoch starts one step later.
     return float(spe), float(origin) + 1.0
+
+
+def _origin_between_logged_points(s: np.ndarray, e: np.ndarray, change: np.ndarray,
+                                  spe: float) -> tuple[float, float] | None:
+    """(steps per epoch, origin) pinned by every epoch change of a log written every k
+    steps.
+
+    Epoch E starts after the last point logged in the epoch before and at or before the
+    first point logged in E: origin + spe*E lies in (s[c-1], s[c]] for each change c. With
+    a whole number of steps per epoch that k does not divide, the changes fall at
+    different places in the logging cycle and their intersection narrows to a step or
+    two; the earliest step of it is the origin. None when no whole number of steps per
+    epoch makes the intervals meet (then the fit stands).
+    """
+    # The fitted slope is off by up to k/epochs: of the whole numbers next to it, the
+    # one whose intervals meet is the epoch length (the nearer, if both do).
+    for n in sorted({math.floor(spe), math.ceil(spe)}, key=lambda m: abs(m - spe)):
+        if n < 2:
+            continue
+        lo = float(np.max(s[change - 1] - n * e[change]))  # exclusive
+        hi = float(np.min(s[change] - n * e[change]))  # inclusive
+        first = math.floor(lo) + 1
+        if first <= hi:
+            return float(n), float(first)
+    return None
 
 
 def resolve_geometry(

@@ -169,3 +169,50 @@ def test_fail_on_not_clean_fails_an_inconclusive_run(tmp_path):
     doc = json.loads(CliRunner().invoke(main, [str(p), "--steps-per-epoch", "100",
                                                "--format", "json"]).stdout)
     assert doc["runs"][0]["inconclusive"]["reason"] == "few-boundaries"
+
+
+def _every_k_with_epoch_column(spe: int, k: int, epochs: int, mean_logged: bool,
+                               final_spike: float = 0.0, reset: float = 0.0, seed: int = 0):
+    """(steps, epoch column, loss) of a log written every k steps: each row the loss of its
+    step or the mean of the last k steps, the epoch of that step beside it."""
+    rng = np.random.default_rng(seed)
+    every = np.arange(spe * epochs)
+    loss = (0.3 + 2.0 * np.exp(-every / (spe * epochs / 5))) * np.exp(rng.normal(0, 0.05,
+                                                                                  every.size))
+    pos = every % spe
+    loss[pos == spe - 1] *= 1 + final_spike
+    loss *= 1 + reset * np.exp(-pos / (spe / 4))  # a jump at each start, decaying
+    rows = every[k - 1::k]
+    vals = np.array([loss[r - k + 1:r + 1].mean() for r in rows]) if mean_logged else loss[rows]
+    return rows, rows // spe, vals
+
+
+def test_sparse_epoch_column_pins_the_epoch_start_to_the_step():
+    # Every 10 steps with 112-step epochs: each change of the epoch column falls at another
+    # place in the logging cycle, and together they pin the start to step 0.
+    from spikecheck.geometry import geometry_from_epochs
+
+    rows, ep, _ = _every_k_with_epoch_column(112, 10, 20, mean_logged=False)
+    assert geometry_from_epochs(rows, ep.astype(float)) == (112.0, 0.0)
+
+
+def test_a_final_step_spike_in_a_k_step_mean_is_the_short_batch_not_a_reset():
+    rows, ep, vals = _every_k_with_epoch_column(111, 10, 24, mean_logged=True, final_spike=3.0)
+    rep = run(rows, vals, epochs=ep)
+    assert rep.verdict == "epoch-aligned-spikes" and rep.cause == "partial-final-batch"
+
+
+def test_a_jump_that_persists_through_the_next_rows_stays_a_reset():
+    rows, ep, vals = _every_k_with_epoch_column(111, 10, 24, mean_logged=True, reset=0.6)
+    rep = run(rows, vals, epochs=ep)
+    assert rep.verdict == "epoch-aligned-spikes" and rep.cause == "epoch-start-reset"
+
+
+def test_points_per_epoch_count_irregular_redraws():
+    # four points an epoch at irregular places (a Keras bar's redraws): not a sparse log
+    spe, epochs = 51, 12
+    rows = np.concatenate([e * spe + np.array([0, 21, 44, 50]) for e in range(epochs)])
+    _, loss = curve(rows.size)
+    loss[3::4] *= 3  # the final step high in every epoch
+    rep = run(rows, loss, epochs=rows // spe)
+    assert rep.inconclusive != "sparse-log"

@@ -135,7 +135,11 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
             running_mean = running_mean or _looks_like_running_mean(d.y, steps, spe, origin)
         alignment = _with_fold(alignment, fold, pstruct, geom, k)
         observed = observed_boundaries(steps, geom.boundaries, k)
-        ppe = spe / _median_gap(steps)
+        # by the typical gap, or by the points actually logged per epoch covered when
+        # that is more (a Keras progress bar's redraws at 1, 22, 45 and 51 of 51 steps are
+        # four points an epoch, though their typical gap says 2.5)
+        span = max(1.0, float(steps[-1] - steps[0]) + 1)
+        ppe = max(spe / _median_gap(steps), n * spe / span)
     else:
         spikes = [_event(e, d, steps, values) for e in raw]
 
@@ -145,6 +149,7 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         points_per_epoch=ppe, fold=fold, final=final, start=start, shift=shift,
         shape=pstruct, period=pfit, running_mean=running_mean,
         running_mean_declared=series.running_mean, geometry_mismatch=mismatch,
+        kept_after_spike=kept_after_spike(raw, d, spikes),
     )
     decision = decide(evidence, thresholds)
     if decision.position is not None or decision.direction is not None:
@@ -225,6 +230,20 @@ def steps_from_epoch_fraction(series: LossSeries, inputs: GeometryInputs
     note = (f"the log numbers rows, not steps: its epoch fraction with {spe_flags:g} steps "
             f"per epoch gives one row every {k} steps")
     return replace(series, steps=steps.astype(np.int64)), note
+
+
+def kept_after_spike(raw: list[RawEvent], d: Detrended, spikes: list[SpikeEvent]
+                     ) -> float | None:
+    """Of each upward spike on an epoch boundary, the share of its excess (the residual
+    on the analysis scale) that the next logged point keeps; the median, or None."""
+    shares = []
+    for e, s in zip(raw, spikes):
+        if not s.aligned or e.direction <= 0 or e.peak + 1 >= d.resid.size:
+            continue
+        peak = float(d.resid[e.peak])
+        if peak > 0:
+            shares.append(max(0.0, float(d.resid[e.peak + 1])) / peak)
+    return float(np.median(shares)) if len(shares) >= 3 else None
 
 
 def observed_boundaries(steps: np.ndarray, boundaries: np.ndarray, log_every: int) -> int:

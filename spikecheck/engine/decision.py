@@ -81,6 +81,10 @@ class Thresholds:
     # A single-point peak stands this many times above the next point (log-scale ratio):
     # a short batch's spike, not a jump in the level that persists (a reset).
     isolated_peak: float = 1.5
+    # A spike whose next logged point keeps at most this share of its excess is one step
+    # (a short batch seen through a k-step mean), not a jump that persists (a reset,
+    # which keeps 0.5-1 of it).
+    max_kept_after_spike: float = 0.35
     # The phase shape of every epoch must repeat this well (split-half correlation) and be
     # this large (robust sd) to be data order rather than noise.
     shape_alpha: float = 1e-8
@@ -120,6 +124,9 @@ class Evidence:
     running_mean: bool = False
     running_mean_declared: bool = False
     geometry_mismatch: str | None = None  # a sentence when the period contradicts the flags
+    # Of a boundary spike's excess (log scale), the median share the next logged point
+    # keeps: near 0 for a one-step spike, near 1 for a jump that persists.
+    kept_after_spike: float | None = None
 
 
 @dataclass(frozen=True)
@@ -330,6 +337,15 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
         last = [s for s in on if s.offset == -1]
         if len(last) >= 3 and len(last) >= 0.6 * len(on):
             return "final-step", float(np.median([s.height for s in last]))
+        # A log of k-step means holds the final step in the first row at or after it
+        # (offset -1 to k-2): spikes on that row, gone by the next one, are that step's;
+        # a reset's jump would persist through the rows after it.
+        covering = [s for s in on if -1 <= (s.offset if s.offset is not None else -k)
+                    <= k - 2]
+        if len(covering) >= 3 and len(covering) >= 0.6 * len(on) and \
+                ev.kept_after_spike is not None and \
+                ev.kept_after_spike <= th.max_kept_after_spike:
+            return "final-step", float(np.median([s.height for s in covering]))
     if fold is None or direction is None:
         return None, None
     sign = 1 if direction == "up" else -1
