@@ -216,3 +216,32 @@ def test_points_per_epoch_count_irregular_redraws():
     loss[3::4] *= 3  # the final step high in every epoch
     rep = run(rows, loss, epochs=rows // spe)
     assert rep.inconclusive != "sparse-log"
+
+
+def test_a_final_step_noisier_both_ways_recurs_with_the_epoch_and_is_no_other_period():
+    # A correct loss on a 1-sample final batch: the final step is far from the usual loss,
+    # up in some epochs and down in others. It recurs with the epoch, so it is not
+    # "something that runs every K steps", and in no one direction: clean.
+    rng = np.random.default_rng(2)
+    steps, loss = curve(81 * 20, seed=2, noise=0.03)
+    final = np.arange(80, steps.size, 81)
+    loss[final] *= np.exp(rng.choice([-1, 1], final.size) * rng.uniform(0.35, 0.6, final.size))
+    rep = run(steps, loss, dataset_size=5121, batch_size=64)
+    assert rep.verdict == "clean", (rep.verdict, rep.diagnosis)
+
+
+def test_a_running_mean_recognised_from_the_data_is_weighted_by_samples():
+    # A real Keras fit (devhard) logged per batch by a CSV callback: its running mean weighs
+    # the 1-sample final batch by 1 of 24. Recovered as if weighted by steps, the falling
+    # loss's final step read as the epoch's mean: a false partial-final-batch on the fixed
+    # twin. Weighted by samples, the fixed twin is clean and the buggy one is found.
+    base = FIXTURES / "devhard" / "keras" / "dh-keras-circleseasy-rmsprop-b24-r1-{}-batchloss.csv"
+    geometry = GeometryInputs(dataset_size=1441, batch_size=24)
+    got = {}
+    for twin in ("fixed", "buggy"):
+        series = read_input(str(base).format(twin), ReadOptions())[0]
+        rep = analyze(series, geometry)
+        assert rep.normalization.running_mean_recovery is not None
+        got[twin] = (rep.verdict, rep.cause)
+    assert got["fixed"][0] == "clean"
+    assert got["buggy"] == ("epoch-aligned-spikes", "partial-final-batch")

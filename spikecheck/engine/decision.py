@@ -17,6 +17,7 @@ import numpy as np
 
 from spikecheck.engine import diagnosis as dx
 from spikecheck.engine.folding import FoldResult, LevelShift, OffsetEffect, PhaseStructure
+from spikecheck.engine.geometry_check import period_matches
 from spikecheck.engine.period import PeriodFit
 from spikecheck.engine.stats import exp_capped, expm1_capped
 from spikecheck.geometry import EpochGeometry
@@ -173,7 +174,7 @@ def decide(ev: Evidence, th: Thresholds = THRESHOLDS) -> Decision:
                 return Decision(Verdict.EPOCH_ALIGNED, causes, position, direction)
         pfit = ev.period
         if pfit is not None and pfit.strength >= th.period_strength and \
-                geom.source != "inferred":
+                geom.source != "inferred" and not _whole_epochs(pfit, geom):
             why = (f"{pfit.support} anomalies recur every {pfit.period:.1f} steps, which is "
                    f"not the epoch ({geom.steps_per_epoch:g} steps): a loss scaler, "
                    "evaluation or checkpointing every K steps, or a data shard boundary")
@@ -190,6 +191,15 @@ def decide(ev: Evidence, th: Thresholds = THRESHOLDS) -> Decision:
         why += f"; largest {top.height:.3g}x at step {top.peak_step}"
         return Decision(Verdict.ISOLATED, [dx.make(Cause.RANDOM, 0.7, why)])
     return Decision(Verdict.CLEAN, [])
+
+
+def _whole_epochs(pfit: PeriodFit, geom: EpochGeometry) -> bool:
+    """The period is the epoch, or a whole number of epochs: anomalies that recur with the
+    epoch but in no direction the boundary tests accept (a correct loss's small final batch,
+    noisier both ways) are not something else that runs every K steps."""
+    spe = float(geom.steps_per_epoch)
+    m = round(pfit.period / spe)
+    return m >= 1 and period_matches(pfit.period / m, spe, geom.log_every, pfit.method)
 
 
 # --- when the log cannot decide ------------------------------------------------------------

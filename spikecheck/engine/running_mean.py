@@ -360,7 +360,11 @@ def recover_series(series: LossSeries, steps_per_epoch: float, origin: float,
         pos = positions_in_epoch(series.steps, steps_per_epoch, origin, epochs)
         if pos is None:
             return None
-    weighting = series.running_mean_weights or ("samples" if declared else "steps")
+    # Unless the writer is known, a running mean is taken as weighted by samples: Keras and
+    # the AverageMeter of the PyTorch examples (update(loss, n=batch)) both weigh each
+    # batch by its size. Weighted by steps instead, a short final batch's recovered value
+    # reads as about the epoch's mean, which sits above a falling loss: a false spike.
+    weighting = series.running_mean_weights or "samples"
     cumulative = None
     if weighting == "samples" and batch and samples_per_epoch:
         cumulative = sample_weights(pos, batch, samples_per_epoch)
