@@ -207,3 +207,17 @@ def test_a_declared_running_mean_shows_its_own_epochs_with_no_flags():
     rep = analyze(series)
     assert rep.geometry.steps_per_epoch == spe
     assert rep.verdict == "epoch-aligned-spikes" and rep.cause == "partial-final-batch"
+
+
+def test_resets_are_found_when_the_loss_falls_a_hundredfold():
+    # absolute changes of late epochs are far below early epochs' ordinary changes: the
+    # resets are found by relative change
+    from spikecheck.engine.running_mean import epochs_from_resets
+
+    rng = np.random.default_rng(6)
+    spe, epochs = 61, 15
+    t = np.arange(spe * epochs)
+    x = np.exp(rng.normal(0, 0.3, t.size)) * np.exp(-t / 150)
+    m = np.concatenate([np.cumsum(e) / np.arange(1, spe + 1) for e in x.reshape(epochs, spe)])
+    series = normalize(t + 1, m, metric="batch_loss", source="keras", running_mean=True)
+    assert epochs_from_resets(series) == (float(spe), 1.0)

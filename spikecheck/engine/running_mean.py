@@ -496,8 +496,11 @@ def epochs_from_resets(series: LossSeries) -> tuple[float, float] | None:
     steps, values = series.steps[:PREFIX], series.values[:PREFIX]
     if steps.size < MIN_POINTS or not np.all(np.isfinite(values)):
         return None
+    # relative changes: a loss that falls a hundredfold over training would otherwise rank
+    # every late reset below the early epochs' ordinary changes
     dy = np.abs(np.diff(values))
-    size = np.log(np.maximum(dy, np.max(dy, initial=0.0) * 1e-12 + 1e-300))
+    rel = dy / np.maximum(np.abs(values[:-1]), 1e-300)
+    size = np.log(np.maximum(rel, np.max(rel, initial=0.0) * 1e-12 + 1e-300))
     fit = period_from_phase_scan(steps[1:], size, min_period=8)
     if fit is None or abs(fit.period - round(fit.period)) > 1e-9:
         return None
