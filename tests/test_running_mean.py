@@ -221,3 +221,19 @@ def test_resets_are_found_when_the_loss_falls_a_hundredfold():
     m = np.concatenate([np.cumsum(e) / np.arange(1, spe + 1) for e in x.reshape(epochs, spe)])
     series = normalize(t + 1, m, metric="batch_loss", source="keras", running_mean=True)
     assert epochs_from_resets(series) == (float(spe), 1.0)
+
+
+@pytest.mark.parametrize("twin,want", [("fixed", ("clean", "running-mean-logging")),
+                                       ("buggy", ("epoch-aligned-spikes",
+                                                  "partial-final-batch"))])
+def test_with_no_flags_a_light_final_step_is_left_out_but_a_heavy_one_is_found(twin, want):
+    # Real Keras 3 TensorBoard logs (fixtures/devhard): a running mean weighted by samples
+    # over a 1-of-24 final batch. The fixed twin's final step barely moves the mean, so its
+    # value is unknown without the batch sizes and is left out; the buggy twin's 24x loss
+    # moves it like any other step, and the spike is found.
+    path = FIXTURES / "devhard" / "keras" / f"dh-keras-circleseasy-rmsprop-b24-r1-{twin}-tb"
+    code, out = _cli(str(path), "--format", "json")
+    run = json.loads(out)["runs"][0]
+    assert (run["verdict"], run["cause"]) == want
+    left_out = any("left out" in w for w in run["warnings"])
+    assert left_out == (twin == "fixed")

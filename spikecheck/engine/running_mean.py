@@ -384,10 +384,47 @@ def recover_series(series: LossSeries, steps_per_epoch: float, origin: float,
     info = recovery_info(rec, how)
     norm = replace(series.normalization, running_mean_recovery=info)
     keep = rec.keep
-    return replace(series, steps=series.steps[keep], values=rec.values,
+    values = rec.values
+    notes = (*series.notes, recovery_note(rec, how))
+    if weighting == "samples" and cumulative is None:
+        drop = _light_final_steps(series.values, pos, keep, values, steps_per_epoch)
+        if drop is not None:
+            keep = keep.copy()
+            keep[np.flatnonzero(keep)[drop]] = False
+            values = values[~drop]
+            notes += (f"the last step of each epoch ({int(drop.sum())} points) is left out: "
+                      "it barely moves the running mean, as a short final batch weighed by "
+                      "its samples does, so its own value cannot be read; pass "
+                      "--dataset-size and --batch-size to recover it",)
+    return replace(series, steps=series.steps[keep], values=values,
                    epochs=None if series.epochs is None else series.epochs[keep],
-                   running_mean=False, normalization=norm,
-                   notes=(*series.notes, recovery_note(rec, how)))
+                   running_mean=False, normalization=norm, notes=notes)
+
+
+LIGHT_FINAL = 0.2  # a final step that moves the mean 5x less than the others weighs less
+
+
+def _light_final_steps(logged: np.ndarray, pos: Positions, keep: np.ndarray,
+                       recovered: np.ndarray, steps_per_epoch: float) -> np.ndarray | None:
+    """Which kept points to leave out: each epoch's last step, when it moves the running
+    mean much less than the other steps do (a short final batch in a mean weighted by
+    samples, sizes unknown: its value, recovered as a full batch's, would read as about
+    the epoch's mean). None when the final steps move the mean like any other (a full
+    batch, or a short one whose loss is large: the bug itself, which must stay visible).
+    """
+    kept = np.flatnonzero(keep)
+    prev_ok = np.zeros(kept.size, dtype=bool)
+    prev_ok[1:] = (kept[1:] == kept[:-1] + 1) & (pos.epoch[kept[1:]] == pos.epoch[kept[:-1]])
+    last = (pos.count[kept] == int(round(steps_per_epoch))) & prev_ok
+    others = prev_ok & ~last
+    if np.count_nonzero(last) < 3 or np.count_nonzero(others) < 10:
+        return None
+    move = np.zeros(kept.size)
+    move[1:] = np.abs(recovered[1:] - logged[kept[:-1]])  # value against the mean before it
+    typical = float(np.median(move[others]))
+    if typical <= 0 or float(np.median(move[last])) >= LIGHT_FINAL * typical:
+        return None
+    return pos.count[kept] == int(round(steps_per_epoch))
 
 
 def recovery_info(rec: Recovery, how: str) -> dict:
