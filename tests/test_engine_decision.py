@@ -245,3 +245,16 @@ def test_a_running_mean_recognised_from_the_data_is_weighted_by_samples():
         got[twin] = (rep.verdict, rep.cause)
     assert got["fixed"][0] == "clean"
     assert got["buggy"] == ("epoch-aligned-spikes", "partial-final-batch")
+
+
+def test_with_no_flags_a_low_final_step_every_epoch_is_a_small_batch_not_a_drop():
+    # A correct loss on a 1-sample final batch: one sample's loss sits mostly below the
+    # batch mean (some far above). The epoch is found on that step, and a low final step
+    # is a small batch, not the model meeting samples it has seen.
+    rng = np.random.default_rng(7)
+    steps, loss = curve(81 * 20, seed=7, noise=0.03)
+    final = np.arange(80, steps.size, 81)
+    loss[final] *= np.where(rng.random(final.size) < 0.2, 1.6, 0.6)
+    rep = run(steps, loss)
+    assert rep.geometry.steps_per_epoch == 81
+    assert rep.verdict == "clean", (rep.verdict, rep.diagnosis)

@@ -366,6 +366,8 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
     measured = float(fold.ratio[j]) if np.isfinite(fold.ratio[j]) else None
     after = ez[(fold.rel > r) & (fold.rel <= r + 4)]
     decays = bool(after.size and np.count_nonzero(after > 0.3 * ez[j]) >= 2)
+    if geom.source == "inferred" and -3 <= r <= -1 and direction == "down":
+        return "final-step", measured  # the epoch was placed on it: a low final step
     if geom.source == "inferred" and -3 <= r <= -1:
         nxt = fold.ratio[(fold.rel == r + 1)]
         nxt_ratio = float(nxt[0]) if nxt.size and np.isfinite(nxt[0]) else 1.0
