@@ -1,4 +1,4 @@
-"""Both evaluation manifests (dev: fixtures/runs, test: fixtures/heldout) and the dev split's extra
+"""Two evaluation manifests (dev: fixtures/runs, test: fixtures/heldout) and the dev split's extra
 manifests (fixtures/seedcase, fixtures/devtwin) are complete and every log they name reads
 through the CLI's reader. Whether the engine gets the runs right is
 `make eval`'s business, not a test's: the test split is reported, never tuned on."""
@@ -22,8 +22,9 @@ VERDICTS = {"epoch-aligned-spikes", "periodic-not-epoch", "spikes-not-epoch-alig
             "inconclusive"}
 CAUSES = {None, "partial-final-batch", "epoch-start-reset", "epoch-start-drop",
           "running-mean-logging", "unshuffled-data", "random-instability"}
+# the summary-only fresh split has its own checks (tests/test_eval_fresh.py) and is never read here
 ENTRIES = [(split, e) for split, path in evaluate.MANIFESTS.items()
-           for e in json.loads(path.read_text())]
+           if split not in evaluate.SUMMARY_ONLY for e in json.loads(path.read_text())]
 EXTRA_ENTRIES = [(split, e) for split, paths in evaluate.EXTRA.items() for path in paths
                  if path.exists() for e in json.loads(path.read_text())]
 DEVTWIN = [e for _, e in EXTRA_ENTRIES if e.get("generator") == "devtwin"]
