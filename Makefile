@@ -41,7 +41,8 @@ test-dask:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check spikecheck tests fixtures
 
-# Both splits (dev: tuned on; test: held out, only reported), with and without geometry,
+# The three splits (dev: tuned on; test: held out, only reported; fresh: summary lines only,
+# its runs listed by `fixtures/evaluate.py --show-misses fresh`), with and without geometry,
 # then the randomized false-alarm scan over thousands of synthetic runs.
 eval: $(STAMP)
 	$(PY) fixtures/evaluate.py
