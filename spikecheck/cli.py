@@ -217,7 +217,9 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
     same). What a directory walk skipped is counted in a note (--verbose lists it).
     """
     from spikecheck.fleet import Job
+    from spikecheck.notes import Note, NoteCode
     from spikecheck.readers.discover import discover
+    from spikecheck.render.notes import note_text
     from spikecheck.render.sanitize import clean
 
     jobs = []
@@ -243,9 +245,9 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
             jobs.append(Job(path))
             continue
         lenient = len(found.runs) > 1
-        walk_notes = tuple(f"{n} could not be read" for n in found.unreadable)
+        walk_notes = tuple(Note(NoteCode.FILE_NOT_READ, {"path": n}) for n in found.unreadable)
         for n in walk_notes:
-            click.echo(f"spikecheck: note: {clean(n)}", err=True)
+            click.echo(f"spikecheck: note: {clean(note_text(n))}", err=True)
         jobs += [Job(r.path, run=r.name, root=path, metric=r.metric, lenient=lenient,
                      notes=walk_notes) for r in found.runs]
     return jobs

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from spikecheck.geometry import EpochGeometry
+from spikecheck.notes import Note, NoteCode
 from spikecheck.render.curve import Curve
 from spikecheck.render.interface import RunOutcome
 from spikecheck.report import (
@@ -121,7 +122,7 @@ def unknown_geometry_report(source: str = "runs/noepoch.log", metric: str = "tra
         spikes=spikes, alignment=Alignment(events=1),
         diagnosis=(Diagnosis("random-instability", 0.7, "1 spike at no fixed phase",
                              "not the epoch: look at the learning rate"),),
-        warnings=("3 NaN/inf values dropped; the loss first became non-finite at step 4000",),
+        warnings=(Note(NoteCode.NONFINITE_DROPPED, {"values": 3, "first_step": 4000}),),
         log_scale=True,
     )
 

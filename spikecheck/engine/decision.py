@@ -114,7 +114,6 @@ class Evidence:
     period: PeriodFit | None = None
     running_mean: bool = False
     running_mean_declared: bool = False
-    geometry_mismatch: str | None = None  # a sentence when the period contradicts the flags
 
 
 @dataclass(frozen=True)
