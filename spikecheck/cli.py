@@ -611,8 +611,9 @@ def _side_outputs(outcomes, options, plot_path: str | None, junit_path: str | No
 
 
 def _write_plots(outcomes, plot_path: str) -> tuple[list[str], list[str]]:
-    """render.plot.write_plots, one run at a time: a run that cannot be drawn is an error
-    line (and exit 2) while the others are drawn. Returns (written, error messages)."""
+    """Each run's figure to its --plot file, one run at a time: a run that cannot be drawn
+    is an error line (and exit 2) while the others are drawn. Returns (written, error
+    messages)."""
     from spikecheck.render.plot import _pyplot, figure, plot_paths
 
     plt = _pyplot()
@@ -771,7 +772,7 @@ class _Interrupted(BaseException):
     """SIGINT, raised past click (which would print "Aborted!" and exit 1)."""
 
 
-def _on_sigint(signum, frame) -> None:
+def _on_sigint(_signum, _frame) -> None:
     raise _Interrupted
 
 

@@ -151,7 +151,7 @@ def _alarm(seconds: float | None):
         yield
         return
 
-    def fire(signum, frame):
+    def fire(_signum, _frame):
         raise RunTimeout
 
     old = signal.signal(signal.SIGALRM, fire)

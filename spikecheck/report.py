@@ -8,12 +8,8 @@ from dataclasses import dataclass, field
 from spikecheck.geometry import EpochGeometry
 from spikecheck.notes import Note
 from spikecheck.series import Normalization
-from spikecheck.verdicts import Cause, Verdict
 
 SCHEMA_VERSION = "1.0"
-
-VERDICTS = Verdict.ALL
-CAUSES = Cause.ALL
 
 
 @dataclass(frozen=True)
@@ -162,7 +158,6 @@ class Report:
     period: Period = field(default_factory=Period)
     diagnosis: tuple[Diagnosis, ...] = ()
     warnings: tuple[Note, ...] = ()  # reader, geometry and engine notes, in that order
-    baseline_scale: float | None = None
     log_scale: bool = True
     inconclusive: str | None = None  # an Inconclusive code when the verdict is inconclusive
     inconclusive_detail: str | None = None

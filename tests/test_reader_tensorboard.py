@@ -27,16 +27,27 @@ from spikecheck.readers import tfrecord
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
 from spikecheck.readers.registry import list_metrics, read_input
 from spikecheck.readers.tensorboard import (
+    RunData,
     TensorBoardReader,
+    _Opened,
     choose_metric,
     event_files,
     find_runs,
-    scan_path,
+    scan_run,
 )
 from spikecheck.series import normalize
 from tests.note_checks import params_of
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def scan_path(path, want=lambda tag: True) -> RunData:
+    """The raw points of one event file, or of the event files directly in one directory:
+    in write order with duplicates kept, exactly as EventAccumulator lists them."""
+    p = Path(path)
+    if p.is_dir():
+        return scan_run(TensorBoardReader._files(p), str(p), want, strict=False)
+    return scan_run([(str(p), lambda: _Opened(path=p))], str(p), want)
 CORPUS_TB = ROOT.parent / "shared" / "corpus" / "tensorboard"
 FIXTURES_TB = ROOT / "fixtures" / "tensorboard"
 

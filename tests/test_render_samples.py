@@ -90,7 +90,7 @@ def buggy_report(source: str = "runs/buggy.csv", metric: str = "loss") -> Report
                             folded_probability=1e-40, folded_offset=-1,
                             folded_direction="up", window=(-3, 3), profile=_profile()),
         period=Period(112.0, 0.95, "events", True, (1777, 1792)),
-        diagnosis=diag, baseline_scale=0.05, log_scale=True,
+        diagnosis=diag, log_scale=True,
     )
 
 

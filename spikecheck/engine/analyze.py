@@ -157,7 +157,7 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         period=_period_report(pfit, geom, inferred),
         diagnosis=tuple(dx.in_framework(d, series.framework) for d in decision.causes),
         warnings=tuple(dict.fromkeys(warnings)),
-        baseline_scale=d.scale_median, log_scale=d.log_scale,
+        log_scale=d.log_scale,
         inconclusive=decision.inconclusive, inconclusive_detail=decision.inconclusive_detail,
         geometry_mismatch=mismatch, framework=series.framework,
     )

@@ -373,7 +373,6 @@ class _ReadStats:
         self.skipped = 0
         self.example = ""
         self.cut_line: str | None = None
-        self.stream_error: str | None = None
         self.long_lines = 0  # lines over _CompleteLines.HOLD, dropped before pyarrow
 
     def skip(self, row) -> str:

@@ -27,7 +27,6 @@ from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.interface import InputSource, NoTrainingLoss, ReadError, ReadOptions
 from spikecheck.readers.vocabulary import (
     EPOCH_NAMES,
-    NOT_TRAINING,
     as_loss,
     is_perplexity_name,
     is_training_loss_name,
@@ -265,19 +264,6 @@ def scan_run(files: list[tuple[str, Callable[[], _Opened]]], source: str,
     return run
 
 
-def scan_path(path: str | os.PathLike, want: Callable[[str], bool] = lambda tag: True
-              ) -> RunData:
-    """The raw points of one event file, or of the event files directly in one directory.
-
-    Points are in write order with duplicates kept, exactly as EventAccumulator lists
-    them; this is what the tests compare and the benchmark times.
-    """
-    p = Path(path)
-    if p.is_dir():
-        return scan_run(TensorBoardReader._files(p), str(p), want, strict=False)
-    return scan_run([(str(p), lambda: _Opened(path=p))], str(p), want)
-
-
 def _ordinal_bits() -> int:
     from spikecheck.readers.tfrecord import ORDINAL_BITS
 
@@ -356,11 +342,6 @@ def _survivors(tag: str, gk: np.ndarray, steps: np.ndarray, purges) -> np.ndarra
 
 
 # ----------------------------------------------------------------------------- tags
-
-
-def is_training_tag(tag: str) -> bool:
-    """False for validation / evaluation / test tags."""
-    return not NOT_TRAINING.search(tag)
 
 
 def loss_rank(tag: str) -> tuple | None:

@@ -534,7 +534,6 @@ def _cut_note(cut: list[str]) -> list[Note]:
 # --------------------------------------------------------------------------- --pattern
 
 
-PATTERN_GROUPS = ("epoch", "iter", "total", "step", "loss")
 # The examples error messages suggest: linear-time (a literal start, no gap that two
 # quantifiers could share), tested on a 1 MB line.
 EXAMPLE_PATTERN = r"it=(?P<step>[0-9]+) loss=(?P<loss>[-+0-9.eE]+)"
