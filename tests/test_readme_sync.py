@@ -55,6 +55,9 @@ def test_the_terminal_example_is_what_the_command_prints():
     assert output == readme_example_output(TEXT), \
         "README's terminal example is stale: run python tests/readme_sync.py"
     assert max(len(line) for line in output.splitlines()) <= EXAMPLE_COLUMNS
+    # the prose under the block quotes the measured height: it must be the printed one
+    quoted = re.search(r"^([0-9.]+x) where B/r", TEXT, re.M)
+    assert quoted and f"({quoted.group(1)} the" in " ".join(output.split())
 
 
 def test_the_example_is_what_make_run_runs():
