@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: run test test-frameworks test-dask lint eval bench fuzz install clean
+.PHONY: run test test-frameworks test-dask lint deadcode readme eval bench fuzz install clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ test-dask:
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check spikecheck tests fixtures
+
+# Dead code: vulture over the package; tests/vulture_whitelist.py names only what is used
+# where vulture cannot see it (click callbacks, fields read by getattr or JSON).
+deadcode: $(STAMP)
+	$(VENV)/bin/vulture spikecheck tests/vulture_whitelist.py
+
+# The README's options table and terminal example, made again from the program.
+readme: $(STAMP)
+	$(PY) tests/readme_sync.py
 
 # The three splits (dev: tuned on; test: held out, only reported; fresh: summary lines only,
 # its runs listed by `fixtures/evaluate.py --show-misses fresh`), with and without geometry,

@@ -139,7 +139,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
     outputs: dict[str, object] = dict(verdict_counts(junit))
     outputs["exit-code"] = code
     outputs["junit"] = clean(junit) if os.path.exists(junit) else ""
-    write_outputs(env.get("GITHUB_OUTPUT"), outputs)
+    write_outputs(env.get("GITHUB_OUTPUT"), {name: outputs[name] for name in OUTPUTS})
     return code
 
 

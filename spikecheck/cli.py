@@ -217,7 +217,9 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
     same). What a directory walk skipped is counted in a note (--verbose lists it).
     """
     from spikecheck.fleet import Job
+    from spikecheck.notes import Note, NoteCode
     from spikecheck.readers.discover import discover
+    from spikecheck.render.notes import note_text
     from spikecheck.render.sanitize import clean
 
     jobs = []
@@ -243,9 +245,9 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
             jobs.append(Job(path))
             continue
         lenient = len(found.runs) > 1
-        walk_notes = tuple(f"{n} could not be read" for n in found.unreadable)
+        walk_notes = tuple(Note(NoteCode.FILE_NOT_READ, {"path": n}) for n in found.unreadable)
         for n in walk_notes:
-            click.echo(f"spikecheck: note: {clean(n)}", err=True)
+            click.echo(f"spikecheck: note: {clean(note_text(n))}", err=True)
         jobs += [Job(r.path, run=r.name, root=path, metric=r.metric, lenient=lenient,
                      notes=walk_notes) for r in found.runs]
     return jobs
@@ -609,8 +611,9 @@ def _side_outputs(outcomes, options, plot_path: str | None, junit_path: str | No
 
 
 def _write_plots(outcomes, plot_path: str) -> tuple[list[str], list[str]]:
-    """render.plot.write_plots, one run at a time: a run that cannot be drawn is an error
-    line (and exit 2) while the others are drawn. Returns (written, error messages)."""
+    """Each run's figure to its --plot file, one run at a time: a run that cannot be drawn
+    is an error line (and exit 2) while the others are drawn. Returns (written, error
+    messages)."""
     from spikecheck.render.plot import _pyplot, figure, plot_paths
 
     plt = _pyplot()
@@ -769,7 +772,7 @@ class _Interrupted(BaseException):
     """SIGINT, raised past click (which would print "Aborted!" and exit 1)."""
 
 
-def _on_sigint(signum, frame) -> None:
+def _on_sigint(_signum, _frame) -> None:
     raise _Interrupted
 
 

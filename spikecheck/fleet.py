@@ -23,6 +23,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from spikecheck.notes import Note
+
 
 @dataclass(frozen=True)
 class Job:
@@ -35,7 +37,7 @@ class Job:
     root: str | None = None
     metric: str | None = None
     lenient: bool = False
-    notes: tuple[str, ...] = ()  # what the directory walk could not read, said on each run
+    notes: tuple[Note, ...] = ()  # what the directory walk could not read, said on each run
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def _alarm(seconds: float | None):
         yield
         return
 
-    def fire(signum, frame):
+    def fire(_signum, _frame):
         raise RunTimeout
 
     old = signal.signal(signal.SIGALRM, fire)

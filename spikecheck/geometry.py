@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from spikecheck.notes import Note, NoteCode
+
 
 class GeometryError(ValueError):
     """Flags that cannot describe a real run (a batch of 0, a negative dataset...)."""
@@ -102,8 +104,8 @@ class EpochGeometry:
     drop_last: bool = False
     first_step: int = 0
     boundaries: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
-    disagreements: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    disagreements: tuple[Note, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     @property
     def known(self) -> bool:
@@ -117,6 +119,9 @@ class EpochGeometry:
         )
 
     def to_dict(self) -> dict:
+        """The JSON geometry: each note and disagreement as a sentence and as its code."""
+        from spikecheck.render.notes import note_texts
+
         return {
             "source": self.source,
             "steps_per_epoch": _num(self.steps_per_epoch),
@@ -131,8 +136,10 @@ class EpochGeometry:
             "world_size": self.world_size,
             "drop_last": self.drop_last,
             "boundaries_in_range": int(self.boundaries.size),
-            "disagreements": list(self.disagreements),
-            "notes": list(self.notes),
+            "disagreements": note_texts(self.disagreements),
+            "disagreement_codes": [n.to_dict() for n in self.disagreements],
+            "notes": note_texts(self.notes),
+            "note_codes": [n.to_dict() for n in self.notes],
         }
 
 
@@ -287,8 +294,8 @@ def resolve_geometry(
     first_step = inputs.first_step if inputs.first_step is not None else infer_first_step(
         steps, log_every
     )
-    disagreements: list[str] = []
-    notes: list[str] = []
+    disagreements: list[Note] = []
+    notes: list[Note] = []
 
     arith = None
     if inputs.dataset_size is not None and inputs.batch_size is not None:
@@ -301,7 +308,7 @@ def resolve_geometry(
     if epochs is not None:
         from_column = geometry_from_epochs(steps, epochs)
         if from_column is not None and from_column[0] < 1.5:
-            notes.append("the epoch column changes about every step: a per-epoch log")
+            notes.append(Note(NoteCode.PER_EPOCH_COLUMN))
             from_column = None
 
     candidates: list[tuple[str, float, float]] = []
@@ -352,28 +359,19 @@ def resolve_geometry(
     )
 
 
-_SOURCE_WORDS = {
-    "epoch-column": "the log's epoch column",
-    "log-header": "the log's own iteration counter",
-    "steps-per-epoch": "--steps-per-epoch",
-    "dataset-size": "--dataset-size/--batch-size",
-}
-
-
-def _disagreement(src: str, spe: float, other: str, val: float, inputs: GeometryInputs) -> str:
-    msg = (
-        f"{_SOURCE_WORDS.get(src, src)} gives {spe:g} steps per epoch but "
-        f"{_SOURCE_WORDS.get(other, other)} gives {val:g}"
-    )
+def _disagreement(src: str, spe: float, other: str, val: float, inputs: GeometryInputs) -> Note:
+    """Two sources of the epoch length disagree; with the likely wrong flag when one is."""
+    params = {"source": src, "steps_per_epoch": spe, "other": other,
+              "other_steps_per_epoch": val, "hint": None}
     if other == "dataset-size" and inputs.dataset_size and inputs.batch_size:
         alt = batch_arithmetic(
             inputs.dataset_size, inputs.batch_size, drop_last=not inputs.drop_last,
             grad_accum=inputs.grad_accum, world_size=inputs.world_size,
         ) if inputs.dataset_size >= inputs.batch_size else None
         if alt is not None and abs(alt.steps_per_epoch - spe) < 0.5:
-            msg += f"; the log matches drop_last={'True' if not inputs.drop_last else 'False'}"
+            params.update(hint="drop-last", drop_last=not inputs.drop_last)
         elif inputs.grad_accum == 1 and spe > 0 and round(val / spe) >= 2:
-            msg += f"; is gradient accumulation ({round(val / spe)} steps) missing?"
+            params.update(hint="grad-accum", grad_accum=round(val / spe))
         else:
-            msg += "; check --drop-last, --grad-accum and --world-size"
-    return msg
+            params.update(hint="check-flags")
+    return Note(NoteCode.GEOMETRY_DISAGREEMENT, params)

@@ -6,13 +6,10 @@ import math
 from dataclasses import dataclass, field
 
 from spikecheck.geometry import EpochGeometry
+from spikecheck.notes import Note
 from spikecheck.series import Normalization
-from spikecheck.verdicts import Cause, Verdict
 
 SCHEMA_VERSION = "1.0"
-
-VERDICTS = Verdict.ALL
-CAUSES = Cause.ALL
 
 
 @dataclass(frozen=True)
@@ -160,12 +157,11 @@ class Report:
     alignment: Alignment = field(default_factory=Alignment)
     period: Period = field(default_factory=Period)
     diagnosis: tuple[Diagnosis, ...] = ()
-    warnings: tuple[str, ...] = ()
-    baseline_scale: float | None = None
+    warnings: tuple[Note, ...] = ()  # reader, geometry and engine notes, in that order
     log_scale: bool = True
     inconclusive: str | None = None  # an Inconclusive code when the verdict is inconclusive
     inconclusive_detail: str | None = None
-    geometry_mismatch: str | None = None  # the period found contradicts the flags
+    geometry_mismatch: Note | None = None  # the period found contradicts the flags
     framework: str | None = None  # who wrote the log, when its reader knows (frameworks.py)
 
     @property
@@ -187,6 +183,10 @@ class Report:
         return report_html(self)
 
     def to_dict(self, max_spikes: int | None = None) -> dict:
+        """The JSON run object (docs/output.md): notes as sentences and, beside them, codes."""
+        from spikecheck.render.notes import note_text, note_texts
+
+        mismatch = self.geometry_mismatch
         spikes = self.spikes if max_spikes is None else self.spikes[:max_spikes]
         return {
             "source": self.source,
@@ -205,10 +205,12 @@ class Report:
             "alignment": self.alignment.to_dict(),
             "period": self.period.to_dict(),
             "geometry": self.geometry.to_dict(),
-            "geometry_mismatch": self.geometry_mismatch,
+            "geometry_mismatch": None if mismatch is None else note_text(mismatch),
+            "geometry_mismatch_code": None if mismatch is None else mismatch.to_dict(),
             "framework": self.framework,
             "normalization": self.normalization.to_dict(),
-            "warnings": list(self.warnings),
+            "warnings": note_texts(self.warnings),
+            "warning_codes": [n.to_dict() for n in self.warnings],
             "log_scale": self.log_scale,
         }
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from spikecheck.notes import Note, NoteCode
+
 
 class SeriesError(ValueError):
     """A series that cannot be analysed (empty, nothing finite)."""
@@ -117,7 +119,7 @@ class LossSeries:
     source: str
     epochs: np.ndarray | None = None
     normalization: Normalization = field(default_factory=Normalization)
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     per_epoch: bool = False
     running_mean: bool = False
     steps_per_epoch_hint: int | None = None
@@ -132,7 +134,7 @@ class LossSeries:
 MAX_STEP_SCALE = 6  # float steps are scaled by at most 10^6 to make them whole
 
 
-def _whole_steps(s: np.ndarray, source: str) -> tuple[np.ndarray, tuple[str, ...]]:
+def _whole_steps(s: np.ndarray, source: str) -> tuple[np.ndarray, tuple[Note, ...]]:
     """Float steps as whole numbers without losing their order: 1.5, 2.5... are scaled by
     the smallest power of ten that makes every step whole (with a note), never truncated
     (truncation made 1.5 and 1.0 one step and dropped half the points as repeats).
@@ -145,9 +147,7 @@ def _whole_steps(s: np.ndarray, source: str) -> tuple[np.ndarray, tuple[str, ...
         if bool(np.all(np.abs(scaled - whole) <= 1e-6)) and \
                 bool(np.all(np.abs(whole) <= MAX_STEP)):
             first = float(s[np.flatnonzero(s != np.floor(s))[0]])
-            return whole, (f"steps are not whole numbers (e.g. {first:g}): multiplied by "
-                           f"{10 ** k} to keep every point in order; epoch lengths and "
-                           "--steps-per-epoch are in these units",)
+            return whole, (Note(NoteCode.STEPS_SCALED, {"example": first, "factor": 10 ** k}),)
     first = float(s[np.flatnonzero(s != np.floor(s))[0]])
     raise SeriesError(f"{source}: steps are not whole numbers (e.g. {first!r}) and no scale up "
                       f"to 10^{MAX_STEP_SCALE} makes them so; choose an integer step column "
@@ -157,7 +157,7 @@ def _whole_steps(s: np.ndarray, source: str) -> tuple[np.ndarray, tuple[str, ...
 INT32_WRAP = 1 << 32
 
 
-def unwrap_int32(s: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+def unwrap_int32(s: np.ndarray) -> tuple[np.ndarray, tuple[Note, ...]]:
     """Undo a signed 32-bit step counter that overflowed (2147483647 -> -2147483648):
     otherwise the points after the wrap would sort before all the others. A wrap is a
     drop from the top quarter of int32 to its bottom quarter that continues the count."""
@@ -170,8 +170,7 @@ def unwrap_int32(s: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     if not n:
         return s, ()
     shift = np.concatenate(([0], np.cumsum(wraps))) * INT32_WRAP
-    return s + shift, (f"the step counter wrapped at 2^31 {n} time(s) (a 32-bit overflow): "
-                       "unwrapped to keep the points in write order",)
+    return s + shift, (Note(NoteCode.STEP_COUNTER_WRAPPED, {"wraps": n}),)
 
 
 def normalize(
@@ -181,7 +180,7 @@ def normalize(
     metric: str,
     source: str,
     epochs: np.ndarray | list | None = None,
-    notes: tuple[str, ...] | list[str] = (),
+    notes: tuple[Note, ...] | list[Note] = (),
     step_from_row_index: bool = False,
     per_epoch: bool = False,
     running_mean: bool = False,
@@ -215,11 +214,12 @@ def normalize(
         ok = (s <= MAX_STEP) & (s >= -MAX_STEP) if s.dtype.kind == "i" else s <= MAX_STEP
     n_bad_steps = int(raw - np.count_nonzero(ok))
     notes = tuple(notes)
+    if not all(isinstance(n, Note) for n in notes):  # sentences are made by the renderers
+        raise TypeError(f"{source}: reader notes must be Note(code, params), not text")
     if n_bad_steps:
         s, v = s[ok], v[ok]
         e = None if e is None else e[ok]
-        notes += (f"{n_bad_steps} points with a step that is not a finite number below 2^53 "
-                  "dropped",)
+        notes += (Note(NoteCode.BAD_STEPS_DROPPED, {"points": n_bad_steps}),)
         if s.size == 0:
             raise SeriesError(f"{source}: no usable step in {raw} points of {metric!r} "
                               "(steps are not finite numbers below 2^53)")
@@ -275,7 +275,7 @@ def normalize(
             # An epoch column that goes back while the step rises (counters that overlap,
             # a run appended to another) cannot place epoch boundaries: it is dropped.
             epochs_out = None
-            notes += ("the epoch column goes back while the step rises: epochs ignored",)
+            notes += (Note(NoteCode.EPOCHS_GO_BACK),)
 
     return LossSeries(
         steps=np.ascontiguousarray(steps_out),

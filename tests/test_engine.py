@@ -10,7 +10,9 @@ from spikecheck.engine.period import period_from_events
 from spikecheck.engine.spikes import detrend, find_events, rolling_median
 from spikecheck.engine.stats import binom_sf, norm_sf
 from spikecheck.geometry import GeometryInputs
+from spikecheck.notes import NoteCode
 from spikecheck.series import normalize
+from tests.note_checks import params_of
 
 SPE = 100
 
@@ -139,7 +141,9 @@ def test_period_disagreeing_with_geometry_is_reported():
     loss[1388::1389] *= 10  # the log's epoch is 1389 steps (drop_last=True) ...
     r = analyze(series(steps, loss), GeometryInputs(dataset_size=22225, batch_size=16))
     # ... but N=22225, B=16 without --drop-last gives 1390
-    assert any("1389" in w and "drop_last" in w for w in r.warnings)
+    (mismatch,) = params_of(r.warnings, NoteCode.GEOMETRY_MISMATCH)
+    assert mismatch["likely"] == "drop-last" and round(mismatch["period"]) == 1389
+    assert mismatch["fitting"] is True and mismatch["given"] is False
     assert r.verdict == "epoch-aligned-spikes"
 
 

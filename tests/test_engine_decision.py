@@ -17,9 +17,12 @@ from spikecheck.cli import main
 from spikecheck.engine import analyze
 from spikecheck.engine.decision import THRESHOLDS, Thresholds
 from spikecheck.geometry import GeometryInputs
+from spikecheck.notes import NoteCode
 from spikecheck.readers import ReadOptions
 from spikecheck.readers.registry import read_input
+from spikecheck.render.notes import note_text
 from spikecheck.series import normalize
+from tests.note_checks import params_of
 
 SEED = json.loads((FIXTURES / "seedcase" / "manifest.json").read_text())
 SEED_GEOMETRY = GeometryInputs(dataset_size=22225, batch_size=16)
@@ -58,7 +61,12 @@ def test_a_wrong_batch_size_is_named_and_corrected_not_confirmed(wrong):
     rep = analyze(seed_run("seed-numpy-sgdm-ls1-buggy"),
                   GeometryInputs(dataset_size=22225, batch_size=wrong))
     assert rep.geometry_mismatch is not None
-    assert "--batch-size 16" in rep.geometry_mismatch and f"not {wrong}" in rep.geometry_mismatch
+    assert rep.geometry_mismatch.code == NoteCode.GEOMETRY_MISMATCH
+    assert rep.geometry_mismatch.params["likely"] == "batch-size"
+    assert (rep.geometry_mismatch.params["fitting"], rep.geometry_mismatch.params["given"]) \
+        == (16, wrong)
+    text = note_text(rep.geometry_mismatch)
+    assert "--batch-size 16" in text and f"not {wrong}" in text
     assert rep.geometry.steps_per_epoch == 1390 and rep.geometry.final_batch == 1
     assert rep.verdict == "epoch-aligned-spikes"
     assert rep.cause == "partial-final-batch"
@@ -154,7 +162,8 @@ def test_hf_printed_dicts_with_fractional_epochs_get_steps_from_the_flags():
     assert rep.geometry.log_every == 2
     assert (rep.first_step, rep.last_step) == (2, 30)
     assert not rep.geometry.disagreements
-    assert any("one row every 2 steps" in w for w in rep.warnings)
+    assert params_of(rep.warnings, NoteCode.ROWS_NOT_STEPS) == [
+        {"steps_per_epoch": 10.0, "every": 2}]
 
 
 def test_fail_on_not_clean_fails_an_inconclusive_run(tmp_path):

@@ -14,6 +14,8 @@ from spikecheck.geometry import (
     infer_log_every,
     resolve_geometry,
 )
+from spikecheck.notes import NoteCode
+from spikecheck.render.notes import note_text
 
 
 def test_ceil_without_drop_last_gives_partial_final_batch():
@@ -101,14 +103,20 @@ def test_disagreement_between_epoch_column_and_flags_is_reported():
     epochs = (steps // 1389).astype(float)  # the log says 1389 (drop_last=True)
     g = resolve_geometry(GeometryInputs(dataset_size=22225, batch_size=16), steps, epochs)
     assert g.steps_per_epoch == 1389
-    assert any("1390" in d and "drop_last=True" in d for d in g.disagreements)
+    (d,) = g.disagreements
+    assert d.code == NoteCode.GEOMETRY_DISAGREEMENT
+    assert (d.params["other_steps_per_epoch"], d.params["hint"], d.params["drop_last"]) == \
+        (1390, "drop-last", True)
+    assert "1390" in note_text(d) and "drop_last=True" in note_text(d)
 
 
 def test_forgotten_grad_accum_is_suggested():
     steps = np.arange(0, 250 * 6)
     epochs = (steps // 250).astype(float)
     g = resolve_geometry(GeometryInputs(dataset_size=16000, batch_size=16), steps, epochs)
-    assert any("gradient accumulation" in d for d in g.disagreements)
+    (d,) = g.disagreements
+    assert (d.params["hint"], d.params["grad_accum"]) == ("grad-accum", 4)
+    assert "gradient accumulation (4 steps) missing" in note_text(d)
 
 
 def test_steps_per_epoch_flag_is_used_when_no_column():

@@ -60,7 +60,7 @@ def child(code: str, *args, limit_as: int | None = None, timeout: int = 240) -> 
             try:
                 series = read_input(path, ReadOptions(**kw))
                 out["points"] = [len(s) for s in series]
-                out["notes"] = [n for s in series for n in s.notes]
+                out["notes"] = [n.code for s in series for n in s.notes]
             except ReadError as exc:
                 out["error"] = str(exc)
     """) + textwrap.dedent(code) + textwrap.dedent("""
@@ -89,7 +89,7 @@ def test_record_headers_that_each_claim_megabytes(tmp_path):
     got = child("read(args[0])", p)
     assert got["points"] == [FULL]
     assert got["crc_bytes"] <= 3 * size + 64 * MB, got
-    assert any("stopped" in n for n in got["notes"]), got["notes"]
+    assert "resync-gave-up" in got["notes"], got["notes"]
 
 
 def test_a_length_field_over_a_sparse_hole_is_not_allocated(tmp_path):
@@ -98,7 +98,7 @@ def test_a_length_field_over_a_sparse_hole_is_not_allocated(tmp_path):
     got = child("read(args[0])", p, limit_as=1 << 30)
     assert got["points"] == [FULL], got
     assert got["crc_bytes"] < 16 * MB, got
-    assert any("skipped unread" in n for n in got["notes"]), got["notes"]
+    assert "oversized-record" in got["notes"], got["notes"]
 
 
 @pytest.mark.parametrize("sparse", [True, False], ids=["hole", "zero-bytes"])
@@ -116,7 +116,7 @@ def test_a_zero_filled_tail_is_passed_over_without_searching_it(tmp_path, sparse
     got = child("read(args[0])", p)
     assert got["points"] == [FULL], got
     assert got["searched"] < MB, got
-    assert any("unreadable byte(s)" in n for n in got["notes"]), got["notes"]
+    assert "unreadable-bytes" in got["notes"], got["notes"]
 
 
 @pytest.mark.parametrize("wire", ["ld", "packed", "repeated"])

@@ -7,9 +7,11 @@ import gzip
 import numpy as np
 import pytest
 
+from spikecheck.notes import NoteCode
 from spikecheck.readers import InputSource, ReadError, ReadOptions
 from spikecheck.readers.csv import CsvReader, sniff_layout
 from spikecheck.readers.registry import read_input
+from tests.note_checks import params_of
 
 
 def read(path, **kw):
@@ -63,7 +65,7 @@ def test_no_step_column_uses_row_index_and_says_so(tmp_path):
     p = write(tmp_path, "m.csv", "loss,lr\n" + "".join(f"{1 + i % 3},0.1\n" for i in range(10)))
     (s,) = read(p)
     assert s.normalization.step_from_row_index
-    assert any("row index" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.STEPS_ARE_ROW_NUMBERS) == [{"missing": "column"}]
 
 
 def test_quoted_numbers_empty_cells_and_nan_strings(tmp_path):
@@ -129,7 +131,7 @@ def test_lightning_sparse_metrics_csv(corpus):
     assert s.steps[0] == 49 and s.steps[-1] == 140699
     assert np.all(np.diff(s.steps) > 0)
     assert s.epochs is not None and s.epochs.max() == 9
-    assert any("skipped" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.ROWS_WITHOUT_VALUE)[0]["rows"] > 0
 
 
 def test_lightning_resumed_version_keeps_counting(corpus):
@@ -143,7 +145,8 @@ def test_gan_nan_counts_non_finite(corpus):
     assert s.metric == "train_disc_loss"
     assert s.normalization.dropped_nonfinite == 319
     assert s.normalization.first_nonfinite_step == 1
-    assert any("train_gen_loss" in n for n in s.notes)  # the other loss column is named
+    # the other loss column is named
+    assert params_of(s.notes, NoteCode.OTHER_LOSS_COLUMNS) == [{"columns": ("train_gen_loss",)}]
 
 
 def test_wgan_negative_losses_are_kept(corpus):

@@ -8,9 +8,11 @@ import json
 import numpy as np
 import pytest
 
+from spikecheck.notes import NoteCode
 from spikecheck.readers import InputSource, ReadError, ReadOptions
 from spikecheck.readers.json import JsonReader
 from spikecheck.readers.registry import choose_reader, read_input
+from tests.note_checks import params_of
 
 DATA = "tests/data/json"
 
@@ -30,10 +32,10 @@ def test_hf_whisper_streaming_epoch_resets(corpus):
     s = read(corpus / "json/hf-trainer-state-whisper-tiny-100k-steps.json")
     assert len(s) == 2000 and s.steps[0] == 50 and s.steps[-1] == 100000
     assert s.epochs is None  # epoch falls back to ~0 at 5050, 52050 and 66050
-    assert any("5050, 52050, 66050" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.EPOCH_FALLS_BACK) == [{"steps": (5050, 52050, 66050)}]
     assert value_at(s, 50) == pytest.approx(2.936)
     assert value_at(s, 5050) == pytest.approx(1.4062)
-    assert any("100 evaluation entries" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.EVAL_ENTRIES_SKIPPED) == [{"entries": 100}]
 
 
 def test_hf_t5_three_epochs(corpus):
@@ -54,7 +56,7 @@ def test_hf_trl_sft(corpus):
     s = read(corpus / "json/hf-trl-sft-trainer-state-tinyllama-2ep.json")
     assert len(s) == 186 and s.steps[0] == 15 and s.steps_per_epoch_hint == 1404
     assert value_at(s, 1410) == pytest.approx(1.156, abs=5e-4)  # the bump at the boundary
-    assert any("14 evaluation entries" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.EVAL_ENTRIES_SKIPPED) == [{"entries": 14}]
 
 
 def test_hf_other_metric(corpus):
@@ -86,7 +88,7 @@ def test_mmdet_log_json(corpus):
     assert len(s) == 7200 and s.steps_per_epoch_hint == 30045  # from the 12 val records
     assert s.epochs.min() == 0 and s.epochs.max() == 11
     assert value_at(s, 11 * 30045 + 30000) == pytest.approx(0.27816)
-    assert any("12 val records" in n for n in s.notes)
+    assert {"records": 12, "kind": "val records"} in params_of(s.notes, NoteCode.RECORDS_SKIPPED)
 
 
 @pytest.mark.parametrize("name", ["detectron2-metrics-balloon-restarted.json",

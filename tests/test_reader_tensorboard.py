@@ -22,19 +22,32 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from spikecheck.notes import NoteCode
 from spikecheck.readers import tfrecord
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
 from spikecheck.readers.registry import list_metrics, read_input
 from spikecheck.readers.tensorboard import (
+    RunData,
     TensorBoardReader,
+    _Opened,
     choose_metric,
     event_files,
     find_runs,
-    scan_path,
+    scan_run,
 )
 from spikecheck.series import normalize
+from tests.note_checks import params_of
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def scan_path(path, want=lambda tag: True) -> RunData:
+    """The raw points of one event file, or of the event files directly in one directory:
+    in write order with duplicates kept, exactly as EventAccumulator lists them."""
+    p = Path(path)
+    if p.is_dir():
+        return scan_run(TensorBoardReader._files(p), str(p), want, strict=False)
+    return scan_run([(str(p), lambda: _Opened(path=p))], str(p), want)
 CORPUS_TB = ROOT.parent / "shared" / "corpus" / "tensorboard"
 FIXTURES_TB = ROOT / "fixtures" / "tensorboard"
 
@@ -218,7 +231,7 @@ def test_corpus_run_series(name):
     assert np.array_equal(series.steps, ref.steps)
     assert np.array_equal(series.values, ref.values)
     if per_epoch:
-        assert any("per-epoch log cannot show spikes" in n for n in series.notes)
+        assert params_of(series.notes, NoteCode.PER_EPOCH_TAG) == [{"metric": metric}]
 
 
 def test_epochs_come_from_the_epoch_tag_joined_on_step():
@@ -246,7 +259,8 @@ def test_yolov8_repeated_steps_are_points_within_the_epoch():
     assert series.steps_per_epoch_hint == 55
     assert series.normalization.duplicate_steps == 0
     assert not series.normalization.notable_drop
-    assert any("read in write order as points within the epoch" in n for n in series.notes)
+    assert params_of(series.notes, NoteCode.STEP_IS_EPOCH) == [
+        {"values": 1375, "steps": 25, "per_step": 55}]
 
 
 def test_yolov8_one_value_per_epoch_is_still_per_epoch(tmp_path):
@@ -265,10 +279,11 @@ def test_yolov8_one_value_per_epoch_is_still_per_epoch(tmp_path):
 def test_one_file_of_a_resumed_run_says_where_the_rest_is():
     (series,) = read_input(str(RESUMED_FIRST), ReadOptions())
     assert len(series) == 8 * 111
-    assert any("1 of 2 event files" in n and str(RESUMED) in n for n in series.notes)
+    assert params_of(series.notes, NoteCode.ONE_OF_SEVERAL_EVENT_FILES) == [
+        {"files": 2, "directory": str(RESUMED)}]
     lone = next((CORPUS_TB / "tf1-guild-mnist-train").glob("*tfevents*"))
     (alone,) = read_input(str(lone), ReadOptions())
-    assert not any("event files of its run" in n for n in alone.notes)
+    assert not params_of(alone.notes, NoteCode.ONE_OF_SEVERAL_EVENT_FILES)
 
 
 def test_yolov5_five_resumed_files_join_in_write_order():
@@ -330,7 +345,7 @@ def test_log_directory_gives_one_series_per_training_run():
     }
     keras = next(s for s in series if s.source.endswith("keras-style/train"))
     assert keras.running_mean and not keras.per_epoch
-    assert any("validation run(s) not analysed" in n for n in keras.notes)
+    assert params_of(keras.notes, NoteCode.VALIDATION_RUNS_SKIPPED)
 
 
 def test_keras_epoch_loss_is_per_epoch():
@@ -426,7 +441,8 @@ def test_empty_file_in_a_run_directory_is_skipped_with_a_note(tmp_path):
     (tmp_path / "events.out.tfevents.9999999999.host.1.0").write_bytes(b"")
     (series,) = read_input(str(tmp_path), ReadOptions())
     assert len(series) == 8 * 111
-    assert any("skipped" in n and "file is empty" in n for n in series.notes)
+    assert any("file is empty" in p["error"]
+               for p in params_of(series.notes, NoteCode.FILE_SKIPPED))
 
 
 # ----------------------------------------------------------------------------- damage
@@ -468,9 +484,9 @@ def test_corrupted_records_are_skipped_and_counted(tmp_path):
     f, _ = _damaged_copy(tmp_path, edit)
     run = scan_path(f)
     assert_same_points(run.points, _points_without(bad))
-    assert any("4 corrupted record(s) skipped (bad CRC)" in n for n in run.notes)
+    assert [p["records"] for p in params_of(run.notes, NoteCode.CORRUPT_RECORDS)] == [4]
     (series,) = read_input(str(f), ReadOptions())
-    assert any("4 corrupted record(s)" in n for n in series.notes)
+    assert [p["records"] for p in params_of(series.notes, NoteCode.CORRUPT_RECORDS)] == [4]
 
 
 def test_corrupted_length_resyncs_at_the_next_record(tmp_path):
@@ -481,7 +497,8 @@ def test_corrupted_length_resyncs_at_the_next_record(tmp_path):
     run = scan_path(f)
     assert_same_points(run.points, _points_without({300}))
     n = fr[300][1] + 16
-    assert any(f"{n} unreadable byte(s) at offset {fr[300][0]} skipped" in x for x in run.notes)
+    assert [(p["bytes"], p["offset"]) for p in params_of(run.notes, NoteCode.UNREADABLE_BYTES)] \
+        == [(n, fr[300][0])]
 
 
 def test_truncated_final_record_is_normal(tmp_path):
@@ -492,7 +509,7 @@ def test_truncated_final_record_is_normal(tmp_path):
 
         f, fr = _damaged_copy(tmp_path, edit)
         (series,) = read_input(str(f), ReadOptions())
-        assert any("last record is incomplete" in x for x in series.notes)
+        assert params_of(series.notes, NoteCode.LAST_RECORD_INCOMPLETE)
         assert_same_points(scan_path(f).points, _points_without({len(fr) - 1}))
 
 
@@ -512,7 +529,7 @@ def test_absurd_length_is_never_allocated(tmp_path):
     tracemalloc.stop()
     assert peak < 64 << 20
     assert_same_points(run.points, _points_without(set()))
-    assert any("unreadable byte(s)" in n for n in run.notes)
+    assert params_of(run.notes, NoteCode.UNREADABLE_BYTES)
 
     def end(data, fr):
         data += header + b"\x01" * 50
@@ -520,7 +537,7 @@ def test_absurd_length_is_never_allocated(tmp_path):
     f, _ = _damaged_copy(tmp_path, end)
     run = scan_path(f)
     assert_same_points(run.points, _points_without(set()))
-    assert any("last record is incomplete" in n for n in run.notes)
+    assert params_of(run.notes, NoteCode.LAST_RECORD_INCOMPLETE)
 
 
 def test_garbage_before_the_first_record(tmp_path):
@@ -530,7 +547,8 @@ def test_garbage_before_the_first_record(tmp_path):
     f, _ = _damaged_copy(tmp_path, edit)
     run = scan_path(f)
     assert_same_points(run.points, _points_without(set()))
-    assert any("100 unreadable byte(s) at offset 0" in n for n in run.notes)
+    assert [(p["bytes"], p["offset"]) for p in params_of(run.notes, NoteCode.UNREADABLE_BYTES)] \
+        == [(100, 0)]
 
 
 def test_many_corrupted_records_among_same_length_tags(tmp_path):
@@ -552,7 +570,7 @@ def test_many_corrupted_records_among_same_length_tags(tmp_path):
     dmg = tmp_path / "damaged.tfevents"
     dmg.write_bytes(bytes(data))
     run = scan_path(dmg)
-    assert any("300 corrupted record(s)" in n for n in run.notes)
+    assert [p["records"] for p in params_of(run.notes, NoteCode.CORRUPT_RECORDS)] == [300]
     keep = {t: [] for t in tags}
     k = 1
     for step in range(1, 700):

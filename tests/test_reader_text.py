@@ -11,10 +11,12 @@ import time
 import numpy as np
 import pytest
 
+from spikecheck.notes import NoteCode
 from spikecheck.readers import InputSource, ReadError, ReadOptions
 from spikecheck.readers.registry import choose_reader, read_input
 from spikecheck.readers.text import STYLES, TextReader, compile_pattern
 from spikecheck.readers.vocabulary import resolve_restarts
+from tests.note_checks import params_of
 
 DATA = "tests/data/text"
 
@@ -46,7 +48,7 @@ def test_nanogpt_interrupted(corpus):
     assert value_at(s, 2546) == pytest.approx(3.5074)
     assert s.metric == "loss"
     # 13 eval lines, checkpoint messages and the KeyboardInterrupt traceback are skipped
-    assert any("47 other lines skipped" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.OTHER_LINES_SKIPPED)[0]["skipped"] == 47
 
 
 def test_llmc_compact_train_not_validation(corpus):
@@ -63,7 +65,7 @@ def test_detectron2_resumed_twice(corpus):
     assert s.normalization.duplicate_steps == 128
     assert value_at(s, 70019) == pytest.approx(0.664)  # line 5629, not 0.634 at line 4931
     assert s.metric == "total_loss"
-    assert any("goes back" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.LOG_RESTARTS)[0]["restarts"] >= 1
 
 
 def test_detectron2_other_metric(corpus):
@@ -89,7 +91,7 @@ def test_swav_appended_restarts_keep_last_run(corpus):
     assert s.values[0] == pytest.approx(2.6397)  # the last run's [0][0], not 4.2811
     assert s.values[1] == pytest.approx(2.6187)
     assert s.values[-1] == pytest.approx(2.1086)  # [399][50], the current value not the avg
-    assert any("not printed" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.ITERATIONS_PER_EPOCH_ASSUMED)
 
 
 def test_mmdet_text_epochs_and_iters(corpus):
@@ -167,8 +169,9 @@ def test_keras3_progress_bar(fixtures):
     assert s.running_mean and s.steps_per_epoch_hint == 250
     assert set(s.epochs.tolist()) == {0, 1, 2}
     assert s.steps.max() == 750
-    assert any("running mean" in n for n in s.notes)
-    assert any("another total" in n for n in s.notes)  # model.evaluate's 4-step bar
+    assert params_of(s.notes, NoteCode.STYLE_REMARK)[0]["style"] == "keras"  # running means
+    # model.evaluate's 4-step bar
+    assert params_of(s.notes, NoteCode.OTHER_TOTAL_LINES_SKIPPED)[0]["total"] == 250
     text = (fixtures / "text/keras3-fit-verbose1.log").read_text()
     last = re.findall(r"250/250\S* .*?loss: ([0-9.]+)", text)[-1]
     assert s.values[-1] == pytest.approx(float(last))
@@ -208,7 +211,8 @@ def test_pytorch_tutorial_steps_inferred():
     s = read(f"{DATA}/pytorch-tutorial-cifar10.log")
     assert len(s) == 12 and s.epochs.tolist() == [0] * 6 + [1] * 6
     assert s.steps[0] == 2000 and s.steps[6] == 13999 + 2000  # assumed 13999 per epoch
-    assert any("--steps-per-epoch" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.ITERATIONS_PER_EPOCH_ASSUMED)[0]["steps_per_epoch"] \
+        == 13999
 
 
 def test_pytorch_tutorial_steps_per_epoch_option():

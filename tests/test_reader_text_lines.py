@@ -11,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from spikecheck.cli import main
+from spikecheck.notes import NoteCode
 from spikecheck.readers import InputSource, ReadOptions
 from spikecheck.readers.registry import choose_reader, read_input
+from tests.note_checks import params_of
 from tests.text_styles import FORMATS
 
 STEP_LOG = "".join(f"Epoch {e}/30 - step {i}/50 - loss: {2.3 - e * 0.05 + (i % 7) * 0.01:.4f}\n"
@@ -54,17 +56,18 @@ def test_run_restarted_within_the_log_is_last_write_wins(tmp_path):
     s = read(tmp_path, first + again)
     assert len(s) == 30 and s.epochs.tolist() == [0] * 10 + [1] * 10 + [2] * 10
     assert s.values[:10].min() >= 9 and s.values[10:].max() < 2  # the restarted run wins
-    assert any("goes back" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.LOG_RESTARTS)[0]["restarts"] >= 1
 
 
 def test_samples_counter_becomes_steps_with_batch_size(tmp_path):
     text, _ = fmt("pytorch-examples mnist").write()
     s = read(tmp_path, text)
-    assert s.steps_per_epoch_hint == 60000 and any("--batch-size" in n for n in s.notes)
+    assert s.steps_per_epoch_hint == 60000 and params_of(s.notes, NoteCode.SAMPLES_COUNTER)
     s = read(tmp_path, text, batch_size=64)
     assert s.steps_per_epoch_hint == 938  # ceil(60000 / 64)
     assert s.steps[:3].tolist() == [0, 10, 20] and s.steps[93] == 938 + 0
-    assert any("samples / 64" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.SAMPLES_TO_STEPS) == [
+        {"batch_size": 64, "steps_per_epoch": 938}]
 
 
 def test_cli_batch_size_reaches_the_reader(tmp_path):
@@ -80,7 +83,7 @@ def test_cli_batch_size_reaches_the_reader(tmp_path):
 def test_keras2_samples_counter_seen_from_its_multiples(tmp_path):
     text, _ = fmt("Keras 2 Progbar (samples)").write()
     s = read(tmp_path, text)
-    assert any("multiples of 1184" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.SAMPLES_COUNTER) == [{"multiple_of": 1184}]
     s = read(tmp_path, text, batch_size=32)
     assert s.steps_per_epoch_hint == 1875 and s.steps[0] == 37
 
@@ -88,7 +91,9 @@ def test_keras2_samples_counter_seen_from_its_multiples(tmp_path):
 def test_perplexity_only_is_read_as_log(tmp_path):
     text, want = fmt("OpenNMT-py (2017) trainEpoch").write()
     s = read(tmp_path, text)
-    assert s.metric == "log(ppl)" and any("log(ppl)" in n for n in s.notes)
+    assert s.metric == "log(ppl)"
+    (learned,) = params_of(s.notes, NoteCode.LEARNED_STYLE)
+    assert learned["key"] == "ppl" and learned["perplexity"]
     assert s.values[0] == pytest.approx(want[0][2])
 
 
@@ -96,7 +101,7 @@ def test_current_and_average_pairs_read_current(tmp_path):
     text, want = fmt("fairseq 2018 (pasted)").write()
     s = read(tmp_path, text)
     assert s.values.tolist() == [w[2] for w in want]  # not the 4.30 in parentheses
-    assert any("running mean" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.LEARNED_STYLE)[0]["running_mean_pairs"]
 
 
 def test_header_epoch_lines(tmp_path):
@@ -113,7 +118,8 @@ def test_elided_paste_records_gaps(tmp_path):
     assert s.gaps == ((120, 701),)
     # epochs with no point are absent from the per-point epochs
     assert not set(range(3, 14)) & set(s.epochs.tolist()) and {2, 14} <= set(s.epochs.tolist())
-    assert any("not observed" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.LOG_GAPS) == [{"gaps": 1, "first_from": 120,
+                                                      "first_to": 701}]
 
 
 def test_tqdm_records_joined_by_carriage_returns(tmp_path):
@@ -123,7 +129,7 @@ def test_tqdm_records_joined_by_carriage_returns(tmp_path):
     text = "\r".join(recs[:300]) + "\r" + recs[299] + "\n" + "\r".join(recs[300:]) + "\n"
     s = read(tmp_path, text)
     assert len(s) == 900 and s.normalization.duplicate_steps == 0
-    assert any("redraws" in n for n in s.notes)
+    assert params_of(s.notes, NoteCode.REDRAWS_COLLAPSED) == [{"redraws": 1}]
 
 
 def test_wrapped_lines(tmp_path):
@@ -134,7 +140,7 @@ def test_wrapped_lines(tmp_path):
                       f"   Loss: {1 + i / 1000:.4f}"]
     s = read(tmp_path, "\n".join(lines) + "\n")
     assert len(s) == 60 and s.values[1] == pytest.approx(1.01)
-    assert s.steps[20] == 200 and any("wrapped" in n for n in s.notes)
+    assert s.steps[20] == 200 and params_of(s.notes, NoteCode.LEARNED_STYLE)[0]["wrapped"]
 
 
 def test_pattern_with_epoch_and_iter_groups(tmp_path):

@@ -1,4 +1,5 @@
-"""Every CI recipe of the README, extracted and run as written against the bundled example.
+"""Every CI recipe of the README and docs/ci.md, extracted and run as written against the
+bundled example.
 
 The blocks marked ```lang title="recipe: NAME"``` are the recipes. Each runs in a fresh
 repository holding the example as logs/train.csv: the buggy run must fail the job and
@@ -29,7 +30,9 @@ from tests.ci_runner import (
 
 RECIPE = re.compile(r'^```(\w+) title="recipe: ([\w-]+)"\n(.*?)^```$', re.M | re.S)
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-RECIPES = {name: (lang, body) for lang, name, body in RECIPE.findall(README)}
+CI_DOC = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+CONFIG_DOC = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+RECIPES = {name: (lang, body) for lang, name, body in RECIPE.findall(README + CI_DOC)}
 # run: the example's run is buggy (the job must fail) or fixed (it must pass)
 RUNS = {"buggy": True, "fixed": False}
 
@@ -37,6 +40,8 @@ RUNS = {"buggy": True, "fixed": False}
 def test_the_readme_has_every_recipe():
     assert set(RECIPES) == {"github-action", "github-cli", "gitlab", "pyproject", "shell",
                             "pre-commit"}
+    in_readme = {name for _, name, _ in RECIPE.findall(README)}
+    assert in_readme == {"github-action", "gitlab", "pyproject", "shell"}
     assert [lang for lang, _ in RECIPES.values()].count("yaml") == 4
 
 
@@ -147,7 +152,8 @@ def test_pre_commit_recipe(tmp_path, fixtures, run, fails):
 
 def test_every_tool_spikecheck_table_in_the_readme_is_valid():
     """The pyproject examples (recipe or not) hold only keys and types spikecheck accepts."""
-    blocks = re.findall(r"^```toml[^\n]*\n(.*?)^```$", README, re.M | re.S)
+    blocks = re.findall(r"^```toml[^\n]*\n(.*?)^```$", README + CI_DOC + CONFIG_DOC,
+                        re.M | re.S)
     tables = [tomllib.loads(b)["tool"]["spikecheck"] for b in blocks if "[tool.spikecheck]" in b]
     assert len(tables) >= 2
     for table in tables:

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from spikecheck.geometry import EpochGeometry
+from spikecheck.notes import Note, NoteCode
 from spikecheck.render.curve import Curve
 from spikecheck.render.interface import RunOutcome
 from spikecheck.report import (
@@ -89,7 +90,7 @@ def buggy_report(source: str = "runs/buggy.csv", metric: str = "loss") -> Report
                             folded_probability=1e-40, folded_offset=-1,
                             folded_direction="up", window=(-3, 3), profile=_profile()),
         period=Period(112.0, 0.95, "events", True, (1777, 1792)),
-        diagnosis=diag, baseline_scale=0.05, log_scale=True,
+        diagnosis=diag, log_scale=True,
     )
 
 
@@ -121,7 +122,7 @@ def unknown_geometry_report(source: str = "runs/noepoch.log", metric: str = "tra
         spikes=spikes, alignment=Alignment(events=1),
         diagnosis=(Diagnosis("random-instability", 0.7, "1 spike at no fixed phase",
                              "not the epoch: look at the learning rate"),),
-        warnings=("3 NaN/inf values dropped; the loss first became non-finite at step 4000",),
+        warnings=(Note(NoteCode.NONFINITE_DROPPED, {"values": 3, "first_step": 4000}),),
         log_scale=True,
     )
 

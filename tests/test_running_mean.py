@@ -20,9 +20,12 @@ from spikecheck.engine.running_mean import (
     value_resolution,
 )
 from spikecheck.geometry import GeometryInputs
+from spikecheck.notes import Note, NoteCode
 from spikecheck.readers import ReadOptions
 from spikecheck.readers.registry import read_input
+from spikecheck.render.notes import note_text
 from spikecheck.series import normalize
+from tests.note_checks import params_of
 
 KERAS = FIXTURES / "keras"
 BUGGY = KERAS / "keras3-fit-digits-n1601-b32-buggy.log"
@@ -140,7 +143,10 @@ def test_analyze_reports_the_recovery_and_names_the_running_mean():
     assert info["recognised"] == "data" and info["per_step_share"] == 1.0
     assert info["decimals"] == 5 and info["median_error"] < 1e-3
     assert r.verdict == "clean" and r.cause == "running-mean-logging"
-    assert any("analysed instead: the value of each step" in w for w in r.warnings)
+    (note,) = params_of(r.warnings, NoteCode.RUNNING_MEAN_RECOVERED)
+    assert note["per_step_share"] == 1.0 and note["recognised"] == "data"
+    assert "analysed instead: the value of each step" in note_text(
+        Note(NoteCode.RUNNING_MEAN_RECOVERED, note))
 
 
 # ------------------------------------------------------------------ real logs
@@ -235,5 +241,5 @@ def test_with_no_flags_a_light_final_step_is_left_out_but_a_heavy_one_is_found(t
     code, out = _cli(str(path), "--format", "json")
     run = json.loads(out)["runs"][0]
     assert (run["verdict"], run["cause"]) == want
-    left_out = any("left out" in w for w in run["warnings"])
+    left_out = any(c["code"] == "running-mean-final-steps-left-out" for c in run["warning_codes"])
     assert left_out == (twin == "fixed")

@@ -11,9 +11,11 @@ from click.testing import CliRunner
 from conftest import CORPUS
 
 from spikecheck.cli import main
+from spikecheck.notes import NoteCode
 from spikecheck.readers import ReadOptions
 from spikecheck.readers.registry import read_input
 from spikecheck.series import normalize
+from tests.note_checks import params_of
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not present")
 
@@ -74,7 +76,8 @@ def test_csv_counts_unreadable_rows_bad_cells_and_restarts(tmp_path):
     assert n.dropped["repeated_steps"] == 21  # 50..70 written again
     assert s.steps[-1] == 70 and s.values[-1] == pytest.approx(1.9 - 0.70)
     assert n.notable_drop
-    assert any("goes back 1 time(s)" in note for note in s.notes)
+    assert params_of(s.notes, NoteCode.LOG_RESTARTS) == [
+        {"counter": "step", "restarts": 1, "dropped": 10}]
 
 
 def test_csv_rows_of_other_metrics_are_not_drops(tmp_path):

@@ -32,7 +32,7 @@ class SpikeCallback(Callback):
         self._drop_last_given = drop_last is not None
         self.report = None
 
-    def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+    def on_train_start(self, trainer: Any, _pl_module: Any) -> None:
         inputs = self.spike_monitor.inputs
         loader = trainer.train_dataloader
         found = _loader_geometry(loader)
@@ -44,14 +44,14 @@ class SpikeCallback(Callback):
             found.get("drop_last", inputs.drop_last),
             world_size=max(inputs.world_size, int(getattr(trainer, "world_size", 1) or 1)))
 
-    def on_train_batch_end(self, trainer: Any, pl_module: Any, outputs: Any, batch: Any,
-                           batch_idx: int) -> None:
+    def on_train_batch_end(self, trainer: Any, _pl_module: Any, outputs: Any, batch: Any,
+                           _batch_idx: int) -> None:
         loss = outputs.get("loss") if isinstance(outputs, Mapping) else outputs
         if loss is None:
             return
         self.spike_monitor.update(None, loss.detach() if hasattr(loss, "detach") else loss)
 
-    def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+    def on_train_epoch_end(self, trainer: Any, _pl_module: Any) -> None:
         self.report = self.spike_monitor.epoch_end()
         if self.spike_monitor.should_stop:
             trainer.should_stop = True

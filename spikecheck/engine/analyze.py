@@ -40,6 +40,7 @@ from spikecheck.geometry import (
     implied_dataset_sizes,
     resolve_geometry,
 )
+from spikecheck.notes import Note, NoteCode
 from spikecheck.report import Alignment, FoldedPoint, Period, Report, SpikeEvent
 from spikecheck.series import LossSeries
 from spikecheck.verdicts import Inconclusive, Verdict
@@ -74,7 +75,7 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
             f"{series.source}: only {n} finite point{'s' if n != 1 else ''} of "
             f"{series.metric!r}{why}: too few to analyse"
         )
-    warnings = list(series.notes)
+    warnings: list[Note] = list(series.notes)
     series, note = steps_from_epoch_fraction(series, inputs)
     if note:
         warnings.append(note)
@@ -82,11 +83,10 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
     geom = resolve_geometry(inputs, steps, series.epochs, series.steps_per_epoch_hint)
     norm = series.normalization
     if norm.dropped_nonfinite:
-        warnings.append(f"{norm.dropped_nonfinite} NaN/inf values dropped; the loss first "
-                        f"became non-finite at step {norm.first_nonfinite_step}")
+        warnings.append(Note(NoteCode.NONFINITE_DROPPED, {
+            "values": norm.dropped_nonfinite, "first_step": norm.first_nonfinite_step}))
     if norm.duplicate_steps:
-        warnings.append(f"{norm.duplicate_steps} repeated steps (a resumed run?) resolved "
-                        "last-write-wins")
+        warnings.append(Note(NoteCode.REPEATED_STEPS, {"steps": norm.duplicate_steps}))
     warnings.extend(geom.notes)
 
     d = detrend(values)
@@ -101,8 +101,8 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
     if geom.known and pfit is not None and pfit.strength >= thresholds.period_strength:
         check = explain_period(pfit.period, inputs, geom, pfit.method)
         if check is not None:
-            mismatch = check.sentence
-            warnings.append(check.sentence)
+            mismatch = check.note
+            warnings.append(check.note)
             if check.corrected is not None:
                 # The loader arithmetic with the corrected flag gives the epoch exactly.
                 fixed = resolve_geometry(check.corrected, steps, None, None)
@@ -148,7 +148,7 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         spikes=tuple(spikes), noise_q95=_q95_abs(d.z), observed_boundaries=observed,
         points_per_epoch=ppe, fold=fold, final=final, start=start, shift=shift,
         shape=pstruct, period=pfit, running_mean=running_mean,
-        running_mean_declared=series.running_mean, geometry_mismatch=mismatch,
+        running_mean_declared=series.running_mean,
         kept_after_spike=kept_after_spike(raw, d, spikes),
     )
     decision = decide(evidence, thresholds)
@@ -158,9 +158,8 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
     alignment = replace(alignment, observed_boundaries=observed)
     if inferred and geom.source == "inferred" and decision.verdict == Verdict.EPOCH_ALIGNED \
             and mismatch is None:
-        warnings.append(f"the epoch length was inferred from the data "
-                        f"({geom.steps_per_epoch:.1f} steps): pass --dataset-size and "
-                        "--batch-size (or --steps-per-epoch) to confirm it")
+        warnings.append(Note(NoteCode.EPOCH_LENGTH_INFERRED,
+                             {"steps_per_epoch": geom.steps_per_epoch}))
     return Report(
         source=series.source, metric=series.metric, points=int(n),
         first_step=int(steps[0]), last_step=int(steps[-1]), verdict=decision.verdict,
@@ -168,7 +167,7 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         period=_period_report(pfit, geom, inferred),
         diagnosis=tuple(dx.in_framework(d, series.framework) for d in decision.causes),
         warnings=tuple(dict.fromkeys(warnings)),
-        baseline_scale=d.scale_median, log_scale=d.log_scale,
+        log_scale=d.log_scale,
         inconclusive=decision.inconclusive, inconclusive_detail=decision.inconclusive_detail,
         geometry_mismatch=mismatch, framework=series.framework,
     )
@@ -197,7 +196,7 @@ def per_epoch_report(series: LossSeries, inputs: GeometryInputs) -> Report:
 
 
 def steps_from_epoch_fraction(series: LossSeries, inputs: GeometryInputs
-                              ) -> tuple[LossSeries, str | None]:
+                              ) -> tuple[LossSeries, Note | None]:
     """Row-number steps made optimizer steps, from a fractional epoch and the flags.
 
     Hugging Face Trainer's printed dicts carry `epoch` (a fraction) but no step: a row is
@@ -227,8 +226,7 @@ def steps_from_epoch_fraction(series: LossSeries, inputs: GeometryInputs
     rows = series.steps - series.steps[0]
     first = max(1, int(round(float(e[ok][0]) * spe_flags / k)))
     steps = (rows + first) * k
-    note = (f"the log numbers rows, not steps: its epoch fraction with {spe_flags:g} steps "
-            f"per epoch gives one row every {k} steps")
+    note = Note(NoteCode.ROWS_NOT_STEPS, {"steps_per_epoch": spe_flags, "every": k})
     return replace(series, steps=steps.astype(np.int64)), note
 
 

@@ -124,7 +124,6 @@ class Evidence:
     period: PeriodFit | None = None
     running_mean: bool = False
     running_mean_declared: bool = False
-    geometry_mismatch: str | None = None  # a sentence when the period contradicts the flags
     # Of a boundary spike's excess (log scale), the median share the next logged point
     # keeps: near 0 for a one-step spike, near 1 for a jump that persists.
     kept_after_spike: float | None = None

@@ -294,7 +294,7 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     w = float(np.sum(within * nb) / max(1, nb.sum() - bins))
     between = float(np.sum(nb * (means - np.average(means, weights=nb)) ** 2) / (bins - 1))
     f = between / w if w > 0 else 0.0
-    prob = _f_sf(f, bins - 1, int(nb.sum() - bins))
+    prob = _f_sf(f, bins - 1)  # the points (nb.sum()) far outnumber the bins
     odd = (ep % 2).astype(bool)
     m_odd = _bin_means(rc[odd], b[odd], bins)
     m_even = _bin_means(rc[~odd], b[~odd], bins)
@@ -385,11 +385,12 @@ def _bin_means(v: np.ndarray, b: np.ndarray, bins: int) -> np.ndarray:
         return np.bincount(b, weights=v, minlength=bins) / n
 
 
-def _f_sf(f: float, d1: int, d2: int) -> float:
-    """Upper tail of the F distribution via the Wilson-Hilferty chi-square approximation."""
+def _f_sf(f: float, d1: int) -> float:
+    """Upper tail of the F(d1, d2) distribution for a large d2 (then d1 * F ~ chi2(d1)), by
+    the Wilson-Hilferty approximation of the chi-square."""
     if f <= 0 or d1 <= 0:
         return 1.0
-    x = f * d1  # ~ chi2(d1) when d2 is large
+    x = f * d1
     t = ((x / d1) ** (1 / 3) - (1 - 2 / (9 * d1))) / math.sqrt(2 / (9 * d1))
     return norm_sf(t)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from spikecheck.geometry import EpochGeometry, GeometryError, GeometryInputs, batch_arithmetic
+from spikecheck.notes import Note, NoteCode
 
 NEAR = 0.03  # a period within 3% of the epoch: the dataset size or drop_last is slightly off
 MAX_FACTOR = 16  # accumulation or world sizes tried
@@ -25,7 +26,7 @@ class GeometryMismatch:
     steps_per_epoch: float
     likely: str  # "batch-size", "drop-last", "grad-accum", "world-size", "dataset-size"
     corrected: GeometryInputs | None  # flags under which the epoch is the period
-    sentence: str
+    note: Note
 
 
 def period_matches(period: float, spe: float, log_every: int = 1, method: str = "events"
@@ -56,12 +57,12 @@ def explain_period(period: float, inputs: GeometryInputs, geom: EpochGeometry,
                 continue
             if period_matches(period, float(got), k, method):
                 return GeometryMismatch(period, spe, likely, alt,
-                                        _sentence(period, spe, likely, inputs, alt))
+                                        _note(period, spe, likely, inputs, alt))
     if 0.5 / spe < rel <= NEAR and abs(period - spe) >= 0.75:
-        return GeometryMismatch(
-            period, spe, "dataset-size", None,
-            f"the spikes recur every {period:.1f} steps but the epoch geometry "
-            f"({geom.source}) gives {spe:g}: is drop_last set, or the dataset size right?")
+        return GeometryMismatch(period, spe, "dataset-size", None, Note(
+            NoteCode.GEOMETRY_MISMATCH, {"period": period, "steps_per_epoch": spe,
+                                         "likely": "dataset-size",
+                                         "geometry_source": geom.source}))
     return None
 
 
@@ -81,18 +82,15 @@ def _alternatives(inputs: GeometryInputs):
             yield "world-size", replace(inputs, world_size=w)
 
 
-def _sentence(period: float, spe: float, likely: str, given: GeometryInputs,
-              alt: GeometryInputs) -> str:
-    head = (f"the anomalies recur every {period:.0f} steps, but the flags give an epoch of "
-            f"{spe:g} steps")
-    fix = {
-        "drop-last": f"with drop_last={'True' if alt.drop_last else 'False'} the epoch is "
-                     f"{period:.0f} steps: check --drop-last",
-        "batch-size": f"with --batch-size {alt.batch_size} (not {given.batch_size}) the epoch "
-                      f"is {period:.0f} steps: is the batch size right?",
-        "grad-accum": f"with --grad-accum {alt.grad_accum} (not {given.grad_accum}) the epoch "
-                      f"is {period:.0f} steps: is gradient accumulation set?",
-        "world-size": f"with --world-size {alt.world_size} (not {given.world_size}) the epoch "
-                      f"is {period:.0f} steps: is the number of processes right?",
-    }[likely]
-    return f"{head}; {fix} (the analysis uses that geometry)"
+# The GeometryInputs field each likely mistake changes.
+_FLAG_FIELD = {"drop-last": "drop_last", "batch-size": "batch_size",
+               "grad-accum": "grad_accum", "world-size": "world_size"}
+
+
+def _note(period: float, spe: float, likely: str, given: GeometryInputs,
+          alt: GeometryInputs) -> Note:
+    """The mismatch with the flag that, changed to `fitting`, makes the epoch the period."""
+    name = _FLAG_FIELD[likely]
+    return Note(NoteCode.GEOMETRY_MISMATCH, {
+        "period": period, "steps_per_epoch": spe, "likely": likely,
+        "given": getattr(given, name), "fitting": getattr(alt, name)})

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from spikecheck.notes import Note, NoteCode
 from spikecheck.series import LossSeries
 
 MIN_POINTS = 40  # fewer logged points cannot show the 1/k shrinking of a running mean
@@ -50,11 +51,6 @@ class Resolution:
     def bound(self, values: np.ndarray) -> np.ndarray:
         """The largest rounding error of each logged value."""
         return self.quantum / 2 + self.relative * np.abs(values)
-
-    def describe(self) -> str:
-        if self.decimals is not None:
-            return f"{self.decimals} logged decimal{'s' if self.decimals != 1 else ''}"
-        return "float32 values" if self.relative > 1e-12 else "float64 values"
 
 
 @dataclass(frozen=True)
@@ -353,9 +349,7 @@ def recover_series(series: LossSeries, steps_per_epoch: float, origin: float,
     if not declared and not looks_like_running_mean(series.values[head], pos):
         return None
     if declared and looks_like_per_step(series.values[head], pos):
-        note = ("the log's style prints running means, but these values change like "
-                "per-step values (steady changes, differenced noise): not recovered")
-        return replace(series, notes=(*series.notes, note))
+        return replace(series, notes=(*series.notes, Note(NoteCode.RUNNING_MEAN_LOOKS_PER_STEP)))
     if series.steps.size > PREFIX:
         pos = positions_in_epoch(series.steps, steps_per_epoch, origin, epochs)
         if pos is None:
@@ -370,14 +364,13 @@ def recover_series(series: LossSeries, steps_per_epoch: float, origin: float,
         cumulative = sample_weights(pos, batch, samples_per_epoch)
     res = value_resolution(series.values)
     rec = recover(series.values, pos, res, cumulative)
-    how = ("the log says so" if declared else
-           "recognised from the data: changes shrink like 1/k through each epoch")
+    how = "declared" if declared else "data"
     if rec is None:
         return None
     if rec.relative_error > MAX_RELATIVE_ERROR:
-        note = (f"the logged values are running means since the epoch began ({how}); "
-                f"with {res.describe()} the per-step values cannot be recovered (error "
-                f"±{_fmt(rec.typical_error)}, {rec.relative_error:.0%} of the loss)")
+        note = Note(NoteCode.RUNNING_MEAN_NOT_RECOVERABLE, {
+            "recognised": how, **_resolution_params(res), "typical_error": rec.typical_error,
+            "relative_error": rec.relative_error})
         if declared:
             return replace(series, notes=(*series.notes, note))
         return replace(series, running_mean=True, notes=(*series.notes, note))
@@ -392,10 +385,8 @@ def recover_series(series: LossSeries, steps_per_epoch: float, origin: float,
             keep = keep.copy()
             keep[np.flatnonzero(keep)[drop]] = False
             values = values[~drop]
-            notes += (f"the last step of each epoch ({int(drop.sum())} points) is left out: "
-                      "it barely moves the running mean, as a short final batch weighed by "
-                      "its samples does, so its own value cannot be read; pass "
-                      "--dataset-size and --batch-size to recover it",)
+            notes += (Note(NoteCode.RUNNING_MEAN_FINAL_STEPS_LEFT_OUT,
+                           {"points": int(drop.sum())}),)
     return replace(series, steps=series.steps[keep], values=values,
                    epochs=None if series.epochs is None else series.epochs[keep],
                    running_mean=False, normalization=norm, notes=notes)
@@ -430,7 +421,7 @@ def _light_final_steps(logged: np.ndarray, pos: Positions, keep: np.ndarray,
 def recovery_info(rec: Recovery, how: str) -> dict:
     """The JSON description of a recovery (Normalization.running_mean_recovery)."""
     return {
-        "recognised": "declared" if how.startswith("the log") else "data",
+        "recognised": how,
         "weights": rec.weights,
         "decimals": rec.resolution.decimals,
         "median_window_steps": float(np.median(rec.steps_covered)),
@@ -442,24 +433,20 @@ def recovery_info(rec: Recovery, how: str) -> dict:
     }
 
 
-def recovery_note(rec: Recovery, how: str) -> str:
-    """The sentence the report repeats: what was recovered and how precisely."""
-    per_step = float(np.mean(rec.steps_covered == 1))
-    what = ("the value of each step" if per_step > 0.99 else
-            f"the mean of the steps between logged points ({per_step:.0%} single steps, "
-            f"median {float(np.median(rec.steps_covered)):g} steps)")
-    weights = (" weighted by samples (--dataset-size/--batch-size)"
-               if rec.weights == "samples" else "")
-    merged = (f"; {rec.merged} windows too short for the logged precision merged into the "
-              "next" if rec.merged else "")
-    return (f"the logged values are running means since the epoch began ({how}); "
-            f"analysed instead: {what}, recovered as (k·m_k − j·m_j)/(k − j){weights}{merged}; "
-            f"precision ±{_fmt(rec.typical_error)} typical, ±{_fmt(float(np.max(rec.error)))} "
-            f"at worst ({rec.relative_error:.1%} of the loss) from {rec.resolution.describe()}")
+def recovery_note(rec: Recovery, how: str) -> Note:
+    """The note the report repeats: what was recovered and how precisely."""
+    return Note(NoteCode.RUNNING_MEAN_RECOVERED, {
+        "recognised": how, "weights": rec.weights, "merged": rec.merged,
+        "per_step_share": float(np.mean(rec.steps_covered == 1)),
+        "median_window_steps": float(np.median(rec.steps_covered)),
+        "typical_error": rec.typical_error, "max_error": float(np.max(rec.error)),
+        "relative_error": rec.relative_error, **_resolution_params(rec.resolution)})
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.2g}"
+def _resolution_params(res: Resolution) -> dict:
+    """How precisely the values were logged, for a note: decimals, or the float width."""
+    return {"decimals": res.decimals,
+            "precision": "float32" if res.relative > 1e-12 else "float64"}
 
 
 def _round(x: float) -> float | None:
@@ -576,6 +563,5 @@ def _recover_at_resets(series: LossSeries) -> LossSeries | None:
     if rec is None or rec.normalization.running_mean_recovery is None:
         return rec
     epochs = np.floor((rec.steps - origin) / spe + 1e-9)
-    note = (f"the epochs ({spe:g} steps each) were read off where the running mean "
-            "resets: pass --dataset-size and --batch-size to check them")
+    note = Note(NoteCode.EPOCHS_FROM_RUNNING_MEAN_RESETS, {"steps_per_epoch": spe})
     return replace(rec, epochs=epochs, notes=(*rec.notes, note))

@@ -21,7 +21,6 @@ class Detrended:
     y: np.ndarray  # log(loss) when the loss is positive, else the loss
     baseline: np.ndarray
     resid: np.ndarray
-    scale_median: float  # median of the local robust standard deviation of the residual
     z: np.ndarray  # resid over that local scale (computed in the scale's own buffer)
     log_scale: bool
 
@@ -138,9 +137,8 @@ def detrend(values: np.ndarray, window: int = 21) -> Detrended:
     base = rolling_median(y, w)
     resid = y - base
     scale = local_scale(resid)
-    scale_median = float(np.median(scale))  # the report's baseline scale
     z = np.divide(resid, scale, out=scale)  # the scale array is not needed after this
-    return Detrended(y, base, resid, scale_median, z, log_scale)
+    return Detrended(y, base, resid, z, log_scale)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spikecheck.frameworks import KERAS, LIGHTNING
+from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.interface import (
     InputSource,
     NoTrainingLoss,
@@ -172,7 +173,7 @@ class CsvReader:
 
     def read(self, src: InputSource, options: ReadOptions) -> list[LossSeries]:
         layout = self._layout(src)
-        notes: list[str] = []
+        notes: list[Note] = []
         step_col = self._step_column(layout, options, src)
         epoch_col = layout.find(EPOCH_NAMES)
         loss_cols = self._loss_columns(layout, options, src, step_col, epoch_col, notes)
@@ -192,7 +193,7 @@ class CsvReader:
         notes.extend(stats.notes(layout))
         if n_rows == 0:
             if stats.skipped or stats.cut_line:
-                raise ReadError(f"{src.name}: no readable data rows ({'; '.join(notes)})")
+                raise ReadError(f"{src.name}: no readable data rows ({'; '.join(map(str, notes))})")
             raise ReadError(f"{src.name}: header only, no data rows")
         if stats.skipped > n_rows:
             raise ReadError(
@@ -214,9 +215,10 @@ class CsvReader:
             elif options.log_every:
                 # a row every k optimizer steps: rows k, 2k, ... (steps done, as loggers stamp)
                 steps = (steps + 1) * float(options.log_every)
-                notes.append(f"no step column: step = row x {options.log_every} (--log-every)")
+                notes.append(Note(NoteCode.STEPS_FROM_LOG_EVERY,
+                                  {"log_every": options.log_every, "missing": "column"}))
             else:
-                notes.append("no step column: the row index is used as the step")
+                notes.append(Note(NoteCode.STEPS_ARE_ROW_NUMBERS, {"missing": "column"}))
         else:
             parsed_steps = parsed_cols[step_col]
             steps = parsed_steps.values
@@ -238,7 +240,8 @@ class CsvReader:
                 if len(loss_cols) == 1:
                     raise ReadError(f"{src.name}: column {metric!r} holds no numbers "
                                     f"(e.g. {parsed.example!r})")
-                notes.append(f"column {metric!r} holds no numbers (e.g. {parsed.example!r})")
+                notes.append(Note(NoteCode.COLUMN_NOT_NUMERIC,
+                                  {"metric": metric, "example": parsed.example}))
                 continue
             m = WANDB_SUFFIX.match(metric)
             source = src.name
@@ -247,23 +250,22 @@ class CsvReader:
             col_notes = list(notes)
             empty = int(n_rows - np.count_nonzero(present) - np.count_nonzero(no_step))
             if empty:
-                col_notes.append(f"{empty} rows without a {metric!r} value skipped (rows of "
-                                 "other metrics)")
+                col_notes.append(Note(NoteCode.ROWS_WITHOUT_VALUE,
+                                      {"rows": empty, "metric": metric}))
             if no_step.any():
-                why = f"a {metric!r} value but no numeric {layout.stripped(step_col)!r}"
-                if parsed_steps.bad:
-                    why += f" (e.g. {parsed_steps.example!r})"
-                col_notes.append(f"{int(no_step.sum())} rows with {why} skipped")
+                col_notes.append(Note(NoteCode.ROWS_WITHOUT_STEP, {
+                    "rows": int(no_step.sum()), "metric": metric,
+                    "step_column": layout.stripped(step_col),
+                    "example": parsed_steps.example if parsed_steps.bad else None}))
             if parsed.bad:
                 present &= ~parsed.bad_mask
-                col_notes.append(
-                    f"{parsed.bad} {metric!r} cells are not numbers (e.g. {parsed.example!r}) "
-                    "and were skipped")
+                col_notes.append(Note(NoteCode.CELLS_NOT_NUMBERS, {
+                    "cells": parsed.bad, "metric": metric, "example": parsed.example}))
             if parsed.thousands:
-                col_notes.append(f"{parsed.thousands} {metric!r} values with thousands "
-                                 "separators (1,234.5) read as numbers")
+                col_notes.append(Note(NoteCode.THOUSANDS_SEPARATORS,
+                                      {"values": parsed.thousands, "metric": metric}))
             if parsed.decimal_comma:
-                col_notes.append(f"{metric!r} uses a decimal comma (0,5 = 0.5)")
+                col_notes.append(Note(NoteCode.DECIMAL_COMMA, {"metric": metric}))
             everywhere = bool(present.all())  # then no copies: 80 MB each at 10M rows
             ep = (epochs if everywhere else epochs[present]) if epochs is not None else None
             if ep is not None and np.isnan(ep).all():
@@ -306,7 +308,7 @@ class CsvReader:
         return layout.find(STEP_NAMES)
 
     def _loss_columns(self, layout: CsvLayout, options: ReadOptions, src: InputSource,
-                      step_col: str | None, epoch_col: str | None, notes: list[str]
+                      step_col: str | None, epoch_col: str | None, notes: list[Note]
                       ) -> list[str]:
         if options.metric:
             col = _match_column(layout, options.metric)
@@ -336,8 +338,8 @@ class CsvReader:
                  if is_training_loss_name(h) and raw not in (step_col, epoch_col)]
         if lossy:
             if len(lossy) > 1:
-                others = ", ".join(layout.stripped(c) for c in lossy[1:])
-                notes.append(f"other loss columns not analysed: {others} (choose with --metric)")
+                notes.append(Note(NoteCode.OTHER_LOSS_COLUMNS,
+                                  {"columns": [layout.stripped(c) for c in lossy[1:]]}))
             return [lossy[0]]
         ppl = [raw for raw, h in zip(layout.raw_header, layout.header)
                if is_perplexity_name(h) and raw not in (step_col, epoch_col)]
@@ -371,7 +373,6 @@ class _ReadStats:
         self.skipped = 0
         self.example = ""
         self.cut_line: str | None = None
-        self.stream_error: str | None = None
         self.long_lines = 0  # lines over _CompleteLines.HOLD, dropped before pyarrow
 
     def skip(self, row) -> str:
@@ -381,18 +382,17 @@ class _ReadStats:
             self.example = _short(row.text)
         return "skip"
 
-    def notes(self, layout: CsvLayout) -> list[str]:
+    def notes(self, layout: CsvLayout) -> list[Note]:
         out = []
         if self.skipped:
-            out.append(f"{self.skipped} rows without the header's {len(layout.header)} fields "
-                       f"separated by {_delim_name(layout.delimiter)} skipped "
-                       f"(first: {self.example!r})")
+            out.append(Note(NoteCode.ROWS_WRONG_FIELD_COUNT, {
+                "rows": self.skipped, "fields": len(layout.header),
+                "delimiter": layout.delimiter, "example": self.example}))
         if self.long_lines:
-            out.append(f"{self.long_lines} line(s) longer than "
-                       f"{_CompleteLines.HOLD >> 20} MB skipped unread")
+            out.append(Note(NoteCode.LONG_LINES_SKIPPED, {
+                "lines": self.long_lines, "megabytes": _CompleteLines.HOLD >> 20}))
         if self.cut_line is not None:
-            out.append("the last line has no line end (a log cut while being written?) "
-                       f"and was not read: {self.cut_line!r}")
+            out.append(Note(NoteCode.CUT_LAST_LINE, {"line": self.cut_line}))
         return out
 
 

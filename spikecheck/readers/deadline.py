@@ -53,7 +53,7 @@ class PatternTimeLimit:
                 signal.setitimer(signal.ITIMER_REAL, self.limit)
             yield chunk
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type, _exc, _tb) -> None:
         if self._armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self._previous)
@@ -66,5 +66,5 @@ class PatternTimeLimit:
             ) from None
 
 
-def _expire(signum, frame) -> None:
+def _expire(_signum, _frame) -> None:
     raise _Expired

@@ -141,13 +141,6 @@ class InputSource:
                     raise ReadError(f"{self.name}: cannot decompress ({exc})") from None
         return self._head[:n]
 
-    def read_all(self) -> bytes:
-        with self.open() as f:
-            try:
-                return f.read()
-            except (OSError, EOFError) as exc:
-                raise ReadError(f"{self.name}: cannot decompress ({exc})") from None
-
     def text_stream(self) -> io.TextIOBase:
         return io.TextIOWrapper(self.open(), encoding=_sniff_encoding(self.head(4096)),
                                 errors="replace", newline=None)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from spikecheck.frameworks import HF
+from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.chunks import iter_chunks
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
 from spikecheck.readers.vocabulary import (
@@ -212,21 +213,20 @@ def _read_document(src: InputSource, doc: object, options: ReadOptions) -> LossS
             f"entries (loss keys present: {', '.join(found) or 'none'}; eval_loss is "
             "evaluation, train_loss the final summary)"
         )
-    notes = [f"Hugging Face trainer_state.json: {len(steps)} training entries"]
+    notes = [Note(NoteCode.JSON_RECORDS, {"format": "hf-trainer-state", "records": len(steps)})]
     every = doc.get("logging_steps") if _is_count(doc.get("logging_steps")) else None
     if metric == "loss":
-        notes.append("each value is the mean loss over its logging interval"
-                     + (f" (logging_steps={every})" if every else ""))
+        notes.append(Note(NoteCode.INTERVAL_MEAN, {"logging_steps": every}))
     if n_eval:
-        notes.append(f"{n_eval} evaluation entries (eval_loss) skipped")
+        notes.append(Note(NoteCode.EVAL_ENTRIES_SKIPPED, {"entries": n_eval}))
     if n_nostep:
-        notes.append(f"{n_nostep} entries without a usable step skipped")
+        notes.append(Note(NoteCode.ENTRIES_WITHOUT_STEP, {"entries": n_nostep}))
     s = _step_array(steps)
     v = np.asarray(values, dtype=np.float64)
     ep = np.asarray(epochs, dtype=np.float64)
     keep, restarts, dropped = resolve_restarts(s)
     if restarts:
-        notes.append(f"step goes back {restarts} time(s); later entries win")
+        notes.append(Note(NoteCode.HF_STEP_RESTARTS, {"restarts": restarts}))
     s, v, ep = s[keep], v[keep], ep[keep]
     ep_out: np.ndarray | None = ep
     fin = np.isfinite(ep)
@@ -235,11 +235,8 @@ def _read_document(src: InputSource, doc: object, options: ReadOptions) -> LossS
     else:
         back = np.flatnonzero(np.diff(ep[fin]) < 0) + 1
         if back.size:
-            where = ", ".join(str(int(x)) for x in s[fin][back][:5])
-            notes.append(
-                f"the epoch field falls back while step rises (at steps {where}): a resumed "
-                "run on a streaming dataset; epochs ignored, steps kept"
-            )
+            notes.append(Note(NoteCode.EPOCH_FALLS_BACK,
+                              {"steps": [int(x) for x in s[fin][back][:5]]}))
             ep_out = None
     hint = _hf_steps_per_epoch(doc, s, ep if ep_out is not None else None)
     metric, v, ppl_note = as_loss(metric, v)
@@ -360,11 +357,10 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
             f"{src.name}: no training records carry {metric!r} with a step "
             f"({what}, {total} records); it holds no per-step loss"
         )
-    names = {"detectron2": "detectron2 metrics.json", "mmcv": "mmcv/mmdetection .log.json",
-             "mmengine": "mmengine vis_data scalars", "generic": what}
-    notes = [f"{names[flavour]}: {len(values)} training records"]
+    notes = [Note(NoteCode.JSON_RECORDS,
+                  {"format": flavour, "records": len(values), "container": what})]
     for why, n in skipped.items():
-        notes.append(f"{n} {why} skipped")
+        notes.append(Note(NoteCode.RECORDS_SKIPPED, {"records": n, "kind": why}))
     # Records that held the loss but could not be placed, and lines that are not JSON.
     unparsable = sum(n for why, n in skipped.items() if why in UNPARSABLE)
     v = np.asarray(values, dtype=np.float64)
@@ -376,9 +372,7 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
     s = _step_array(steps)
     keep, restarts, dropped = resolve_restarts(s)
     if restarts:
-        msg = (f"step goes back {restarts} time(s) (runs appended to one file); "
-               "later records win")
-        notes.append(msg + (f", {dropped} points of abandoned runs dropped" if dropped else ""))
+        notes.append(Note(NoteCode.JSON_STEP_RESTARTS, {"restarts": restarts, "dropped": dropped}))
     s, v, ep = s[keep], v[keep], ep[keep]
     ep_out = None
     if np.isfinite(ep).any():
@@ -386,7 +380,7 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
             base = 1 if flavour == "mmengine" else 0
             ep_out = ep - base
         else:
-            notes.append("the epoch field is not monotone: epochs ignored")
+            notes.append(Note(NoteCode.EPOCH_NOT_MONOTONE))
     metric, v, ppl_note = as_loss(metric, v)
     if ppl_note:
         notes.append(ppl_note)
@@ -403,20 +397,19 @@ def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes, unparsabl
     span = float(iters.max(initial=0)) + 1
     keep, restarts, dropped = resolve_restarts(e0.astype(np.float64) * span + iters)
     if restarts:
-        notes.append(f"(epoch, iter) goes back {restarts} time(s); later records win"
-                     + (f", {dropped} points of abandoned runs dropped" if dropped else ""))
+        notes.append(Note(NoteCode.EPOCH_ITER_RESTARTS, {"restarts": restarts, "dropped": dropped}))
     e0, iters, v = e0[keep], iters[keep], v[keep]
     spe_opt = getattr(options, "steps_per_epoch", None)
     hint = None
     if val_iters and len(set(val_iters)) == 1 and val_iters[0] >= iters.max(initial=0):
         hint = spe = val_iters[0]
-        notes.append(f"{spe} iterations per epoch (from the val records)")
+        notes.append(Note(NoteCode.ITERATIONS_PER_EPOCH_FROM_VAL, {"steps_per_epoch": spe}))
     elif spe_opt:
         hint = spe = int(spe_opt)
     else:
         spe = infer_iters_per_epoch(e0, iters)
-        notes.append(f"iterations per epoch not recorded: assumed {spe}; pass "
-                     "--steps-per-epoch for exact steps")
+        notes.append(Note(NoteCode.ITERATIONS_PER_EPOCH_ASSUMED,
+                          {"steps_per_epoch": spe, "max_counter": None}))
     steps = e0.astype(np.float64) * spe + iters  # float: beyond 2^53 normalize drops it
     metric, v, ppl_note = as_loss(metric, v)
     if ppl_note:

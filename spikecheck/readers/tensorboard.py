@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from spikecheck.frameworks import HF, KERAS
+from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.interface import InputSource, NoTrainingLoss, ReadError, ReadOptions
 from spikecheck.readers.vocabulary import (
     EPOCH_NAMES,
-    NOT_TRAINING,
     as_loss,
     is_perplexity_name,
     is_training_loss_name,
@@ -107,7 +107,7 @@ class RunData:
     source: str
     points: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # every scalar tag
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     purged: bool = False
     purged_points: dict[str, int] = field(default_factory=dict)  # per tag, by restarts
     unreadable_records: int = 0  # corrupted or undecodable records (of any tag)
@@ -129,27 +129,27 @@ def _scan_one(name: str, source, want: Callable[[str], bool], record_info: bool 
     return scan
 
 
-def _file_notes(label: str, scan) -> list[str]:
+def _file_notes(label: str, scan) -> list[Note]:
     notes = []
     issues = scan.issues
     if scan.corrupt:
-        notes.append(f"{label}: {scan.corrupt} corrupted record(s) skipped (bad CRC)")
+        notes.append(Note(NoteCode.CORRUPT_RECORDS, {"file": label, "records": scan.corrupt}))
     for off, n in issues.skipped:
-        notes.append(f"{label}: {n} unreadable byte(s) at offset {off} skipped")
+        notes.append(Note(NoteCode.UNREADABLE_BYTES, {"file": label, "bytes": n, "offset": off}))
     if scan.undecodable:
-        notes.append(f"{label}: {scan.undecodable} record(s) that are not valid events skipped")
+        notes.append(Note(NoteCode.UNDECODABLE_RECORDS,
+                          {"file": label, "records": scan.undecodable}))
     for off, n in issues.oversized[:3]:
-        notes.append(f"{label}: a record of {n} bytes at offset {off} skipped unread "
-                     "(too large to be a scalar event)")
+        notes.append(Note(NoteCode.OVERSIZED_RECORD, {"file": label, "bytes": n, "offset": off}))
     if len(issues.oversized) > 3:
-        notes.append(f"{label}: {len(issues.oversized) - 3} more such record(s) skipped")
+        notes.append(Note(NoteCode.MORE_OVERSIZED_RECORDS,
+                          {"file": label, "records": len(issues.oversized) - 3}))
     if issues.gave_up:
-        notes.append(f"{label}: the search for the next record after damage stopped "
-                     "(too many false leads); the rest of the file was not read")
+        notes.append(Note(NoteCode.RESYNC_GAVE_UP, {"file": label}))
     if issues.truncated:
         off, n = issues.truncated
-        notes.append(f"{label}: the last record is incomplete ({n} bytes at offset {off}; "
-                     "a run still writing?) and was ignored")
+        notes.append(Note(NoteCode.LAST_RECORD_INCOMPLETE,
+                          {"file": label, "bytes": n, "offset": off}))
     return notes
 
 
@@ -204,7 +204,7 @@ def scan_run(files: list[tuple[str, Callable[[], _Opened]]], source: str,
     if not scans:
         raise ReadError(errors[0] if len(errors) == 1 else
                         f"{source}: no readable event file ({'; '.join(errors)})")
-    run.notes += [f"skipped: {e}" for e in errors]
+    run.notes += [Note(NoteCode.FILE_SKIPPED, {"error": e}) for e in errors]
     for label, scan in zip(labels, scans):
         run.notes += _file_notes(label, scan)
         run.unreadable_records += int(scan.corrupt) + int(scan.undecodable)
@@ -262,19 +262,6 @@ def scan_run(files: list[tuple[str, Callable[[], _Opened]]], source: str,
                 run.purged_points[tag] = before - int(s.size)
         run.points[tag] = (s, v)
     return run
-
-
-def scan_path(path: str | os.PathLike, want: Callable[[str], bool] = lambda tag: True
-              ) -> RunData:
-    """The raw points of one event file, or of the event files directly in one directory.
-
-    Points are in write order with duplicates kept, exactly as EventAccumulator lists
-    them; this is what the tests compare and the benchmark times.
-    """
-    p = Path(path)
-    if p.is_dir():
-        return scan_run(TensorBoardReader._files(p), str(p), want, strict=False)
-    return scan_run([(str(p), lambda: _Opened(path=p))], str(p), want)
 
 
 def _ordinal_bits() -> int:
@@ -357,11 +344,6 @@ def _survivors(tag: str, gk: np.ndarray, steps: np.ndarray, purges) -> np.ndarra
 # ----------------------------------------------------------------------------- tags
 
 
-def is_training_tag(tag: str) -> bool:
-    """False for validation / evaluation / test tags."""
-    return not NOT_TRAINING.search(tag)
-
-
 def loss_rank(tag: str) -> tuple | None:
     """How good a training-loss tag this is (lower is better), or None for not one."""
     for rank, names in enumerate((STEP_LOSS_TAGS, EPOCH_LOSS_TAGS)):
@@ -421,20 +403,19 @@ def build_series(run: RunData, metric: str) -> LossSeries:
         if es.size:
             epochs = _join_on_step(steps, es, ev)
             if epochs is not None:
-                notes.append(f"epochs from the {epoch_tag!r} tag")
+                notes.append(Note(NoteCode.EPOCHS_FROM_TAG, {"tag": epoch_tag}))
     per_epoch = per_epoch_only(epochs, metric, step_is_epoch=yolo, steps=steps)
     running_mean = False
     hint = None
     unique_steps = _distinct(steps)
     if metric.startswith("batch_"):
         running_mean = True
-        notes.append(f"Keras writes {metric!r} as the running mean since the epoch began")
+        notes.append(Note(NoteCode.KERAS_BATCH_RUNNING_MEAN, {"metric": metric}))
     if steps.size >= 2 * unique_steps and unique_steps > 0:
-        notes.append(f"{steps.size} values written at only {unique_steps} distinct steps "
-                     "(per-batch values stamped with the epoch?); the last at each step is kept")
+        notes.append(Note(NoteCode.VALUES_AT_FEW_STEPS,
+                          {"values": steps.size, "steps": unique_steps}))
     if per_epoch:
-        notes.append(f"{metric!r} holds one value per epoch: a per-epoch log cannot show "
-                     "spikes inside epochs")
+        notes.append(Note(NoteCode.PER_EPOCH_TAG, {"metric": metric}))
     if epochs is not None:
         hint = _steps_per_epoch(steps, epochs)
     metric, values, ppl_note = as_loss(metric, values)
@@ -457,21 +438,19 @@ def _steps_repeat(steps: np.ndarray) -> bool:
 
 
 def _repeated_step_series(run: RunData, metric: str, steps: np.ndarray, values: np.ndarray,
-                          notes: list[str], superseded: int) -> LossSeries:
+                          notes: list[Note], superseded: int) -> LossSeries:
     """Points in write order within epochs: epoch = the repeated step, steps synthesized."""
     keep, restarts, dropped = resolve_restarts(steps, ties_distinct=True)
     if restarts:
-        notes.append(f"the epoch goes back {restarts} time(s) (a resumed run); later writes "
-                     f"win, {dropped} points of the abandoned run dropped")
+        notes.append(Note(NoteCode.RESUMED_EPOCHS, {"restarts": restarts, "dropped": dropped}))
         steps, values = steps[keep], values[keep]
     epochs = steps.astype(np.float64)
     _, counts = np.unique(steps, return_counts=True)
     vals, freq = np.unique(counts, return_counts=True)
     modal = int(vals[np.argmax(freq)])
     hint = modal if freq.max() * 2 >= counts.size and modal > 1 else None
-    notes.append(f"{steps.size} values written at {counts.size} distinct steps, about "
-                 f"{modal} per step: read in write order as points within the epoch "
-                 "(the step is the epoch; global steps numbered in order)")
+    notes.append(Note(NoteCode.STEP_IS_EPOCH,
+                      {"values": steps.size, "steps": counts.size, "per_step": modal}))
     synthetic = np.arange(1, steps.size + 1, dtype=np.int64)
     metric, values, ppl_note = as_loss(metric, values)
     if ppl_note:
@@ -557,8 +536,8 @@ class TensorBoardReader:
         if src.path is not None and is_event_file_name(src.path.name):
             siblings = len(event_files(src.path.parent)) if src.path.parent.is_dir() else 0
             if siblings > 1:  # a resumed run: the other files hold the rest of it
-                run.notes.append(f"this is 1 of {siblings} event files of its run; pass "
-                                 f"the directory {str(src.path.parent)!r} to read them all")
+                run.notes.append(Note(NoteCode.ONE_OF_SEVERAL_EVENT_FILES,
+                                      {"files": siblings, "directory": str(src.path.parent)}))
         return [self._series(run, options.metric, src.name)]
 
     def list_metrics(self, src: InputSource, options: ReadOptions) -> list[tuple[str, int]]:
@@ -592,18 +571,17 @@ class TensorBoardReader:
             train = [(rd, s) for rd, s in out if not VALIDATION_RUN.match(rd.name)]
             if train and len(train) < len(out):
                 skipped = [str(rd) for rd, _ in out if VALIDATION_RUN.match(rd.name)]
-                out = [(rd, _with_note(s, "validation run(s) not analysed: "
-                                       + ", ".join(skipped))) for rd, s in train]
+                note = Note(NoteCode.VALIDATION_RUNS_SKIPPED, {"runs": skipped})
+                out = [(rd, _with_note(s, note)) for rd, s in train]
         if not out:
             if errors:
                 raise ReadError(f"{path}: no run could be read ({errors[0]})")
             what = f"tag {options.metric!r}" if options.metric else "training-loss tag"
             raise ReadError(f"{path}: no run has a {what} (list them with --list)")
         if errors:
-            shown = "; ".join(errors[:3]) + (f"; {len(errors) - 3} more" if len(errors) > 3
-                                             else "")
-            out = [(rd, _with_note(s, f"skipped: {len(errors)} run(s) or director(ies) of "
-                                   f"{path} could not be read ({shown})")) for rd, s in out]
+            note = Note(NoteCode.RUNS_UNREADABLE,
+                        {"count": len(errors), "path": str(path), "errors": errors[:3]})
+            out = [(rd, _with_note(s, note)) for rd, s in out]
         return [s for _, s in out]
 
     def list_directory(self, path: Path, options: ReadOptions) -> list[tuple[str, int]]:
@@ -680,7 +658,7 @@ class TensorBoardReader:
         return build_series(run, metric)
 
 
-def _with_note(series: LossSeries, note: str) -> LossSeries:
+def _with_note(series: LossSeries, note: Note) -> LossSeries:
     from dataclasses import replace
 
     return replace(series, notes=(*series.notes, note))

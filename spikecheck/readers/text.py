@@ -21,6 +21,7 @@ from pathlib import PurePath
 import numpy as np
 
 from spikecheck.frameworks import TEXT_STYLES
+from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.chunks import MAX_LINE, iter_chunks, text_encoding, unify_newlines
 from spikecheck.readers.deadline import PatternTimeLimit
 from spikecheck.readers.interface import InputSource, NoTrainingLoss, ReadError, ReadOptions
@@ -36,10 +37,7 @@ from spikecheck.readers.textsteps import (
     finish_rows,
     finish_step,
 )
-from spikecheck.readers.vocabulary import (
-    as_loss,
-    perplexity_note,
-)
+from spikecheck.readers.vocabulary import as_loss
 from spikecheck.series import LossSeries
 
 SNIFF_TEXT = 256 * 1024  # how much of the head decides the style
@@ -81,7 +79,7 @@ class Style:
     # How the running mean weighs its steps: "samples" (Keras averages each batch's loss
     # weighted by its size, so a short final batch counts less), "steps", or None (unknown).
     running_mean_weights: str | None = None
-    note: str = ""
+    note: str | Note = ""  # a listed style's remark, or a learned layout's note
     kv: str | None = None
     flags: int = 0
     alt_metrics: tuple[str, ...] = ()  # other default keys, tried in order when absent
@@ -253,18 +251,13 @@ _LOSS_KV = (r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(LOSS_KEYS, ke
 
 def layout_style(layout: LineLayout) -> Style:
     """The line model's layout as a style of the table, read by the same machinery."""
-    notes = ["style learned from the log's own lines (no listed style fits)"]
-    if layout.running_mean_pairs:
-        notes.append(f"each {layout.key!r} prints `current (average)`: the current value is "
-                     "read; the log also carries a running mean")
-    if layout.ppl:
-        notes.append(perplexity_note(layout.key))
-    if layout.wrapped:
-        notes.append("loss lines are wrapped: the loss is read from the next line")
+    note = Note(NoteCode.LEARNED_STYLE, {
+        "key": layout.key, "running_mean_pairs": bool(layout.running_mean_pairs),
+        "perplexity": bool(layout.ppl), "wrapped": bool(layout.wrapped)})
     return Style(
         name="line model", example=layout.example, regex=layout.regex, metric=layout.key,
         kind="step" if layout.counter_form == "global" else "epoch_iter", keyed=True,
-        epoch_base=None, header=layout.header, note="; ".join(notes), kv=_LOSS_KV,
+        epoch_base=None, header=layout.header, note=note, kv=_LOSS_KV,
         samples="always" if layout.samples else "never", log_of_value=layout.ppl,
         counter_may_be_global=True,
     )
@@ -485,9 +478,10 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
             )
         raise NoTrainingLoss(_no_style_message(src))
     values = _loss_values(style, cols, metric)
-    notes = [f"text log in {style.name} style ({style.example!r})"]
+    notes = [Note(NoteCode.TEXT_STYLE, {"style": style.name, "example": style.example})]
     if style.note:
-        notes.append(style.note)
+        notes.append(style.note if isinstance(style.note, Note) else Note(
+            NoteCode.STYLE_REMARK, {"style": style.name, "remark": style.note}))
     if style.log_of_value:
         metric = f"log({metric})"
     else:
@@ -499,10 +493,7 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
     unparsable = int(bool(cut) and rx.search(cut[0][:MAX_LINE]) is not None)
     skipped = lines - n_match
     if skipped > 0:
-        notes.append(
-            f"{n_match} loss lines read; {skipped} other lines skipped "
-            "(evaluation lines, warnings, tracebacks, config dumps)"
-        )
+        notes.append(Note(NoteCode.OTHER_LINES_SKIPPED, {"read": n_match, "skipped": skipped}))
     if style.kind == "step":
         return finish_step(src.name, style, metric, cols, values, notes, unparsable)
     if style.kind == "row":
@@ -532,19 +523,17 @@ def _loss_values(style: Style, cols: dict[str, np.ndarray], metric: str) -> np.n
     return values
 
 
-def _cut_note(cut: list[str]) -> list[str]:
+def _cut_note(cut: list[str]) -> list[Note]:
     if not cut:
         return []
     line = " ".join(cut[0][:200].split())
     line = line if len(line) <= 60 else line[:60] + "..."
-    return [f"the last line has no line end (a log cut while being written?) and was not "
-            f"read: {line!r}"]
+    return [Note(NoteCode.CUT_LAST_LINE, {"line": line})]
 
 
 # --------------------------------------------------------------------------- --pattern
 
 
-PATTERN_GROUPS = ("epoch", "iter", "total", "step", "loss")
 # The examples error messages suggest: linear-time (a literal start, no gap that two
 # quantifiers could share), tested on a 1 MB line.
 EXAMPLE_PATTERN = r"it=(?P<step>[0-9]+) loss=(?P<loss>[-+0-9.eE]+)"
@@ -589,14 +578,16 @@ def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
         raise ReadError(f"{src.name}: --pattern matched no line")
     counter = "step" if "step" in cols else "iter"
     good = np.isfinite(cols[counter])
-    notes = [f"text log read with --pattern {options.pattern!r}"] + _cut_note(cut)
+    notes = [Note(NoteCode.PATTERN, {"pattern": options.pattern})] + _cut_note(cut)
     # Matches whose counter is not a number, and a cut last line: points not read.
     unparsable = int((~good).sum()) + int(cut_match)
     if not good.all():
-        notes.append(f"{int((~good).sum())} matches without a numeric {counter} skipped")
+        notes.append(Note(NoteCode.PATTERN_MATCHES_WITHOUT_COUNTER,
+                          {"matches": int((~good).sum()), "counter": counter}))
     skipped = lines - n_match
     if skipped > 0:
-        notes.append(f"{n_match} lines matched; {skipped} other lines skipped")
+        notes.append(Note(NoteCode.PATTERN_OTHER_LINES_SKIPPED,
+                          {"matched": n_match, "skipped": skipped}))
     metric = options.metric or "loss"
     cols = {k: v[good] for k, v in cols.items()}
     values = cols["loss"]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.interface import ReadOptions
 from spikecheck.readers.vocabulary import (
     infer_iters_per_epoch,
@@ -31,7 +32,7 @@ def _steps_per_epoch_option(options: ReadOptions) -> int | None:
 
 
 def finish_step(source: str, style: Style, metric: str, cols: dict[str, np.ndarray],
-                values: np.ndarray, notes: list[str], unparsable: int = 0) -> LossSeries:
+                values: np.ndarray, notes: list[Note], unparsable: int = 0) -> LossSeries:
     """A global step on every line (and perhaps an epoch): restarts resolved, gaps noted.
 
     `unparsable` counts loss lines the reader could not read (a cut last line)."""
@@ -53,11 +54,10 @@ def finish_step(source: str, style: Style, metric: str, cols: dict[str, np.ndarr
     return with_gaps(series)
 
 
-PER_EPOCH_NOTE = ("one loss value per epoch (end-of-epoch lines only): spikes inside an "
-                  "epoch cannot be seen")
+PER_EPOCH_NOTE = Note(NoteCode.PER_EPOCH_LINES)
 
 
-def add_restart_note(notes: list[str], restarts: int, dropped: int,
+def add_restart_note(notes: list[Note], restarts: int, dropped: int,
                      what: str = "step") -> None:
     """The vocabulary's restart note, when the log restarts."""
     note = restart_note(restarts, dropped, what)
@@ -71,7 +71,7 @@ def running_mean_weights(style: Style) -> str | None:
 
 
 def finish_rows(source: str, options: ReadOptions, metric: str, cols: dict[str, np.ndarray],
-                values: np.ndarray, notes: list[str], unparsable: int = 0) -> LossSeries:
+                values: np.ndarray, notes: list[Note], unparsable: int = 0) -> LossSeries:
     """Hugging Face printed dicts: no step on the line; derive it or use the row number."""
     epochs = cols.get("epoch")
     has_epochs = epochs is not None and bool(np.isfinite(epochs).any())
@@ -86,15 +86,15 @@ def finish_rows(source: str, options: ReadOptions, metric: str, cols: dict[str, 
     from_rows = False
     if options.log_every:
         steps = np.arange(1, n + 1, dtype=np.int64) * int(options.log_every)
-        notes.append(f"no step printed: step = row x {options.log_every} (--log-every)")
+        notes.append(Note(NoteCode.STEPS_FROM_LOG_EVERY,
+                          {"log_every": options.log_every, "missing": "printed"}))
     elif spe and has_epochs:
         steps = np.rint(epochs * spe)  # float: a NaN or huge epoch is dropped by normalize
-        notes.append(f"no step printed: step = epoch x {spe} steps per epoch")
+        notes.append(Note(NoteCode.STEPS_FROM_EPOCH, {"steps_per_epoch": spe}))
     else:
         steps = np.arange(1, n + 1, dtype=np.int64)
         from_rows = True
-        notes.append("no step printed: steps are row numbers (pass --log-every N, the "
-                     "logging interval, to get optimizer steps)")
+        notes.append(Note(NoteCode.STEPS_ARE_ROW_NUMBERS, {"missing": "printed"}))
     per_epoch = has_epochs and per_epoch_only(epochs, metric)
     if per_epoch:
         notes.append(PER_EPOCH_NOTE)
@@ -106,7 +106,7 @@ def finish_rows(source: str, options: ReadOptions, metric: str, cols: dict[str, 
 
 def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: str,
                       cols: dict[str, np.ndarray], values: np.ndarray,
-                      epochs: np.ndarray | None, notes: list[str], unparsable: int = 0
+                      epochs: np.ndarray | None, notes: list[Note], unparsable: int = 0
                       ) -> LossSeries:
     """Epoch and within-epoch counter: global step = epoch x iterations per epoch + counter.
 
@@ -124,8 +124,8 @@ def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: s
         starts = np.concatenate(([False], np.diff(iters) < 0)) if n else np.zeros(0, bool)
         e0 = np.cumsum(starts).astype(np.int64)
         if starts.any():
-            notes.append(f"no epoch printed: each of the {int(starts.sum())} times the "
-                         "counter starts again is taken as a new epoch")
+            notes.append(Note(NoteCode.EPOCHS_FROM_COUNTER_RESTARTS,
+                              {"restarts": int(starts.sum())}))
     else:
         base = _epoch_base(style, epochs)
         if np.any(epochs < 0):  # lines before the first epoch header
@@ -143,8 +143,8 @@ def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: s
         if odd.any():
             # Another total on the same kind of line: an evaluation progress bar (Keras
             # model.evaluate after fit) or another loader; not this training loop.
-            notes.append(f"{int(odd.sum())} lines counting to another total than {hint} "
-                         "(evaluation progress bars?) skipped")
+            notes.append(Note(NoteCode.OTHER_TOTAL_LINES_SKIPPED,
+                              {"lines": int(odd.sum()), "total": hint}))
             ok = ~odd
             e0, iters, totals, gsteps, values = (e0[ok], iters[ok], totals[ok], gsteps[ok],
                                                  values[ok])
@@ -155,7 +155,7 @@ def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: s
         gsteps, use_global, hint = iters, True, None  # one counter that never restarts
     elif not use_global and style.counter_may_be_global and _counter_is_global(e0, iters):
         gsteps, use_global, hint = iters, True, None
-        notes.append("the counter does not restart when the epoch changes: it is the step")
+        notes.append(Note(NoteCode.COUNTER_IS_STEP))
     elif not use_global:
         iters, totals, hint = _samples_to_steps(style, options, iters, totals, hint, notes)
 
@@ -172,15 +172,14 @@ def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: s
         redraw[:-1] = (keys[1:] == keys[:-1]) & keep[1:]
     if redraw.any():
         keep &= ~redraw
-        notes.append(f"{int(redraw.sum())} redraws of a step already shown collapsed (the "
-                     "last record of each step is read)")
+        notes.append(Note(NoteCode.REDRAWS_COLLAPSED, {"redraws": int(redraw.sum())}))
     e0, iters, totals, gsteps, values = e0[keep], iters[keep], totals[keep], gsteps[keep], \
         values[keep]
 
     if use_global:
         steps = gsteps
         if "step" in cols:
-            notes.append("step = the printed update counter")
+            notes.append(Note(NoteCode.STEP_FROM_UPDATE_COUNTER))
     else:
         if hint is not None:
             spe = hint
@@ -188,10 +187,8 @@ def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: s
             spe = hint = _steps_per_epoch_option(options)
         else:
             spe = infer_iters_per_epoch(e0, iters)
-            notes.append(
-                f"iterations per epoch are not printed: assumed {spe} from the counter "
-                f"(up to {int(iters.max(initial=0))}); pass --steps-per-epoch for exact steps"
-            )
+            notes.append(Note(NoteCode.ITERATIONS_PER_EPOCH_ASSUMED, {
+                "steps_per_epoch": spe, "max_counter": int(iters.max(initial=0))}))
         steps = e0.astype(np.float64) * spe + iters
     per_epoch = per_epoch_only(None if no_epochs else e0, metric)
     if per_epoch:
@@ -222,7 +219,7 @@ def _counter_is_global(e0: np.ndarray, iters: np.ndarray) -> bool:
 
 
 def _samples_to_steps(style: Style, options: ReadOptions, iters: np.ndarray,
-                      totals: np.ndarray, hint: int | None, notes: list[str]
+                      totals: np.ndarray, hint: int | None, notes: list[Note]
                       ) -> tuple[np.ndarray, np.ndarray, int | None]:
     """A counter of samples seen (MNIST's `[2560/60000 (4%)]`, Keras 2's `56448/60000`)
     becomes optimizer steps with --batch-size; without it the steps stay samples."""
@@ -241,12 +238,10 @@ def _samples_to_steps(style: Style, options: ReadOptions, iters: np.ndarray,
         iters = -(-iters // batch)
         totals = np.where(totals > 0, -(-totals // batch), totals)
         hint = None if hint is None else -(-hint // batch)
-        notes.append(f"the counter counts samples: steps = samples / {batch} (--batch-size), "
-                     f"{hint if hint is not None else 'unknown'} steps per epoch")
+        notes.append(Note(NoteCode.SAMPLES_TO_STEPS,
+                          {"batch_size": batch, "steps_per_epoch": hint}))
         return iters, totals, hint
-    also = f" (it moves in multiples of {step_of}: the batch size?)" if step_of else ""
-    notes.append(f"the counter counts samples, not optimizer steps{also}: steps here are "
-                 "samples seen; pass --batch-size for optimizer steps")
+    notes.append(Note(NoteCode.SAMPLES_COUNTER, {"multiple_of": step_of}))
     return iters, totals, hint
 
 
@@ -256,8 +251,7 @@ def with_gaps(series: LossSeries) -> LossSeries:
     if not gaps:
         return series
     a, b = gaps[0]
-    note = (f"the log skips {len(gaps)} stretch(es) of steps (lines elided or missing; "
-            f"the first from step {a} to {b}): epoch boundaries inside them are not observed")
+    note = Note(NoteCode.LOG_GAPS, {"gaps": len(gaps), "first_from": a, "first_to": b})
     return replace(series, gaps=tuple(gaps), notes=series.notes + (note,))
 
 

@@ -17,6 +17,7 @@ import re
 
 import numpy as np
 
+from spikecheck.notes import Note, NoteCode
 from spikecheck.series import MAX_STEP, unwrap_int32  # normalize()'s step rules; readers share them
 
 # Names for the step, in order of preference (CSV columns and JSON keys).
@@ -161,23 +162,20 @@ def resolve_restarts(keys: np.ndarray, ties_distinct: bool = False
     return ~drop, restarts, int(drop.sum())
 
 
-def restart_note(restarts: int, dropped: int, what: str = "step") -> str | None:
+def restart_note(restarts: int, dropped: int, what: str = "step") -> Note | None:
     """The reader note for restarts resolved by resolve_restarts (None when there were none)."""
     if not restarts:
         return None
-    msg = (f"the {what} goes back {restarts} time(s) (runs appended to one log); "
-           "later writes win")
-    if dropped:
-        msg += f", {dropped} points of abandoned runs dropped"
-    return msg
+    return Note(NoteCode.LOG_RESTARTS, {"counter": what, "restarts": restarts,
+                                        "dropped": dropped})
 
 
-def perplexity_note(name: str) -> str:
+def perplexity_note(name: str) -> Note:
     """The note of a series read as log(perplexity)."""
-    return f"the log holds perplexity ({name!r}), not the loss: the loss is read as log({name})"
+    return Note(NoteCode.PERPLEXITY, {"name": name})
 
 
-def as_loss(metric: str, values: np.ndarray) -> tuple[str, np.ndarray, str | None]:
+def as_loss(metric: str, values: np.ndarray) -> tuple[str, np.ndarray, Note | None]:
     """A perplexity is analysed as its logarithm, the loss it stands for (in every reader):
     the metric's name, values and note; other metrics pass unchanged with no note."""
     if not is_perplexity_name(metric):

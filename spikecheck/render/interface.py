@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from spikecheck.render import RENDERERS
@@ -42,7 +42,6 @@ class RenderOptions:
     width: int | None = None
     color: bool | None = None
     max_spikes: int = 6
-    extras: dict = field(default_factory=dict)
 
 
 class Renderer(Protocol):

@@ -1,4 +1,4 @@
-"""--format json: one object, {"schema_version", "runs": [...]}, documented in the README."""
+"""--format json: one object, {"schema_version", "runs": [...]}, documented in docs/output.md."""
 
 from __future__ import annotations
 

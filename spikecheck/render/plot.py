@@ -53,22 +53,6 @@ def plot_paths(path: str, outcomes: list[RunOutcome]) -> list[str | None]:
     return out
 
 
-def write_plots(outcomes: list[RunOutcome], path: str) -> list[str]:
-    """Draw every run that has a report and return the files written."""
-    plt = _pyplot()
-    written = []
-    for o, target in zip(outcomes, plot_paths(path, outcomes)):
-        if target is None:
-            continue
-        fig = figure(o, plt)
-        try:
-            fig.savefig(target, dpi=110)
-        finally:
-            plt.close(fig)
-        written.append(target)
-    return written
-
-
 def figure(o: RunOutcome, plt=None):
     """The matplotlib Figure for one run."""
     plt = plt or _pyplot()

@@ -43,13 +43,6 @@ MAX_WIDTH = 120
 
 STATUS_STYLE = {"fail": "bold red", "warn": "bold yellow", "pass": "bold green",
                 "error": "bold red"}
-VERDICT_STYLE = {
-    "epoch-aligned-spikes": "bold red",
-    "periodic-not-epoch": "bold yellow",
-    "spikes-not-epoch-aligned": "bold yellow",
-    "inconclusive": "bold yellow",
-    "clean": "bold green",
-}
 MARK = {"fail": ("✗", "bold red"), "warn": ("!", "bold yellow"), "pass": ("✓", "bold green"),
         "error": ("✗", "bold red")}  # the summary table's status marks
 SEVERITY = {"error": 0, "fail": 1, "warn": 2, "pass": 3}  # summary table order

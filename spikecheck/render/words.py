@@ -10,6 +10,7 @@ import os
 
 from spikecheck.render import sanitize
 from spikecheck.render.interface import RunOutcome
+from spikecheck.render.notes import note_text
 from spikecheck.report import Report
 
 VERDICT_WORDS = {
@@ -226,7 +227,7 @@ def final_batch_sentence(report: Report) -> str | None:
 
 def notes(report: Report) -> list[str]:
     """Warnings and disagreements from the engine and readers, cleaned, without repeats."""
-    return list(dict.fromkeys(sanitize.clean(w) for w in report.warnings))
+    return list(dict.fromkeys(sanitize.clean(note_text(w)) for w in report.warnings))
 
 
 def common_dir(names: list[str]) -> str:

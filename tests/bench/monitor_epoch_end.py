@@ -1,4 +1,4 @@
-"""The cost of SpikeMonitor.epoch_end() with 1M recorded steps (README, Callbacks).
+"""The cost of SpikeMonitor.epoch_end() with 1M recorded steps (docs/python.md, Callbacks).
 
 720 epochs of 1390 steps (the seed bug: a 16x final-step spike) are recorded through
 update(); the engine then runs once, with the default window (max_points=200,000) and on

@@ -29,13 +29,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate as gen  # noqa: E402
+import install_check  # noqa: E402
 
 REPO = gen.REPO
 OUT = REPO / "bench-results"
 PY = sys.executable
 SPIKECHECK = str(Path(PY).with_name("spikecheck"))
 GEOM = ["--dataset-size", str(gen.DATASET_SIZE), "--batch-size", str(gen.BATCH_SIZE)]
-FORMATS = ("startup", "tensorboard", "csv", "text", "json", "engine")
+FORMATS = ("startup", "tensorboard", "csv", "text", "json", "engine", "install")
 TB_KINDS = {
     "tb-1tag-simple": "tb 1 tag, simple_value",
     "tb-1tag-tensor": "tb 1 tag, TF2 tensor",
@@ -113,7 +114,7 @@ class Row:
     input: str
     size: str
     steps: int | None = None
-    role: str = "anchor"  # spikecheck | anchor | startup | engine | reader
+    role: str = "anchor"  # spikecheck | anchor | startup | engine | reader | install
     runs: int = 0
     times_s: list[float] = field(default_factory=list)
     median_s: float | None = None
@@ -312,6 +313,29 @@ def bench_startup(cap: int) -> list[Row]:
                                 [SPIKECHECK, str(REPO / path), *flags, "--format", "json"],
                                 cap, ok_codes=(0, 1)))
     return rows
+
+
+def bench_install() -> list[Row]:
+    """The default install (tests/bench/install_check.py: a wheel into a fresh venv, its
+    dependencies from the registry), its site-packages against the 594 MB before issue 17."""
+    before = Row("pip install spikecheck, before issue 17", "site-packages", "-",
+                 role="install", note=f"{install_check.ORIGINAL_INSTALL_MB} MB (pandas and "
+                 "tensorboard were runtime dependencies)",
+                 output={"site_packages_mb": install_check.ORIGINAL_INSTALL_MB})
+    _progress(before)
+    try:
+        r = install_check.run_check()
+    except (install_check.CheckFailed, OSError, ValueError) as exc:
+        return [before, skipped("pip install spikecheck (default)", "site-packages", "-", None,
+                                str(exc)[:200], role="install")]
+    row = Row("pip install spikecheck (default)", "site-packages", "-", role="install", runs=1,
+              times_s=[r.install_s], median_s=r.install_s,
+              note=f"{r.site_packages_mb:.0f} MB, "
+                   f"{install_check.ORIGINAL_INSTALL_MB / r.site_packages_mb:.1f}x smaller; "
+                   "time: wheel install with downloads",
+              output=asdict(r))
+    _progress(row)
+    return [before, row]
 
 
 # Anchor runs that would push `make bench` past 20 minutes on 2 cores; --full-anchors
@@ -574,6 +598,15 @@ def targets(rows: list[Row]) -> list[dict]:
         worst = max(small, key=lambda r: r.median_s)
         add("small log end to end (slowest format)", f"{worst.median_s:.3f} s", "<= 0.35 s",
             worst.median_s <= 0.35, worst.tool.removeprefix("spikecheck small log: "))
+    installed = next((r for r in rows if r.tool == "pip install spikecheck (default)"
+                      and r.output.get("site_packages_mb")), None)
+    half = install_check.ORIGINAL_INSTALL_MB / 2
+    if installed:
+        mb = installed.output["site_packages_mb"]
+        add("default install: site-packages", f"{mb:.0f} MB", f"<= {half:.0f} MB (half)",
+            mb <= half, f"{install_check.ORIGINAL_INSTALL_MB} MB before issue 17")
+    else:
+        add("default install: site-packages", "-", f"<= {half:.0f} MB (half)", None, "not run")
     big = [r for r in rows if r.role == "spikecheck" and r.size == "10M" and r.peak_mb]
     if big:
         worst = max(big, key=lambda r: r.peak_mb)
@@ -726,6 +759,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += bench_json(n, size, args.runs)
     if "engine" in formats:
         rows += bench_engine(max(sizes), gen.size_label(max(sizes)))
+    if "install" in formats:
+        rows += bench_install()
     for fmt in ("tensorboard", "text"):
         if fmt in formats:
             rows += reader_benches(fmt, [n for n in sizes if n <= args.reader_bench_max])

@@ -57,20 +57,16 @@ class EventField(IntEnum):
 
 
 class SessionLogField(IntEnum):
-    """event.proto `SessionLog`."""
+    """event.proto `SessionLog` (checkpoint_path = 2 and msg = 3 are not read)."""
 
     STATUS = 1  # SessionStatus enum
-    CHECKPOINT_PATH = 2
-    MSG = 3
 
 
 class SessionStatus(IntEnum):
-    """event.proto `SessionLog.SessionStatus`."""
+    """event.proto `SessionLog.SessionStatus`: START marks a restart (0 unspecified, 2 stop
+    and 3 checkpoint mark none)."""
 
-    STATUS_UNSPECIFIED = 0
     START = 1
-    STOP = 2
-    CHECKPOINT = 3
 
 
 class SummaryField(IntEnum):
@@ -102,16 +98,14 @@ class SummaryMetadataField(IntEnum):
 class PluginDataField(IntEnum):
     """summary.proto `SummaryMetadata.PluginData`."""
 
-    PLUGIN_NAME = 1  # string
-    CONTENT = 2  # bytes
+    PLUGIN_NAME = 1  # string (content = 2 is not read)
 
 
 class TensorField(IntEnum):
     """tensor.proto `TensorProto` (the fields a scalar can be stored in)."""
 
     DTYPE = 1  # DataType enum
-    TENSOR_SHAPE = 2  # TensorShapeProto
-    VERSION_NUMBER = 3
+    TENSOR_SHAPE = 2  # TensorShapeProto (version_number = 3 is not read)
     TENSOR_CONTENT = 4  # bytes: the values packed in the dtype's own layout
     FLOAT_VAL = 5  # repeated float
     DOUBLE_VAL = 6  # repeated double
@@ -128,8 +122,7 @@ class ShapeField(IntEnum):
 class DimField(IntEnum):
     """tensor_shape.proto `TensorShapeProto.Dim`."""
 
-    SIZE = 1  # int64
-    NAME = 2  # string
+    SIZE = 1  # int64 (name = 2 is not read)
 
 
 class DataType(IntEnum):
