@@ -181,7 +181,7 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     except GeometryError as exc:
         _die(str(exc))
     if list_only:
-        _list(paths, options, input_format)
+        _list(paths, options, input_format, include, exclude)
         return
 
     _check_outputs(paths, plot_path, junit_path)
@@ -269,9 +269,13 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
     the others are still reported, in every output (--junit included). --format jsonl
     writes each run's line as it finishes; the other formats report in job order.
     """
+    from dataclasses import replace
+
     from spikecheck.fleet import run_jobs
 
     streaming = fmt == "jsonl"
+    settings = replace(settings, keep_curve=fmt == "terminal" or bool(plot_path),
+                       jsonl=streaming)
     errors: list[str] = []
     state = {"pipe": False, "written": None}
     with _Progress(tuple(j.path for j in jobs), enabled=not quiet) as progress:
@@ -284,7 +288,10 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
                 for msg in result.errors:
                     click.echo(f"spikecheck: error: {msg}", err=True)
                 if not state["pipe"] and not state["written"]:
-                    w = _write_stdout("".join(line(o) for o in result.outcomes))
+                    text = result.lines
+                    if text is None:
+                        text = "".join(line(o) for o in result.outcomes)
+                    w = _write_stdout(text)
                     state["pipe"], state["written"] = w == "pipe", w if w != "pipe" else None
             else:
                 errors.extend(result.errors)
@@ -729,13 +736,28 @@ def _stderr_is_tty() -> bool:
         return False
 
 
-def _list(paths, options, input_format) -> None:
+def _list(paths, options, input_format, include=(), exclude=()) -> None:
     from spikecheck.readers import ReadError
     from spikecheck.readers.registry import list_metrics
     from spikecheck.render.sanitize import name as clean_name
 
     code = 0
     for path in paths:
+        if path != "-" and input_format is None:
+            from spikecheck.cli_list import directory_listing, holds_runs
+
+            if holds_runs(path):  # every run of every format the walk finds
+                errors: list[str] = []
+                for block in directory_listing(path, options, include, exclude, errors):
+                    written = _write_stdout(block)
+                    if written == "pipe":
+                        sys.exit(EXIT_PIPE)
+                    if written:
+                        _die(written)
+                for msg in errors:
+                    click.echo(f"spikecheck: error: {_one_line(msg)}", err=True)
+                code = 2 if errors else code
+                continue
         try:
             found = list_metrics(path, options, input_format)
         except ReadError as exc:
