@@ -272,10 +272,14 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
     from dataclasses import replace
 
     from spikecheck.fleet import run_jobs
+    from spikecheck.fleet_render import PER_RUN
 
     streaming = fmt == "jsonl"
-    settings = replace(settings, keep_curve=fmt == "terminal" or bool(plot_path),
-                       jsonl=streaming)
+    render_options = _render_options(settings.fail_on, quiet)
+    # Each run's part of a terminal or jsonl report is rendered where the run was analysed
+    # (in parallel with --jobs); the curve comes back only for --plot to draw.
+    settings = replace(settings, keep_curve=bool(plot_path) or fmt not in PER_RUN,
+                       render=fmt if fmt in PER_RUN else None, render_options=render_options)
     errors: list[str] = []
     state = {"pipe": False, "written": None}
     with _Progress(tuple(j.path for j in jobs), enabled=not quiet) as progress:
@@ -288,10 +292,9 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
                 for msg in result.errors:
                     click.echo(f"spikecheck: error: {msg}", err=True)
                 if not state["pipe"] and not state["written"]:
-                    text = result.lines
-                    if text is None:
-                        text = "".join(line(o) for o in result.outcomes)
-                    w = _write_stdout(text)
+                    texts = result.texts or [None] * len(result.outcomes)
+                    w = _write_stdout("".join(t if t is not None else line(o)
+                                              for t, o in zip(texts, result.outcomes)))
                     state["pipe"], state["written"] = w == "pipe", w if w != "pipe" else None
             else:
                 errors.extend(result.errors)
@@ -302,7 +305,6 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
     outcomes = [o for r in results for o in r.outcomes]
     empty = _empty_directories(jobs, results, errors)
     outcomes += empty
-    render_options = _render_options(settings.fail_on, quiet)
     if streaming:
         if empty and not state["pipe"] and not state["written"]:
             from spikecheck.render.jsonl import line
@@ -313,7 +315,9 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
         for msg in errors:
             click.echo(f"spikecheck: error: {msg}", err=True)
     else:
-        text, outcomes = _rendered(fmt, outcomes, render_options, sys.stdout, errors)
+        parts = [t for r in results for t in (r.texts or [None] * len(r.outcomes))]
+        text, outcomes = _report(fmt, outcomes, parts + [None] * len(empty), render_options,
+                                 errors)
         for msg in errors:
             click.echo(f"spikecheck: error: {msg}", err=True)
         written = _write_stdout(text)
@@ -324,6 +328,23 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
         click.echo(f"spikecheck: error: {written}", err=True)
         return 2
     return 2 if undrawn else exit_code(outcomes)
+
+
+def _report(fmt: str, outcomes: list, parts: list, options, errors: list[str]
+            ) -> tuple[str, list]:
+    """The report and the outcomes it shows: a terminal report put together from the runs'
+    parts rendered by the workers (a missing part rendered here), else `_rendered`."""
+    if fmt == "terminal" and outcomes:
+        from spikecheck.fleet_render import part, terminal_report
+
+        parts = [p if p is not None else part(fmt, o, options, sys.stdout)
+                 for p, o in zip(parts, outcomes)]
+        if None not in parts:
+            try:
+                return terminal_report(parts, outcomes, options, sys.stdout), outcomes
+            except Exception:  # noqa: BLE001 - the summary: isolated by _rendered below
+                _reraise_when_debugging()
+    return _rendered(fmt, outcomes, options, sys.stdout, errors)
 
 
 def _empty_directories(jobs, results, errors: list[str]) -> list:

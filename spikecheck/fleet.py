@@ -14,8 +14,8 @@ order they finish (for --format jsonl) and are reported in job order (sorted by 
 The parent shares the cores with its workers, so it does little per run: the modules every
 run needs are imported before the workers fork, a long fleet goes out in batches of up to
 MAX_BATCH jobs (one at a time near its end and in a small fleet), at most a few batches
-are in flight, and a result comes back small (no drawing of the curve unless an output
-draws it; its jsonl line rendered by the worker).
+are in flight, and a result comes back small: the worker renders its runs' parts of the
+terminal or jsonl report (fleet_render) and keeps the curve only for --plot.
 """
 
 from __future__ import annotations
@@ -54,23 +54,25 @@ class Settings:
     inputs: object  # geometry.GeometryInputs
     fail_on: str
     timeout: float | None = None
-    keep_curve: bool = True  # False: no output draws the loss (only terminal and --plot do)
-    jsonl: bool = False  # render each run's --format jsonl line where it was analysed
+    keep_curve: bool = True  # False: the parent draws no loss (a part drew it, or no output)
+    render: str | None = None  # a fleet_render.PER_RUN format: each run's part rendered here
+    render_options: object = None  # render.interface.RenderOptions for it
 
 
 @dataclass
 class JobResult:
     """A finished job: its outcomes, error lines and notes (stderr text) in job order, and
-    its jsonl lines when Settings.jsonl asked for them (None: render them from outcomes).
+    each outcome's part of the report when Settings.render asked for it (None: the parent
+    renders it).
 
-    What a worker sends back is kept small (no curve unless drawn, the line already
-    rendered): the parent shares the machine's cores with the workers."""
+    What a worker sends back is kept small (no curve unless the parent draws it, the
+    report's parts already rendered): the parent shares the cores with the workers."""
 
     index: int
     outcomes: list = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: str = ""
-    lines: str | None = None
+    texts: list[str | None] | None = None
 
 
 class RunTimeout(BaseException):
@@ -98,14 +100,14 @@ def work(index: int, job: Job, settings: Settings) -> JobResult:
     except RunTimeout:  # the alarm rang after the run, while its context was closing
         pass
     result.outcomes = [_named(o, job) for o in result.outcomes]
+    if settings.render:
+        from spikecheck.fleet_render import part
+
+        result.texts = [part(settings.render, o, settings.render_options, sys.stdout)
+                        for o in result.outcomes]
     if not settings.keep_curve:
         result.outcomes = [replace(o, curve=None) if getattr(o, "curve", None) is not None
                            else o for o in result.outcomes]
-    if settings.jsonl:
-        from spikecheck.render.jsonl import line
-
-        with contextlib.suppress(Exception):  # the parent renders it again and reports why
-            result.lines = "".join(line(o) for o in result.outcomes)
     result.notes = captured.getvalue()
     return result
 
@@ -365,7 +367,7 @@ def _grace(limit: float, jobs: int) -> float:
 # What every run needs, imported once in the parent before it forks its workers, so no
 # worker imports them again (the readers of particular formats stay lazy).
 PRELOAD = ("spikecheck.cli", "spikecheck.readers.registry", "spikecheck.engine.analyze",
-           "spikecheck.render.curve", "spikecheck.render.jsonl")
+           "spikecheck.render.curve", "spikecheck.fleet_render")
 
 
 def _preload() -> None:

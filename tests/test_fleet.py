@@ -7,6 +7,7 @@ the pool forks, so a reader monkeypatched here is the one the workers run.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import select
@@ -272,7 +273,8 @@ def test_a_url_without_fsspec_says_how_to_install_it():
     assert "pip install 'spikecheck[remote]'" in res.stderr
 
 
-def test_a_worker_deaf_to_its_alarm_is_killed_and_the_rest_reported(own_tree, batching, monkeypatch):
+def test_a_worker_deaf_to_its_alarm_is_killed_and_the_rest_reported(own_tree, batching,
+                                                                     monkeypatch):
     """A run stuck where SIGALRM cannot reach it (blocked, as in a C extension's loop):
     the parent stops that pool after the grace period and runs the others again."""
     import signal
@@ -363,3 +365,34 @@ def test_list_of_a_directory_without_logs_says_so(tmp_path):
     assert res.exit_code == 2
     assert listed(res.stdout)[2] == {"config.yaml": "not a log file type"}
     assert "no training log found" in res.stderr
+
+
+@pytest.mark.parametrize("color, quiet", [(False, False), (True, False), (False, True)])
+def test_a_terminal_report_put_together_from_run_parts_equals_the_whole(tree, color, quiet):
+    """Workers render their runs' parts of the terminal report; joined with the summary
+    they are exactly what the renderer prints for all the runs at once."""
+    from spikecheck.fleet import Job, Settings, run_jobs
+    from spikecheck.fleet_render import part, terminal_report
+    from spikecheck.geometry import GeometryInputs
+    from spikecheck.readers import ReadOptions
+    from spikecheck.render.interface import RenderOptions
+    from spikecheck.render.terminal import TerminalRenderer
+
+    jobs = [Job(r.path, run=r.name, root=str(tree), metric=r.metric, lenient=True)
+            for r in discover(tree).runs]
+    settings = Settings(ReadOptions(), None, GeometryInputs(), "epoch-aligned")
+    outcomes = [o for r in run_jobs(jobs, settings, 1, lambda r: None) for o in r.outcomes]
+    options = RenderOptions(color=color, quiet=quiet, width=90)
+    whole = io.StringIO()
+    TerminalRenderer().render(outcomes, options, whole)
+    parts = [part("terminal", o, options, None) for o in outcomes]
+    assert terminal_report(parts, outcomes, options, None) == whole.getvalue()
+    assert ("\x1b[" in whole.getvalue()) == color
+    assert ("8 runs, " in whole.getvalue()) != quiet  # the summary table
+
+
+def test_pool_and_serial_print_the_same_terminal_report(tree):
+    serial = invoke(tree, "--jobs", "1")
+    pooled = invoke(tree, "--jobs", "2")
+    assert serial.stdout == pooled.stdout and serial.exit_code == pooled.exit_code == 1
+    assert f"{len(EXPECTED_RUNS)} runs, " in pooled.stdout

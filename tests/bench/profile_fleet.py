@@ -7,7 +7,8 @@ imports not inherited) and in all; the parent its CPU before the pool (start-up,
 the directory walk), while it (dispatching, receiving, writing the lines) and after.
 CPU seconds drift less than wall seconds on a shared machine.
 
-    python tests/bench/profile_fleet.py bench-results/data/fleet-1000-v1 --jobs 2
+    python tests/bench/profile_fleet.py bench-results/data/fleet-1000-v2 --jobs 2
+    python tests/bench/profile_fleet.py bench-results/data/fleet-1000-v2 --format terminal
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def profiled_work(index, job, settings):
     return result
 
 
-def profile(root: str, jobs: int) -> dict:
+def profile(root: str, jobs: int, fmt: str = "jsonl") -> dict:
     """The figures of one run of the command (see the module docstring)."""
     t0, c0 = time.perf_counter(), _cpu_self()
     import spikecheck.fleet as fleet
@@ -70,7 +71,7 @@ def profile(root: str, jobs: int) -> dict:
         return out
 
     fleet.run_jobs = run_jobs
-    sys.argv = ["spikecheck", root, "--format", "jsonl", "--jobs", str(jobs)]
+    sys.argv = ["spikecheck", root, "--format", fmt, "--jobs", str(jobs)]
     try:
         with contextlib.redirect_stdout(io.StringIO()), \
                 contextlib.redirect_stderr(io.StringIO()):
@@ -92,7 +93,7 @@ def profile(root: str, jobs: int) -> dict:
     pool_cpu = marks["pool_end"] - marks["pool_start"]
     in_process = list(workers) == [os.getpid()]
     return {
-        "jobs": jobs, "runs": len(profiles), "wall_s": wall,
+        "jobs": jobs, "format": fmt, "runs": len(profiles), "wall_s": wall,
         "pool_wall_s": marks["pool_wall_end"] - marks["pool_wall"],
         "parent_before_pool_cpu_s": marks["pool_start"] - c0,
         "parent_pool_cpu_s": pool_cpu,
@@ -109,11 +110,11 @@ def profile(root: str, jobs: int) -> dict:
 def report(f: dict) -> str:
     """The figures as lines of text."""
     n = f["runs"]
-    lines = [f"--jobs {f['jobs']}: {n} runs in {f['wall_s']:.2f} s wall "
+    lines = [f"--jobs {f['jobs']} --format {f['format']}: {n} runs in {f['wall_s']:.2f} s wall "
              f"(pool {f['pool_wall_s']:.2f} s), load average {f['load_avg']:.1f}",
              f"  parent CPU: {f['parent_before_pool_cpu_s']:.2f} s before the pool (start-up, "
              f"imports, the walk), {f['parent_pool_cpu_s']:.2f} s during it, "
-             f"{f['parent_after_pool_cpu_s']:.2f} s after",
+             f"{f['parent_after_pool_cpu_s']:.2f} s after (the report, rendered)",
              f"  runs: {f['cpu_in_runs_s']:.2f} s CPU in all, median "
              f"{f['median_run_cpu_ms']:.1f} ms; results {f['result_bytes_median'] / 1024:.1f} KB "
              f"pickled (median), {f['result_bytes_max'] / 1024:.1f} KB at most"]
@@ -128,12 +129,14 @@ def report(f: dict) -> str:
                          f"{fixed:.2f} s outside runs")
         busiest = max(w["cpu"] for w in f["workers"].values())
         bound = f["parent_before_pool_cpu_s"] + busiest + \
-            f["parent_pool_cpu_s"] / len(f["workers"])
+            f["parent_pool_cpu_s"] / len(f["workers"]) + f["parent_after_pool_cpu_s"]
         lines.append(f"  on {len(f['workers'])} free cores this would take about {bound:.2f} s "
-                     "(the parent's start and walk, then the busiest worker, sharing its core "
-                     "with the parent's dispatching): a bound from CPU time, not a measurement")
+                     "(the parent's start and walk, the busiest worker sharing its core with "
+                     "the parent's dispatching, the report): a bound from CPU time, not a "
+                     "measurement")
     else:
-        bound = f["parent_before_pool_cpu_s"] + f["parent_pool_cpu_s"]
+        bound = f["parent_before_pool_cpu_s"] + f["parent_pool_cpu_s"] + \
+            f["parent_after_pool_cpu_s"]
         lines.append(f"  on a free core this would take about {bound:.2f} s (its CPU time)")
     return "\n".join(lines)
 
@@ -142,8 +145,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("root")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--format", default="jsonl", help="any spikecheck --format")
     args = ap.parse_args()
-    print(report(profile(args.root, args.jobs)))
+    print(report(profile(args.root, args.jobs, args.format)))
 
 
 if __name__ == "__main__":
