@@ -277,8 +277,9 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
     streaming = fmt == "jsonl"
     render_options = _render_options(settings.fail_on, quiet)
     # Each run's part of a terminal or jsonl report is rendered where the run was analysed
-    # (in parallel with --jobs); the curve comes back only for --plot to draw.
-    settings = replace(settings, keep_curve=bool(plot_path) or fmt not in PER_RUN,
+    # (in parallel with --jobs); the curve comes back only for --plot to draw (no other
+    # output draws it).
+    settings = replace(settings, keep_curve=bool(plot_path),
                        render=fmt if fmt in PER_RUN else None, render_options=render_options)
     errors: list[str] = []
     state = {"pipe": False, "written": None}
@@ -333,18 +334,29 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
 def _report(fmt: str, outcomes: list, parts: list, options, errors: list[str]
             ) -> tuple[str, list]:
     """The report and the outcomes it shows: a terminal report put together from the runs'
-    parts rendered by the workers (a missing part rendered here), else `_rendered`."""
-    if fmt == "terminal" and outcomes:
-        from spikecheck.fleet_render import part, terminal_report
+    parts rendered by the workers, else `_rendered`. A part missing is rendered here; a run
+    that cannot be rendered here either becomes an error outcome (as in `_rendered`)."""
+    if fmt != "terminal" or not outcomes:
+        return _rendered(fmt, outcomes, options, sys.stdout, errors)
+    from spikecheck.fleet_render import part, terminal_report
 
-        parts = [p if p is not None else part(fmt, o, options, sys.stdout)
-                 for p, o in zip(parts, outcomes)]
-        if None not in parts:
+    kept, texts = [], []
+    for text, o in zip(parts, outcomes):
+        if text is None:
             try:
-                return terminal_report(parts, outcomes, options, sys.stdout), outcomes
-            except Exception:  # noqa: BLE001 - the summary: isolated by _rendered below
+                text = part(fmt, o, options, sys.stdout)
+            except Exception as exc:  # noqa: BLE001 - this run becomes an error
                 _reraise_when_debugging()
-    return _rendered(fmt, outcomes, options, sys.stdout, errors)
+                o = _error_outcome(o.name, _internal(o.name, f"writing the {fmt} report", exc),
+                                   errors, o.path)
+                text = part(fmt, o, options, sys.stdout)
+        kept.append(o)
+        texts.append(text)
+    try:
+        return terminal_report(texts, kept, options, sys.stdout), kept
+    except Exception:  # noqa: BLE001 - the summary: isolated by _rendered
+        _reraise_when_debugging()
+    return _rendered(fmt, kept, options, sys.stdout, errors)
 
 
 def _empty_directories(jobs, results, errors: list[str]) -> list:

@@ -101,9 +101,9 @@ def work(index: int, job: Job, settings: Settings) -> JobResult:
         pass
     result.outcomes = [_named(o, job) for o in result.outcomes]
     if settings.render:
-        from spikecheck.fleet_render import part
+        from spikecheck.fleet_render import part_or_none
 
-        result.texts = [part(settings.render, o, settings.render_options, sys.stdout)
+        result.texts = [part_or_none(settings.render, o, settings.render_options, sys.stdout)
                         for o in result.outcomes]
     if not settings.keep_curve:
         result.outcomes = [replace(o, curve=None) if getattr(o, "curve", None) is not None

@@ -5,7 +5,8 @@ costs about as much CPU as reading and analysing a small run, so with --jobs the
 render their own runs' parts in parallel and the parent only joins them and adds the
 summary table: the same text `TerminalRenderer.render` prints for all the runs at once
 (tests/test_fleet.py checks that they are equal). --format jsonl lines are rendered the
-same way. A part a worker could not render is rendered by the parent (None here).
+same way. A part a worker could not render is rendered by the parent, and a run it cannot
+render either becomes an error, as a run does in any report.
 """
 
 from __future__ import annotations
@@ -15,20 +16,25 @@ from typing import TextIO
 PER_RUN = ("terminal", "jsonl")  # formats whose report is its runs' parts, in order
 
 
-def part(fmt: str, outcome, options, like: TextIO | None) -> str | None:
-    """One run's part of the `fmt` report, rendered for a stream like `like`; None when it
-    could not be rendered (the parent renders it again and reports why)."""
+def part(fmt: str, outcome, options, like: TextIO | None) -> str:
+    """One run's part of the `fmt` report, rendered for a stream like `like`."""
+    if fmt == "jsonl":
+        from spikecheck.render.jsonl import line
+
+        return line(outcome)
+    from spikecheck.cli import _Deferred
+    from spikecheck.render.terminal import TerminalRenderer
+
+    out = _Deferred(like)
+    TerminalRenderer().render([outcome], options, out)
+    return out.text()
+
+
+def part_or_none(fmt: str, outcome, options, like: TextIO | None) -> str | None:
+    """part(), or None when it cannot be rendered: the parent renders it again, and makes
+    the run an error if it fails there too."""
     try:
-        if fmt == "jsonl":
-            from spikecheck.render.jsonl import line
-
-            return line(outcome)
-        from spikecheck.cli import _Deferred
-        from spikecheck.render.terminal import TerminalRenderer
-
-        out = _Deferred(like)
-        TerminalRenderer().render([outcome], options, out)
-        return out.text()
+        return part(fmt, outcome, options, like)
     except Exception:  # noqa: BLE001 - rendered again, and isolated, by the parent
         return None
 

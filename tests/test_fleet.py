@@ -396,3 +396,23 @@ def test_pool_and_serial_print_the_same_terminal_report(tree):
     pooled = invoke(tree, "--jobs", "2")
     assert serial.stdout == pooled.stdout and serial.exit_code == pooled.exit_code == 1
     assert f"{len(EXPECTED_RUNS)} runs, " in pooled.stdout
+
+
+def test_a_run_the_terminal_report_cannot_show_is_an_error_in_a_pool(own_tree, monkeypatch):
+    """Its part fails in the worker and again in the parent: that run becomes an error
+    line, every other run is shown with the summary table, exit 2."""
+    import spikecheck.render.terminal as terminal
+
+    real = terminal.verdict_line
+
+    def verdict_line(o, *a, **kw):
+        if "clean-digits" in o.name and o.report is not None:
+            raise OverflowError("math range error")
+        return real(o, *a, **kw)
+
+    monkeypatch.setattr(terminal, "verdict_line", verdict_line)
+    res = invoke(own_tree, "--jobs", "2")
+    assert res.exit_code == 2
+    assert "clean-digits.csv: internal error while writing the terminal report" in res.stderr
+    assert f"{len(EXPECTED_RUNS)} runs, " in res.stdout
+    assert res.stdout.count("epoch-aligned-spikes") >= 2  # pfb-digits and the Keras log
