@@ -181,7 +181,7 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     except GeometryError as exc:
         _die(str(exc))
     if list_only:
-        _list(paths, options, input_format)
+        _list(paths, options, input_format, include, exclude)
         return
 
     _check_outputs(paths, plot_path, junit_path)
@@ -271,9 +271,18 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
     the others are still reported, in every output (--junit included). --format jsonl
     writes each run's line as it finishes; the other formats report in job order.
     """
+    from dataclasses import replace
+
     from spikecheck.fleet import run_jobs
+    from spikecheck.fleet_render import PER_RUN
 
     streaming = fmt == "jsonl"
+    render_options = _render_options(settings.fail_on, quiet)
+    # Each run's part of a terminal or jsonl report is rendered where the run was analysed
+    # (in parallel with --jobs); the curve comes back only for --plot to draw (no other
+    # output draws it).
+    settings = replace(settings, keep_curve=bool(plot_path),
+                       render=fmt if fmt in PER_RUN else None, render_options=render_options)
     errors: list[str] = []
     state = {"pipe": False, "written": None}
     with _Progress(tuple(j.path for j in jobs), enabled=not quiet) as progress:
@@ -286,7 +295,9 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
                 for msg in result.errors:
                     click.echo(f"spikecheck: error: {msg}", err=True)
                 if not state["pipe"] and not state["written"]:
-                    w = _write_stdout("".join(line(o) for o in result.outcomes))
+                    texts = result.texts or [None] * len(result.outcomes)
+                    w = _write_stdout("".join(t if t is not None else line(o)
+                                              for t, o in zip(texts, result.outcomes)))
                     state["pipe"], state["written"] = w == "pipe", w if w != "pipe" else None
             else:
                 errors.extend(result.errors)
@@ -297,7 +308,6 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
     outcomes = [o for r in results for o in r.outcomes]
     empty = _empty_directories(jobs, results, errors)
     outcomes += empty
-    render_options = _render_options(settings.fail_on, quiet)
     if streaming:
         if empty and not state["pipe"] and not state["written"]:
             from spikecheck.render.jsonl import line
@@ -308,7 +318,9 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
         for msg in errors:
             click.echo(f"spikecheck: error: {msg}", err=True)
     else:
-        text, outcomes = _rendered(fmt, outcomes, render_options, sys.stdout, errors)
+        parts = [t for r in results for t in (r.texts or [None] * len(r.outcomes))]
+        text, outcomes = _report(fmt, outcomes, parts + [None] * len(empty), render_options,
+                                 errors)
         for msg in errors:
             click.echo(f"spikecheck: error: {msg}", err=True)
         written = _write_stdout(text)
@@ -319,6 +331,34 @@ def _run(jobs, settings, n_jobs: int, quiet: bool, fmt: str, plot_path: str | No
         click.echo(f"spikecheck: error: {written}", err=True)
         return 2
     return 2 if undrawn else exit_code(outcomes)
+
+
+def _report(fmt: str, outcomes: list, parts: list, options, errors: list[str]
+            ) -> tuple[str, list]:
+    """The report and the outcomes it shows: a terminal report put together from the runs'
+    parts rendered by the workers, else `_rendered`. A part missing is rendered here; a run
+    that cannot be rendered here either becomes an error outcome (as in `_rendered`)."""
+    if fmt != "terminal" or not outcomes:
+        return _rendered(fmt, outcomes, options, sys.stdout, errors)
+    from spikecheck.fleet_render import part, terminal_report
+
+    kept, texts = [], []
+    for text, o in zip(parts, outcomes):
+        if text is None:
+            try:
+                text = part(fmt, o, options, sys.stdout)
+            except Exception as exc:  # noqa: BLE001 - this run becomes an error
+                _reraise_when_debugging()
+                o = _error_outcome(o.name, _internal(o.name, f"writing the {fmt} report", exc),
+                                   errors, o.path)
+                text = part(fmt, o, options, sys.stdout)
+        kept.append(o)
+        texts.append(text)
+    try:
+        return terminal_report(texts, kept, options, sys.stdout), kept
+    except Exception:  # noqa: BLE001 - the summary: isolated by _rendered
+        _reraise_when_debugging()
+    return _rendered(fmt, kept, options, sys.stdout, errors)
 
 
 def _empty_directories(jobs, results, errors: list[str]) -> list:
@@ -732,13 +772,28 @@ def _stderr_is_tty() -> bool:
         return False
 
 
-def _list(paths, options, input_format) -> None:
+def _list(paths, options, input_format, include=(), exclude=()) -> None:
     from spikecheck.readers import ReadError
     from spikecheck.readers.registry import list_metrics
     from spikecheck.render.sanitize import name as clean_name
 
     code = 0
     for path in paths:
+        if path != "-" and input_format is None:
+            from spikecheck.cli_list import directory_listing, holds_runs
+
+            if holds_runs(path):  # every run of every format the walk finds
+                errors: list[str] = []
+                for block in directory_listing(path, options, include, exclude, errors):
+                    written = _write_stdout(block)
+                    if written == "pipe":
+                        sys.exit(EXIT_PIPE)
+                    if written:
+                        _die(written)
+                for msg in errors:
+                    click.echo(f"spikecheck: error: {_one_line(msg)}", err=True)
+                code = 2 if errors else code
+                continue
         try:
             found = list_metrics(path, options, input_format)
         except ReadError as exc:

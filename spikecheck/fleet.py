@@ -4,11 +4,18 @@ The command line turns its inputs into jobs (a file is a job; a directory is one
 training log `readers.discover` finds in it) and `run_jobs` analyses them: in this process
 with --jobs 1 or a single job, else in a `concurrent.futures` process pool. Each job has a
 time limit (--timeout): a worker stops itself with SIGALRM, and a job still silent well
-past its limit has its workers killed by the parent. A worker that dies (a segfault, the
+past its limit has its workers killed by the parent (a batch of jobs past theirs: each
+job is run again alone, to find the one that hangs). A worker that dies (a segfault, the
 OOM killer) breaks only its own run: the runs in flight then are run again one at a time,
 each alone in a pool of one, and the one that breaks that pool too is reported as an
 error; the rest go on in a fresh pool. Results come back in the
 order they finish (for --format jsonl) and are reported in job order (sorted by path).
+
+The parent shares the cores with its workers, so it does little per run: the modules every
+run needs are imported before the workers fork, a long fleet goes out in batches of up to
+MAX_BATCH jobs (one at a time near its end and in a small fleet), at most a few batches
+are in flight, and a result comes back small: the worker renders its runs' parts of the
+terminal or jsonl report (fleet_render) and keeps the curve only for --plot.
 """
 
 from __future__ import annotations
@@ -49,16 +56,25 @@ class Settings:
     inputs: object  # geometry.GeometryInputs
     fail_on: str
     timeout: float | None = None
+    keep_curve: bool = True  # False: the parent draws no loss (a part drew it, or no output)
+    render: str | None = None  # a fleet_render.PER_RUN format: each run's part rendered here
+    render_options: object = None  # render.interface.RenderOptions for it
 
 
 @dataclass
 class JobResult:
-    """A finished job: its outcomes, error lines and notes (stderr text) in job order."""
+    """A finished job: its outcomes, error lines and notes (stderr text) in job order, and
+    each outcome's part of the report when Settings.render asked for it (None: the parent
+    renders it).
+
+    What a worker sends back is kept small (no curve unless the parent draws it, the
+    report's parts already rendered): the parent shares the cores with the workers."""
 
     index: int
     outcomes: list = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: str = ""
+    texts: list[str | None] | None = None
 
 
 class RunTimeout(BaseException):
@@ -86,6 +102,14 @@ def work(index: int, job: Job, settings: Settings) -> JobResult:
     except RunTimeout:  # the alarm rang after the run, while its context was closing
         pass
     result.outcomes = [_named(o, job) for o in result.outcomes]
+    if settings.render:
+        from spikecheck.fleet_render import part_or_none
+
+        result.texts = [part_or_none(settings.render, o, settings.render_options, sys.stdout)
+                        for o in result.outcomes]
+    if not settings.keep_curve:
+        result.outcomes = [replace(o, curve=None) if getattr(o, "curve", None) is not None
+                           else o for o in result.outcomes]
     result.notes = captured.getvalue()
     return result
 
@@ -167,7 +191,8 @@ def run_jobs(jobs: list[Job], settings: Settings, n_jobs: int,
              on_result: Callable[[JobResult], None]) -> list[JobResult]:
     """Every job's result, in job order; `on_result` sees each as it finishes."""
     in_process = [i for i, j in enumerate(jobs) if j.path == "-"]  # stdin is ours alone
-    pooled = [i for i in range(len(jobs)) if i not in set(in_process)]
+    piped = set(in_process)
+    pooled = [i for i in range(len(jobs)) if i not in piped]
     results: dict[int, JobResult] = {}
     if n_jobs <= 1 or len(pooled) <= 1:
         in_process, pooled = list(range(len(jobs))), []
@@ -177,6 +202,25 @@ def run_jobs(jobs: list[Job], settings: Settings, n_jobs: int,
     if pooled:
         _Pool(jobs, settings, n_jobs).run(pooled, results, on_result)
     return [results[i] for i in range(len(jobs))]
+
+
+def work_batch(batch: list[tuple[int, Job]], settings: Settings) -> list[JobResult]:
+    """Several jobs, one after another, in one round trip to a worker."""
+    return [work(i, job, settings) for i, job in batch]
+
+
+# Jobs go to the workers in batches: each round trip costs the parent (dispatching and
+# receiving in three threads) about half a millisecond of CPU, a core the workers share.
+# A batch is at most MAX_BATCH jobs, and small enough to leave BATCHES_PER_WORKER batches
+# per worker of what remains: large at the start of a long fleet, one job at a time at its
+# end (no worker idles while another finishes a long batch) and in a small fleet.
+MAX_BATCH = 16
+BATCHES_PER_WORKER = 8
+
+
+def batch_size(remaining: int, workers: int) -> int:
+    """How many of the remaining jobs the next batch takes."""
+    return max(1, min(MAX_BATCH, remaining // (workers * BATCHES_PER_WORKER)))
 
 
 class _Pool:
@@ -194,6 +238,8 @@ class _Pool:
         from concurrent.futures import ProcessPoolExecutor
 
         method = "fork" if sys.platform.startswith("linux") else "spawn"
+        if method == "fork":
+            _preload()
         return ProcessPoolExecutor(max_workers=size,
                                    mp_context=multiprocessing.get_context(method))
 
@@ -209,67 +255,96 @@ class _Pool:
 
     def _round(self, todo: list[int], results: dict[int, JobResult],
                on_result: Callable[[JobResult], None]) -> list[int]:
-        """Run `todo` in one pool; the indexes still to run after a break or a kill."""
+        """Run `todo` in one pool; the indexes still to run after a break or a kill.
+
+        At most `window` batches are submitted at a time (refilled as each finishes):
+        waiting on every future of a thousand-run fleet at once costs the parent time
+        quadratic in the runs, time a 2-core machine takes from its workers.
+        """
+        from collections import deque
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
-        executor = self._executor(min(self.n_jobs, len(todo)))
-        futures = {executor.submit(work, i, self.jobs[i], self.settings): i for i in todo}
-        started: dict[int, float] = {}
+        size = min(self.n_jobs, len(todo))
+        executor = self._executor(size)
+        queue = deque(todo)  # not submitted yet
+        futures: dict = {}  # future -> the job indexes of its batch
+        pending: set = set()
+        window = 2 * size + 2  # every worker busy, one more queued each, and a spare
+        started: dict = {}  # future -> when it was first seen running
         limit = self.settings.timeout
-        grace = None if not limit else limit + max(5.0, limit)  # the worker's own alarm first
-        pending = set(futures)
         try:
-            while pending:
+            while queue or pending:
+                try:
+                    while queue and len(pending) < window:
+                        batch = [queue.popleft() for _ in
+                                 range(batch_size(len(queue), size))]
+                        fut = executor.submit(work_batch, [(i, self.jobs[i]) for i in batch],
+                                              self.settings)
+                        futures[fut] = batch
+                        pending.add(fut)
+                except BrokenProcessPool:
+                    queue.extendleft(reversed(batch))
+                    return self._after_break(futures, started, results, on_result) + [*queue]
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 now = time.monotonic()
                 for fut in pending:
                     if fut.running():
-                        started.setdefault(futures[fut], now)
+                        started.setdefault(fut, now)
                 for fut in done:
-                    i = futures[fut]
                     try:
-                        result = fut.result()
+                        batch_results = fut.result()
                     except BrokenProcessPool:
-                        return self._after_break(futures, started, results, on_result)
+                        return (self._after_break(futures, started, results, on_result)
+                                + [*queue])
                     except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
-                        result = self._failed(i, f"{type(exc).__name__}: {exc}")
-                    results[i] = result
-                    on_result(result)
-                overdue = [futures[f] for f in pending
-                           if grace and now - started.get(futures[f], now) > grace]
+                        batch_results = [self._failed(i, f"{type(exc).__name__}: {exc}")
+                                         for i in futures[fut]]
+                    for result in batch_results:
+                        results[result.index] = result
+                        on_result(result)
+                overdue = [f for f in pending if limit and
+                           now - started.get(f, now) > _grace(limit, len(futures[f]))]
                 if overdue:
-                    for i in overdue:
-                        results[i] = self._failed(i, None)
-                        on_result(results[i])
+                    for f in overdue:
+                        if len(futures[f]) == 1:
+                            i = futures[f][0]
+                            results[i] = self._failed(i, None)
+                            on_result(results[i])
+                        else:  # which of the batch hangs: each is run again alone
+                            self.suspects += futures[f]
                     _kill(executor)
-                    return [futures[f] for f in pending if futures[f] not in results]
+                    return [i for f in pending if f not in overdue for i in futures[f]
+                            if i not in results] + [*queue]
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
         return []
 
     def _after_break(self, futures, started, results, on_result) -> list[int]:
-        """A worker died: keep what finished; the runs in flight become suspects, each run
-        again alone (a suspect that breaks its pool alone is the crash: an error); the
-        others go back to the pool."""
-        unfinished = []
-        for fut, i in futures.items():
-            if i in results:
+        """A worker died: keep what finished; the runs of the batches in flight become
+        suspects, each run again alone (a suspect that breaks its pool alone is the crash:
+        an error); the other submitted runs go back to the pool."""
+        unfinished: dict = {}
+        for fut, batch in futures.items():
+            if all(i in results for i in batch):
                 continue
             if fut.done() and not fut.cancelled() and fut.exception() is None:
-                results[i] = fut.result()
-                on_result(results[i])
+                for result in fut.result():
+                    results[result.index] = result
+                    on_result(result)
                 continue
-            unfinished.append(i)
+            unfinished[fut] = [i for i in batch if i not in results]
+        flat = [i for batch in unfinished.values() for i in batch]
         if self.alone:
-            for i in unfinished:
+            for i in flat:
                 results[i] = self._failed(i, "its worker process died (a crash, or the "
                                              "out-of-memory killer)")
                 on_result(results[i])
             return []
-        in_flight = [i for i in unfinished if i in started] or unfinished
+        in_flight = [i for f, batch in unfinished.items() if f in started for i in batch] \
+            or flat
         self.suspects += in_flight
-        return [i for i in unfinished if i not in in_flight]
+        return [i for i in flat if i not in set(in_flight)]
 
     def _failed(self, i: int, why: str | None) -> JobResult:
         """An error result for a job the pool could not finish (None: it timed out)."""
@@ -283,6 +358,26 @@ class _Pool:
         result.outcomes = [_named(_error_outcome(job.path, f"{job.path}: {why}",
                                                  result.errors, job.path), job)]
         return result
+
+
+def _grace(limit: float, jobs: int) -> float:
+    """Seconds a batch of `jobs` may run before its workers are killed: each job's own
+    alarm (--timeout) rings first."""
+    return jobs * limit + max(5.0, limit)
+
+
+# What every run needs, imported once in the parent before it forks its workers, so no
+# worker imports them again (the readers of particular formats stay lazy).
+PRELOAD = ("spikecheck.cli", "spikecheck.readers.registry", "spikecheck.engine.analyze",
+           "spikecheck.render.curve", "spikecheck.fleet_render")
+
+
+def _preload() -> None:
+    """Import PRELOAD in this process (a forked worker inherits the modules)."""
+    import importlib
+
+    for name in PRELOAD:
+        importlib.import_module(name)
 
 
 def _kill(executor) -> None:

@@ -7,9 +7,14 @@ the pool forks, so a reader monkeypatched here is the one the workers run.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import select
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -39,6 +44,18 @@ def own_tree(tmp_path):
     return build_tree(tmp_path / "runs")
 
 
+@pytest.fixture(params=["one-by-one", "batched"])
+def batching(request, monkeypatch):
+    """The pool sends the tree's 8 runs one at a time (as to any small fleet), or in
+    batches of several (as to a long fleet: spikecheck.fleet.batch_size)."""
+    import spikecheck.fleet as fleet
+
+    if request.param == "batched":
+        monkeypatch.setattr(fleet, "BATCHES_PER_WORKER", 1)
+        assert fleet.batch_size(len(EXPECTED_RUNS), 2) > 1
+    return request.param
+
+
 def test_discovery_finds_each_log_once_and_sets_side_files_aside(tree):
     found = discover(tree)
     assert {r.name: r.kind for r in found.runs} == EXPECTED_RUNS
@@ -59,6 +76,7 @@ def test_directory_of_every_format_is_analysed_run_by_run(tree):
     res = invoke(tree, "--format", "json", "--jobs", "2")
     runs = runs_of(res)
     assert set(runs) == set(EXPECTED_RUNS)
+    assert len(json.loads(res.stdout)["runs"]) == len(EXPECTED_RUNS)  # each one once
     assert all(r["verdict"] for r in runs.values()), runs
     assert runs["csv/pfb-digits.csv"]["verdict"] == "epoch-aligned-spikes"
     assert runs["csv/clean-digits.csv"]["verdict"] == "clean"
@@ -75,7 +93,7 @@ def test_verbose_lists_each_skipped_file_with_its_reason(tree):
     assert "skipped hf-out/checkpoint-10/trainer_state.json (an older copy" in res.stderr
 
 
-def test_pool_and_serial_give_identical_reports(tree):
+def test_pool_and_serial_give_identical_reports(tree, batching):
     serial = json.loads(invoke(tree, "--format", "json", "--jobs", "1").stdout)
     pooled = json.loads(invoke(tree, "--format", "json", "--jobs", "2").stdout)
     assert serial == pooled
@@ -113,9 +131,53 @@ def test_jsonl_streams_each_run_as_it_finishes(own_tree, monkeypatch):
     assert writes[-1][0] - writes[0][0] > 1.5  # the first lines went out long before
 
 
+# The command line in a subprocess with one run held until the test opens a gate: the
+# other runs' lines must reach the pipe while that run is still waiting.
+GATED = """
+import os, sys, time
+import spikecheck.readers.registry as registry
+real = registry.read_input
+def gated(arg, options, forced=None):
+    if arg.endswith("pfb-digits.csv"):
+        t0 = time.monotonic()
+        while not os.path.exists(os.environ["GATE"]) and time.monotonic() - t0 < 60:
+            time.sleep(0.02)
+    return real(arg, options, forced)
+registry.read_input = gated
+from spikecheck.cli import run
+sys.argv = ["spikecheck", *sys.argv[1:]]
+run()
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_jsonl_reaches_a_pipe_before_the_last_run_finishes(own_tree, tmp_path, jobs):
+    gate = tmp_path / "gate"
+    env = {**os.environ, "GATE": str(gate),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env.pop("PYTHONUNBUFFERED", None)  # a pipe is block-buffered: only flushing streams
+    p = subprocess.Popen([sys.executable, "-c", GATED, str(own_tree), "--format", "jsonl",
+                          "--jobs", jobs], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=env, text=True)
+    try:
+        ready, _, _ = select.select([p.stdout], [], [], 50)
+        assert ready, "no line on the pipe while a run was still held"
+        first = p.stdout.readline()
+        assert p.poll() is None and not gate.exists()  # the held run has not finished
+        assert json.loads(first)["run"] != "csv/pfb-digits.csv"
+    finally:
+        gate.touch()
+        out, err = p.stdout.read(), p.stderr.read()  # not communicate(): readline buffered
+        p.wait(timeout=120)
+    lines = [first, *out.splitlines()]
+    assert sorted(json.loads(x)["run"] for x in lines) == sorted(EXPECTED_RUNS), err
+    assert p.returncode == 1
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_run_past_the_timeout_is_an_error_and_the_others_are_reported(own_tree,
-                                                                       monkeypatch, jobs):
+                                                                       monkeypatch, jobs,
+                                                                       batching):
     real = registry.read_input
 
     def hangs_on_one(arg, options, forced=None):
@@ -135,7 +197,7 @@ def test_a_run_past_the_timeout_is_an_error_and_the_others_are_reported(own_tree
     assert "timed out" in res.stderr
 
 
-def test_a_crashed_worker_breaks_only_its_own_run(own_tree, monkeypatch):
+def test_a_crashed_worker_breaks_only_its_own_run(own_tree, batching, monkeypatch):
     real = registry.read_input
 
     def dies_on_one(arg, options, forced=None):
@@ -153,7 +215,7 @@ def test_a_crashed_worker_breaks_only_its_own_run(own_tree, monkeypatch):
     assert res.exit_code == 2
 
 
-def test_a_broken_log_in_the_directory_is_an_error_the_rest_analysed(own_tree):
+def test_a_broken_log_in_the_directory_is_an_error_the_rest_analysed(own_tree, batching):
     (own_tree / "csv" / "torn.csv.gz").write_bytes(b"\x1f\x8b\x08\x00" + b"step,loss" * 9)
     res = invoke(own_tree, "--format", "json", "--jobs", "2")
     runs = runs_of(res)
@@ -211,7 +273,8 @@ def test_a_url_without_fsspec_says_how_to_install_it():
     assert "pip install 'spikecheck[remote]'" in res.stderr
 
 
-def test_a_worker_deaf_to_its_alarm_is_killed_and_the_rest_reported(own_tree, monkeypatch):
+def test_a_worker_deaf_to_its_alarm_is_killed_and_the_rest_reported(own_tree, batching,
+                                                                     monkeypatch):
     """A run stuck where SIGALRM cannot reach it (blocked, as in a C extension's loop):
     the parent stops that pool after the grace period and runs the others again."""
     import signal
@@ -234,3 +297,122 @@ def test_a_worker_deaf_to_its_alarm_is_killed_and_the_rest_reported(own_tree, mo
     others = [r for name, r in runs.items() if name != "csv/clean-digits.csv"]
     assert all(r["verdict"] for r in others)
     assert res.exit_code == 2
+
+
+def listed(stdout: str) -> tuple[dict[str, str], dict[str, dict[str, int]], dict[str, str]]:
+    """--list on a directory: {run: format}, {run: {metric: points}}, {skipped: why}."""
+    kinds: dict[str, str] = {}
+    metrics: dict[str, dict[str, int]] = {}
+    skipped: dict[str, str] = {}
+    section = None
+    for ln in stdout.splitlines()[1:]:
+        if ln.startswith("    "):
+            name, value = ln.strip().split("\t")
+            if section is None:
+                skipped[name] = value
+            else:
+                metrics[section][name] = int(value)
+        elif ln.startswith("  (") and ln.endswith("skipped)"):
+            section = None
+        else:
+            run, kind = ln.strip().split("\t")
+            kinds[run], section = kind, run
+            metrics[run] = {}
+    return kinds, metrics, skipped
+
+
+def test_list_shows_every_run_of_every_format_and_what_was_skipped(tree):
+    res = invoke(tree, "--list")
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[0] == str(tree)
+    kinds, metrics, skipped = listed(res.stdout)
+    assert kinds == EXPECTED_RUNS
+    found = discover(tree)
+    assert skipped == dict(found.skipped)
+    mlflow_dir = tree / "mlruns" / "1" / "0a1b2c" / "metrics"
+    assert metrics["mlruns/1/0a1b2c (brave-owl-42)"] == {
+        f.name: len(f.read_text().splitlines()) for f in mlflow_dir.iterdir()}
+    assert "batch_loss" in metrics["tb/keras/train"] and "train/loss" in metrics["tb/torch"]
+    with open(tree / "csv" / "pfb-digits.csv") as f:
+        rows = sum(1 for _ in f) - 1
+    assert metrics["csv/pfb-digits.csv"]["loss"] == rows
+    assert "loss" in metrics["hf-out/checkpoint-20/trainer_state.json"]
+    assert "train_loss_step" in metrics["lightning_logs/version_0/metrics.csv"]
+
+
+def test_list_applies_include_and_names_what_it_left_out(tree):
+    res = invoke(tree, "--list", "--include", "csv/*", "--include", "mlruns/**")
+    kinds, _, skipped = listed(res.stdout)
+    assert set(kinds) == {"csv/pfb-digits.csv", "csv/clean-digits.csv",
+                          "mlruns/1/0a1b2c (brave-owl-42)"}
+    assert skipped["tb/torch"] == "not matched by --include"
+
+
+def test_list_reports_a_run_it_cannot_read_and_lists_the_others(own_tree):
+    (own_tree / "csv" / "torn.csv.gz").write_bytes(b"\x1f\x8b\x08\x00" + b"step,loss" * 9)
+    res = invoke(own_tree, "--list")
+    assert res.exit_code == 2
+    kinds, metrics, _ = listed(res.stdout)
+    assert set(kinds) == set(EXPECTED_RUNS) | {"csv/torn.csv.gz"}
+    assert metrics["csv/torn.csv.gz"] == {} and metrics["csv/pfb-digits.csv"]
+    (err,) = res.stderr.splitlines()
+    assert err.startswith("spikecheck: error: csv/torn.csv.gz: ")
+
+
+def test_list_of_a_directory_without_logs_says_so(tmp_path):
+    (tmp_path / "config.yaml").write_text("lr: 0.1\n")
+    res = invoke(tmp_path, "--list")
+    assert res.exit_code == 2
+    assert listed(res.stdout)[2] == {"config.yaml": "not a log file type"}
+    assert "no training log found" in res.stderr
+
+
+@pytest.mark.parametrize("color, quiet", [(False, False), (True, False), (False, True)])
+def test_a_terminal_report_put_together_from_run_parts_equals_the_whole(tree, color, quiet):
+    """Workers render their runs' parts of the terminal report; joined with the summary
+    they are exactly what the renderer prints for all the runs at once."""
+    from spikecheck.fleet import Job, Settings, run_jobs
+    from spikecheck.fleet_render import part, terminal_report
+    from spikecheck.geometry import GeometryInputs
+    from spikecheck.readers import ReadOptions
+    from spikecheck.render.interface import RenderOptions
+    from spikecheck.render.terminal import TerminalRenderer
+
+    jobs = [Job(r.path, run=r.name, root=str(tree), metric=r.metric, lenient=True)
+            for r in discover(tree).runs]
+    settings = Settings(ReadOptions(), None, GeometryInputs(), "epoch-aligned")
+    outcomes = [o for r in run_jobs(jobs, settings, 1, lambda r: None) for o in r.outcomes]
+    options = RenderOptions(color=color, quiet=quiet, width=90)
+    whole = io.StringIO()
+    TerminalRenderer().render(outcomes, options, whole)
+    parts = [part("terminal", o, options, None) for o in outcomes]
+    assert terminal_report(parts, outcomes, options, None) == whole.getvalue()
+    assert ("\x1b[" in whole.getvalue()) == color
+    assert ("8 runs, " in whole.getvalue()) != quiet  # the summary table
+
+
+def test_pool_and_serial_print_the_same_terminal_report(tree):
+    serial = invoke(tree, "--jobs", "1")
+    pooled = invoke(tree, "--jobs", "2")
+    assert serial.stdout == pooled.stdout and serial.exit_code == pooled.exit_code == 1
+    assert f"{len(EXPECTED_RUNS)} runs, " in pooled.stdout
+
+
+def test_a_run_the_terminal_report_cannot_show_is_an_error_in_a_pool(own_tree, monkeypatch):
+    """Its part fails in the worker and again in the parent: that run becomes an error
+    line, every other run is shown with the summary table, exit 2."""
+    import spikecheck.render.terminal as terminal
+
+    real = terminal.verdict_line
+
+    def verdict_line(o, *a, **kw):
+        if "clean-digits" in o.name and o.report is not None:
+            raise OverflowError("math range error")
+        return real(o, *a, **kw)
+
+    monkeypatch.setattr(terminal, "verdict_line", verdict_line)
+    res = invoke(own_tree, "--jobs", "2")
+    assert res.exit_code == 2
+    assert "clean-digits.csv: internal error while writing the terminal report" in res.stderr
+    assert f"{len(EXPECTED_RUNS)} runs, " in res.stdout
+    assert res.stdout.count("epoch-aligned-spikes") >= 2  # pfb-digits and the Keras log

@@ -86,11 +86,12 @@ def discover(root: str | os.PathLike, include: tuple[str, ...] | list[str] = (),
         files += [here / f for f in sorted(filenames)]
     _tensorboard_runs(base, event_dirs, found, claimed)
     hf_kept = _hf_states(base, files, found, claimed)
+    hf_set = set(hf_kept)
     fileset = set(files)
     tb_dirs = set(event_dirs)
     for f in files:
         rel = _rel(base, f)
-        if rel in claimed or f in hf_kept:
+        if rel in claimed or f in hf_set:
             continue
         why = _side_reason(f, fileset) or _not_regular(f)
         if why is None and f.parent in tb_dirs:
@@ -207,6 +208,25 @@ def _mlflow_run(base: Path, run_dir: Path, metric: str | None, found: Discovery,
     if run_name:
         label = f"{rel_dir} ({run_name})"
     found.runs.append(FoundRun(label, str(names[chosen]), "mlflow", chosen))
+
+
+def mlflow_metrics(run: FoundRun) -> list[tuple[str, int]]:
+    """Every metric of an MLflow run with its points (one `timestamp value step` line
+    each), for --list: names relative to the run's metrics/ directory."""
+    metrics_dir = Path(run.path)
+    for _ in (run.metric or Path(run.path).name).split("/"):
+        metrics_dir = metrics_dir.parent
+    found = []
+    for dirpath, _, filenames in os.walk(metrics_dir):
+        for f in filenames:
+            p = Path(dirpath) / f
+            try:
+                with open(p, "rb") as fh:
+                    count = sum(1 for line in fh if line.strip())
+            except OSError:
+                continue
+            found.append((p.relative_to(metrics_dir).as_posix(), count))
+    return sorted(found)
 
 
 def _read_small(path: Path) -> str | None:

@@ -8,6 +8,7 @@ same file in the same run, so they hold on a noisy machine where absolute times 
     python tests/bench/run.py                 # everything (100k, 1M, 10M), ~15 min
     python tests/bench/run.py --quick         # 100k only
     python tests/bench/run.py --sizes 1M --formats csv,text
+    python tests/bench/run.py --formats fleet  # 1,000 small runs: --jobs 1, --jobs 2, Dask
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_fleet  # noqa: E402
 import generate as gen  # noqa: E402
 import install_check  # noqa: E402
 
@@ -36,7 +38,7 @@ OUT = REPO / "bench-results"
 PY = sys.executable
 SPIKECHECK = str(Path(PY).with_name("spikecheck"))
 GEOM = ["--dataset-size", str(gen.DATASET_SIZE), "--batch-size", str(gen.BATCH_SIZE)]
-FORMATS = ("startup", "tensorboard", "csv", "text", "json", "engine", "install")
+FORMATS = ("startup", "tensorboard", "csv", "text", "json", "engine", "install", "fleet")
 TB_KINDS = {
     "tb-1tag-simple": "tb 1 tag, simple_value",
     "tb-1tag-tensor": "tb 1 tag, TF2 tensor",
@@ -114,7 +116,7 @@ class Row:
     input: str
     size: str
     steps: int | None = None
-    role: str = "anchor"  # spikecheck | anchor | startup | engine | reader | install
+    role: str = "anchor"  # spikecheck | anchor | startup | engine | reader | install | fleet
     runs: int = 0
     times_s: list[float] = field(default_factory=list)
     median_s: float | None = None
@@ -496,6 +498,18 @@ def reader_benches(fmt: str, sizes: list[int]) -> list[Row]:
     return rows
 
 
+def bench_fleets(runs: int, repeats: int, dask_python: str | None) -> list[Row]:
+    """Many small runs of mixed formats in one command (bench_fleet.py): --jobs 1 and 2
+    with the machine's ceiling measured beside them, and the Dask row."""
+    rows = []
+    for r in bench_fleet.run(runs, repeats, dask_python,
+                             progress=lambda s: print(s, file=sys.stderr, flush=True)):
+        row = Row(**r)
+        _progress(row)
+        rows.append(row)
+    return rows
+
+
 def add_ratios(rows: list[Row]) -> None:
     """Each anchor's ratio to spikecheck on the same input and size."""
     sc = {(r.input, r.size, r.tool): r.median_s for r in rows if r.role == "spikecheck"}
@@ -607,6 +621,7 @@ def targets(rows: list[Row]) -> list[dict]:
             mb <= half, f"{install_check.ORIGINAL_INSTALL_MB} MB before issue 17")
     else:
         add("default install: site-packages", "-", f"<= {half:.0f} MB (half)", None, "not run")
+    fleet_targets(rows, add)
     big = [r for r in rows if r.role == "spikecheck" and r.size == "10M" and r.peak_mb]
     if big:
         worst = max(big, key=lambda r: r.peak_mb)
@@ -615,6 +630,34 @@ def targets(rows: list[Row]) -> list[dict]:
     else:
         add("peak memory at 10M points", "-", "<= 600 MB", None, "not run")
     return out
+
+
+def fleet_targets(rows: list[Row], add) -> None:
+    """Issue 16: --jobs 2 at least 1.7x --jobs 1 on 1,000 runs, the same results, Dask's too."""
+    two = next((r for r in rows if r.role == "fleet" and r.output.get("jobs") == 2), None)
+    dask = next((r for r in rows if r.role == "fleet" and r.tool.startswith("spikecheck.dask")),
+                None)
+    if two is None:
+        add("fleet: --jobs 2 / --jobs 1, x faster", "-", ">= 1.7x", None, "not run")
+        return
+    o = two.output
+    x, ceiling = o["speedup"], o["ceiling"]
+    loads = o.get("load_avg") or [0.0]
+    add(f"fleet of {two.size}: --jobs 2, x faster than --jobs 1", f"{x:.2f}x", ">= 1.7x",
+        x >= 1.7, f"each repeat {', '.join(map(str, o['speedup_each']))}; the machine gave "
+        f"2 processes {ceiling:.2f}x (two --jobs 1 on the halves) and "
+        f"{o['ceiling_numpy']:.2f}x (numpy loop) in the same run, load average "
+        f"{min(loads):.1f}-{max(loads):.1f}")
+    add("fleet: --jobs 2 / two independent processes (same run)", f"{x / ceiling:.2f}",
+        ">= 0.9", x / ceiling >= 0.9,
+        f"CPU seconds --jobs 2 / --jobs 1: {o['cpu_ratio']:.2f}")
+    same = o.get("identical")
+    dask_same = dask.output.get("identical") if dask and dask.median_s else None
+    add("fleet: identical results --jobs 1, --jobs 2" + (", Dask" if dask_same is not None
+                                                         else ""),
+        "yes" if same and dask_same is not False else "NO", "identical",
+        bool(same) and dask_same is not False,
+        dask.note if dask and dask_same is None else "sorted by run, every field")
 
 
 # ------------------------------------------------------------------ output
@@ -707,6 +750,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reader-bench-max", type=gen.parse_size, default="1M",
                     help="largest size passed to bench_tensorboard/bench_text run()")
     ap.add_argument("--no-install", action="store_true", help="do not pip install tbparse")
+    ap.add_argument("--fleet-runs", type=int, default=1000, help="runs in the fleet rows")
+    ap.add_argument("--fleet-repeats", type=int, default=3,
+                    help="repeats of --jobs 1, --jobs 2 and the ceiling (medians)")
+    ap.add_argument("--dask-python", metavar="PATH",
+                    help="a Python with dask and distributed for the Dask row (default: this "
+                         "one, $SPIKECHECK_DASK_PYTHON or .venv-dask/bin/python)")
     ap.add_argument("--write-docs", action="store_true",
                     help="put the table and targets into docs/performance.md")
     ap.add_argument("--docs-from", type=Path, metavar="JSON",
@@ -761,6 +810,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_engine(max(sizes), gen.size_label(max(sizes)))
     if "install" in formats:
         rows += bench_install()
+    if "fleet" in formats:
+        rows += bench_fleets(args.fleet_runs, args.fleet_repeats, args.dask_python)
     for fmt in ("tensorboard", "text"):
         if fmt in formats:
             rows += reader_benches(fmt, [n for n in sizes if n <= args.reader_bench_max])
