@@ -58,6 +58,43 @@ def _require_paths(paths: tuple[str, ...]) -> None:
         raise click.MissingParameter(ctx=ctx, param=param)
 
 
+# The largest count an option takes: a C long, what numpy and the OS work in. A dataset,
+# batch or epoch beyond it is a typo, and used to end in an internal OverflowError.
+MAX_COUNT = 2**63 - 1  # (cli_plan.MAX_COUNT, config.MAX_COUNT: the same bound)
+MAX_SECONDS = 1e9  # about 31 years: --timeout beyond it is a typo (the OS timer overflows)
+
+
+def _count() -> click.IntRange:
+    """A positive whole number an option takes (1 to MAX_COUNT)."""
+    return click.IntRange(min=1, max=MAX_COUNT)
+
+
+def _not_empty(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An empty name or file (`--junit "$UNSET"`) is an error, not the option left out."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty", ctx=ctx, param=param)
+    return value
+
+
+class Seconds(click.ParamType):
+    """A time limit in seconds: a finite positive number, at most MAX_SECONDS."""
+
+    name = "SECONDS"
+
+    def convert(self, value, param, ctx) -> float:
+        import math
+
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0:
+            self.fail(f"{value!r} is not a positive finite number of seconds", param, ctx)
+        if seconds > MAX_SECONDS:
+            self.fail(f"{value!r} is more than {MAX_SECONDS:g} seconds", param, ctx)
+        return seconds
+
+
 class ByteSize(click.ParamType):
     """A byte count with an optional binary suffix: 500M, 2G, 1T (0: no limit)."""
 
@@ -83,27 +120,28 @@ class ByteSize(click.ParamType):
                                                 "max_content_width": 100})
 # LOG... is required unless --show-config (checked in main, with click's own message)
 @click.argument("paths", nargs=-1, metavar="LOG...")
-@click.option("--dataset-size", "-N", type=click.IntRange(min=1), metavar="N",
+@click.option("--dataset-size", "-N", type=_count(), metavar="N",
               help="Training samples per epoch (with --batch-size gives steps per epoch and "
                    "the final batch).")
-@click.option("--batch-size", "-B", type=click.IntRange(min=1), metavar="B",
+@click.option("--batch-size", "-B", type=_count(), metavar="B",
               help="Samples per mini-batch on one device.")
 @click.option("--drop-last/--no-drop-last", default=False,
               help="The loader drops the final partial batch (or not).")
-@click.option("--grad-accum", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--grad-accum", type=_count(), default=1, show_default=True,
               metavar="G", help="Micro-batches per optimizer step (gradient accumulation).")
-@click.option("--world-size", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--world-size", type=_count(), default=1, show_default=True,
               metavar="W", help="Data-parallel processes sharing each epoch.")
-@click.option("--steps-per-epoch", type=click.IntRange(min=1), metavar="S",
+@click.option("--steps-per-epoch", type=_count(), metavar="S",
               help="Optimizer steps per epoch, when known directly.")
 @click.option("--first-step", type=click.Choice(["0", "1"]),
               help="Whether the log counts steps from 0 or 1 (inferred when not given).")
-@click.option("--metric", "-m", metavar="NAME",
+@click.option("--metric", "-m", metavar="NAME", callback=_not_empty,
               help="The loss column, tag or key to analyse (default: found automatically).")
-@click.option("--step-column", metavar="NAME", help="CSV: the column holding the step.")
-@click.option("--pattern", metavar="REGEX",
+@click.option("--step-column", metavar="NAME", callback=_not_empty,
+              help="CSV: the column holding the step.")
+@click.option("--pattern", metavar="REGEX", callback=_not_empty,
               help="Text logs: a regex with named groups step and loss (and optionally epoch).")
-@click.option("--log-every", type=click.IntRange(min=1), metavar="K",
+@click.option("--log-every", type=_count(), metavar="K",
               help="Steps between logged values, for logs that print no step.")
 @click.option("--input-format", type=click.Choice(["csv", "tensorboard", "text", "json"]),
               help="Skip format sniffing.")
@@ -115,19 +153,19 @@ class ByteSize(click.ParamType):
                    "epoch-aligned-spikes), any-spike (also periodic and isolated spikes), "
                    "not-clean (also inconclusive), never.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
-@click.option("--plot", "plot_path", metavar="FILE.png",
+@click.option("--plot", "plot_path", metavar="FILE.png", callback=_not_empty,
               help="Also draw the loss curve and the folded epoch profile to a PNG "
                    "(needs matplotlib: pip install 'spikecheck[plot]').")
-@click.option("--junit", "junit_path", metavar="FILE.xml",
+@click.option("--junit", "junit_path", metavar="FILE.xml", callback=_not_empty,
               help="Also write a JUnit XML report: one test case per run, failing per "
                    "--fail-on.")
 @click.option("--list", "list_only", is_flag=True,
               help="List the metrics found in each input and exit.")
-@click.option("--jobs", "-j", "n_jobs", type=click.IntRange(min=1), metavar="N",
+@click.option("--jobs", "-j", "n_jobs", type=_count(), metavar="N",
               envvar="SPIKECHECK_JOBS",
               help="Runs analysed at once, in worker processes (default: the number of "
                    "cores, or SPIKECHECK_JOBS; 1: one after another in this process).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+@click.option("--timeout", type=Seconds(), metavar="SECONDS",
               help="Per-run time limit: a run still reading or analysing after it is an "
                    "error (exit 2); the other runs go on.")
 @click.option("--include", multiple=True, metavar="GLOB",
@@ -164,8 +202,10 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
 
     if show_config:
         from spikecheck.config import describe
+        from spikecheck.render.sanitize import clean
 
-        click.echo(describe(click.get_current_context()))
+        text = describe(click.get_current_context())  # names a path and the file's strings
+        click.echo("\n".join(clean(line) for line in text.split("\n")))
         sys.exit(0)
     _require_paths(paths)
     options = ReadOptions(metric=metric, step_column=step_column, pattern=pattern,
@@ -181,7 +221,7 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     except GeometryError as exc:
         _die(str(exc))
     if list_only:
-        _list(paths, options, input_format)
+        _list(paths, options, input_format, fmt, include, exclude)
         return
 
     _check_outputs(paths, plot_path, junit_path)
@@ -217,7 +257,7 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
     same). What a directory walk skipped is counted in a note (--verbose lists it).
     """
     from spikecheck.fleet import Job
-    from spikecheck.readers.discover import discover
+    from spikecheck.readers.discover import discover, filtered_out_error
     from spikecheck.render.sanitize import clean
 
     jobs = []
@@ -227,6 +267,7 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
             jobs.append(Job(path))
             continue
         found = discover(path, include, exclude, metric=options.metric)
+        filtered_out = filtered_out_error(found)
         kinds = {r.kind for r in found.runs}
         if verbose:
             for rel, why in found.skipped:
@@ -239,6 +280,9 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
                        " skipped (not training logs; --verbose lists them)", err=True)
         one_tb = len(found.runs) == 1 and found.runs[0].kind == "tensorboard"
         by_tag = kinds == {"tensorboard"} and options.metric and ": " in options.metric
+        if filtered_out:
+            jobs.append(Job(path, error=filtered_out))
+            continue
         if not found.runs or by_tag or (one_tb and found.runs[0].name == "."):
             jobs.append(Job(path))
             continue
@@ -634,13 +678,15 @@ def _write_plots(outcomes, plot_path: str) -> tuple[list[str], list[str]]:
 
 def _check_outputs(paths: tuple[str, ...], plot_path: str | None,
                    junit_path: str | None) -> None:
-    """Fail fast, before reading anything, on an output that would overwrite an input or
-    cannot be written (spikecheck.output_paths)."""
-    if plot_path or junit_path:
+    """Fail fast, before reading anything, on an output (--plot, --junit, the GitHub step
+    summary) that would overwrite an input or another output, or cannot be written
+    (spikecheck.output_paths)."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY") or None
+    if plot_path or junit_path or summary:
         from spikecheck.output_paths import OutputPathError, check_output_paths
 
         try:
-            check_output_paths(paths, plot_path, junit_path)
+            check_output_paths(paths, plot_path, junit_path, summary)
         except OutputPathError as exc:
             _die(str(exc))
 
@@ -729,27 +775,32 @@ def _stderr_is_tty() -> bool:
         return False
 
 
-def _list(paths, options, input_format) -> None:
-    from spikecheck.readers import ReadError
-    from spikecheck.readers.registry import list_metrics
-    from spikecheck.render.sanitize import name as clean_name
+def _list(paths, options, input_format, fmt: str, include, exclude) -> None:
+    """--list: each input's metrics (spikecheck.listing) as text, or JSON with --format
+    json; exit 2 when an input, or a run or directory inside one, could not be read."""
+    from spikecheck.listing import list_input, stderr_lines, text, to_json
 
-    code = 0
+    _safe_streams()
+    listings = []
     for path in paths:
-        try:
-            found = list_metrics(path, options, input_format)
-        except ReadError as exc:
-            click.echo(f"spikecheck: error: {_one_line(str(exc))}", err=True)
-            code = 2
-            continue
-        lines = [clean_name(path)]
-        lines += [f"  {clean_name(name)}\t{count}" for name, count in found]
-        written = _write_stdout("\n".join(lines) + "\n")
-        if written == "pipe":
-            sys.exit(EXIT_PIPE)
-        if written:
-            _die(written)
-    sys.exit(code)
+        listed = list_input(path, options, input_format, include, exclude)
+        listings.append(listed)
+        for line in stderr_lines(listed):
+            click.echo(line, err=True)
+        if fmt.lower() != "json" and listed.error is None:
+            _emit(text(listed))
+    if fmt.lower() == "json":
+        _emit(to_json(listings))
+    sys.exit(0 if all(item.complete for item in listings) else 2)
+
+
+def _emit(text: str) -> None:
+    """Write to stdout; a closed pipe ends quietly with 141, a failed write with exit 2."""
+    written = _write_stdout(text)
+    if written == "pipe":
+        sys.exit(EXIT_PIPE)
+    if written:
+        _die(written)
 
 
 def _one_line(msg: str) -> str:

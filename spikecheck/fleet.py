@@ -36,6 +36,7 @@ class Job:
     metric: str | None = None
     lenient: bool = False
     notes: tuple[str, ...] = ()  # what the directory walk could not read, said on each run
+    error: str | None = None  # known before reading (a directory --include left empty)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class JobResult:
     outcomes: list = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: str = ""
+    finished: bool = False  # the job's own handlers ran to the end (no outcome is lost)
 
 
 class RunTimeout(BaseException):
@@ -79,10 +81,16 @@ def work(index: int, job: Job, settings: Settings) -> JobResult:
     if job.metric is not None:
         options = replace(options, metric=job.metric)  # type: ignore[type-var]
     captured = io.StringIO()
+    if job.error is not None:
+        from spikecheck.cli import _error_outcome
+
+        result.outcomes = [_error_outcome(_label(job), job.error, result.errors, None)]
+        return result
     try:
         _work_in(job, options, settings, result, captured)
-    except RunTimeout:  # the alarm rang after the run, while its context was closing
-        pass
+    except RunTimeout:  # the alarm rang outside the run's own handler: before it started
+        if not result.finished:  # (a limit shorter than the set-up), or while closing
+            result.outcomes = [_timed_out(job, settings, result)]
     result.outcomes = [_named(o, job) for o in result.outcomes]
     result.notes = captured.getvalue()
     return result
@@ -102,9 +110,7 @@ def _work_in(job: Job, options, settings: Settings, result: JobResult,
                                      fleet=job.lenient)
             result.outcomes = [_named(o, job) for o in outcomes]
         except RunTimeout:
-            result.outcomes = [_error_outcome(
-                _label(job), f"{_label(job)}: timed out after {settings.timeout:g} s "
-                "(--timeout); the run was not analysed", result.errors, job.path)]
+            result.outcomes = [_timed_out(job, settings, result)]
         except ReadError as exc:
             if job.lenient and isinstance(exc, NoTrainingLoss):
                 captured.write(f"spikecheck: note: skipped {' '.join(str(exc).split())}\n")
@@ -116,6 +122,15 @@ def _work_in(job: Job, options, settings: Settings, result: JobResult,
                 raise
             result.outcomes = [_error_outcome(_label(job), _internal(job.path, "reading", exc),
                                               result.errors, job.path)]
+        result.finished = True
+
+
+def _timed_out(job: Job, settings: Settings, result: JobResult):
+    """The error outcome of a run stopped by --timeout."""
+    from spikecheck.cli import _error_outcome
+
+    return _error_outcome(_label(job), f"{_label(job)}: timed out after {settings.timeout:g} "
+                          "s (--timeout); the run was not analysed", result.errors, job.path)
 
 
 def _label(job: Job) -> str:
@@ -153,8 +168,8 @@ def _alarm(seconds: float | None):
         raise RunTimeout
 
     old = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
-    try:
+    try:  # armed inside the try: a limit that ends at once still restores the handler
+        signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

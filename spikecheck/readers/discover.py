@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spikecheck.readers.tensorboard import VALIDATION_RUN, choose_metric, is_event_file_name
+from spikecheck.readers.walk import walk
 
 HEAD_BYTES = 16 * 1024
 CHECKPOINT_DIR = re.compile(r"^checkpoint-(\d+)$")
@@ -26,7 +27,7 @@ CHECKPOINT_DIR = re.compile(r"^checkpoint-(\d+)$")
 SIDE_SUFFIXES = frozenset("""
 .pt .pth .bin .ckpt .safetensors .h5 .hdf5 .keras .onnx .pb .pkl .pickle .npy .npz .msgpack
 .yaml .yml .toml .cfg .ini .md .rst .py .ipynb .sh .html .htm .png .jpg .jpeg .gif .svg .pdf
-.zip .tar .tgz .model .spm .vocab .lock .pyc .whl .parquet .arrow .jpg .webp .mp4 .wav
+.zip .tar .tgz .model .spm .vocab .lock .pyc .whl .parquet .arrow .jpg .webp .mp4 .wav .xml
 """.split())
 # JSON files trainers write that hold configuration or final summaries, not a curve.
 SIDE_NAMES = frozenset({
@@ -37,6 +38,10 @@ SIDE_NAMES = frozenset({
     "hparams.yaml", "requirements.txt", "README.md", "scheduler.pt", "rng_state.pth",
 })
 LOSS_WORDS = re.compile(rb"loss|xent|perplexity|\bppl\b|\bcost\b", re.I)
+# spikecheck's own reports saved beside the logs (`-f json > runs/report.json`): read back as
+# logs they made the next run of the same command exit 2. JSON, JSON Lines, markdown.
+OWN_REPORT = re.compile(rb'\A\s*\{\s*"schema_version":\s*"[^"\n]*",\s*"tool":\s*\{\s*"name":'
+                        rb'\s*"spikecheck"|\A\{"source":[^\n]*"verdict":|\A## spikecheck: ')
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ def discover(root: str | os.PathLike, include: tuple[str, ...] | list[str] = (),
     def unreadable(exc: OSError) -> None:
         found.unreadable.append(f"{exc.filename}: {exc.strerror or exc}")
 
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False, onerror=unreadable):
+    for dirpath, dirnames, filenames in walk(base, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") or d == ".")
         here = Path(dirpath)
         if _is_mlflow_run(here):
@@ -99,6 +104,9 @@ def discover(root: str | os.PathLike, include: tuple[str, ...] | list[str] = (),
             found.skipped.append((rel, why))
             continue
         kind = _file_kind(f)
+        if kind == "report":
+            found.skipped.append((rel, "a spikecheck report, not a training log"))
+            continue
         if kind is None:
             found.skipped.append((rel, "no loss values in its first lines"))
             continue
@@ -125,13 +133,28 @@ def matches(rel: str, patterns: tuple[str, ...] | list[str]) -> bool:
     return False
 
 
+FILTER_REASONS = ("not matched by --include", "matched by --exclude")
+
+
+def filtered_out_error(found: Discovery) -> str | None:
+    """When --include/--exclude left no run of a directory that held some: the error line
+    (rather than a reader's "no event files" about a directory full of logs)."""
+    if found.runs:
+        return None
+    n = sum(1 for _, why in found.skipped if why in FILTER_REASONS)
+    if not n:
+        return None
+    return (f"{found.root}: none of its {n} training log{'s' if n != 1 else ''} passed "
+            "--include/--exclude (pyproject.toml's [tool.spikecheck] may set them too)")
+
+
 def _filtered(found: Discovery, include, exclude) -> list[FoundRun]:
     kept = []
     for run in found.runs:
         if include and not matches(run.name, include):
-            found.skipped.append((run.name, "not matched by --include"))
+            found.skipped.append((run.name, FILTER_REASONS[0]))
         elif exclude and matches(run.name, exclude):
-            found.skipped.append((run.name, "matched by --exclude"))
+            found.skipped.append((run.name, FILTER_REASONS[1]))
         else:
             kept.append(run)
     return kept
@@ -188,13 +211,13 @@ def _mlflow_run(base: Path, run_dir: Path, metric: str | None, found: Discovery,
     """One run per MLflow run directory: its training-loss metric file, named by runName."""
     metrics_dir = run_dir / "metrics"
     names: dict[str, Path] = {}
-    for dirpath, _, filenames in os.walk(metrics_dir):
+    for dirpath, _, filenames in walk(metrics_dir):
         for f in filenames:
             p = Path(dirpath) / f
             names[p.relative_to(metrics_dir).as_posix()] = p
             claimed.add(_rel(base, p))
     for side in ("params", "tags"):
-        for dirpath, _, filenames in os.walk(run_dir / side):
+        for dirpath, _, filenames in walk(run_dir / side):
             for f in filenames:
                 found.skipped.append((_rel(base, Path(dirpath) / f), "MLflow run metadata"))
     chosen = choose_metric(names, metric)
@@ -250,7 +273,8 @@ def _not_regular(f: Path) -> str | None:
 
 
 def _file_kind(f: Path) -> str | None:
-    """What a file holds, from its name and first HEAD_BYTES: None when no loss is in it."""
+    """What a file holds, from its name and first HEAD_BYTES: None when no loss is in it,
+    "report" for a report spikecheck itself wrote."""
     import gzip
     import zlib
 
@@ -270,6 +294,8 @@ def _file_kind(f: Path) -> str | None:
         return None
     if not LOSS_WORDS.search(head):
         return None
+    if OWN_REPORT.match(head):
+        return "report"
     name = f.name.lower().removesuffix(".gz")
     if name == "metrics.csv":
         return "lightning"

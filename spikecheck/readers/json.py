@@ -117,13 +117,28 @@ class JsonReader:
             return "lines", None
         try:
             with src.text_stream() as f:
-                doc = json.load(f)
+                doc = _loads(f.read())  # what json.load does
         except (ValueError, UnicodeDecodeError) as exc:
             raise ReadError(f"{src.name}: not valid JSON ({_short_error(exc)})") from None
         except RecursionError:
             raise ReadError(f"{src.name}: JSON nested too deeply to be a training log") \
                 from None
         return "document", doc
+
+
+def _loads(text: str) -> object:
+    """json.loads, and valid JSON with an integer over Python's 4300-digit limit (a stray
+    counter, an ID) read rather than refused: such an integer becomes a float (inf)."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise
+        return json.loads(text, parse_int=_int_or_float)
+
+
+def _int_or_float(digits: str) -> int | float:
+    return int(digits) if len(digits) <= 4000 else float(digits)
 
 
 def _short_error(exc: Exception) -> str:
@@ -141,7 +156,7 @@ def _head_records(text: str, cut: bool) -> list[dict]:
     failed = 0
     for ln in lines:
         try:
-            obj = json.loads(ln)
+            obj = _loads(ln)
         except (ValueError, RecursionError):
             failed += 1  # a broken line among records (a cut write) does not end them
             continue
@@ -166,7 +181,7 @@ def _iter_records(src: InputSource, broken: Counter | None = None
                 if not line.startswith("{"):
                     continue
             try:
-                obj = json.loads(line)
+                obj = _loads(line)
             except (ValueError, RecursionError):
                 if broken is not None:
                     broken[BROKEN_LINE] += 1
