@@ -820,14 +820,33 @@ class _Interrupted(BaseException):
     """SIGINT, raised past click (which would print "Aborted!" and exit 1)."""
 
 
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP (a cancelled CI job, `timeout`, a closed terminal): raised so the
+    worker pool is stopped on the way out instead of left running its jobs orphaned."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
 def _on_sigint(signum, frame) -> None:
     raise _Interrupted
+
+
+def _on_terminate(signum, frame) -> None:
+    raise _Terminated(signum)
+
+
+TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                    if hasattr(signal, name))
 
 
 def run() -> None:
     """Entry point guard: no traceback ever reaches the user; signals get their codes."""
     try:
         signal.signal(signal.SIGINT, _on_sigint)
+        for signum in TERMINATING:
+            signal.signal(signum, _on_terminate)
     except (ValueError, OSError):  # not the main thread
         pass
     from spikecheck.cli_group import entry  # `plan` next to the analysis command
@@ -838,12 +857,26 @@ def run() -> None:
         raise
     except (KeyboardInterrupt, _Interrupted):
         _interrupted()
+    except _Terminated as exc:
+        _terminated(exc.signum)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("SPIKECHECK_DEBUG"):
             raise
         click.echo(f"spikecheck: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
                    "(set SPIKECHECK_DEBUG=1 for the traceback)", err=True)
         sys.exit(2)
+
+
+def _terminated(signum: int) -> None:
+    """One line and 128 + the signal (143 for SIGTERM, 129 for SIGHUP), as a shell shows a
+    process the signal ended; the workers were stopped on the way here (fleet._Pool)."""
+    for sig in TERMINATING:
+        signal.signal(sig, signal.SIG_IGN)
+    try:
+        click.echo(f"spikecheck: terminated ({signal.Signals(signum).name})", err=True)
+    except (OSError, ValueError):
+        pass
+    sys.exit(128 + signum)
 
 
 def _interrupted() -> None:

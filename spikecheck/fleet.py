@@ -207,7 +207,7 @@ class _Pool:
         from concurrent.futures import ProcessPoolExecutor
 
         method = "fork" if sys.platform.startswith("linux") else "spawn"
-        return ProcessPoolExecutor(max_workers=size,
+        return ProcessPoolExecutor(max_workers=size, initializer=_worker_signals,
                                    mp_context=multiprocessing.get_context(method))
 
     def run(self, todo: list[int], results: dict[int, JobResult],
@@ -257,6 +257,9 @@ class _Pool:
                         on_result(results[i])
                     _kill(executor)
                     return [futures[f] for f in pending if futures[f] not in results]
+        except BaseException:  # Ctrl-C, SIGTERM: no worker outlives the command
+            _kill(executor)
+            raise
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
         return []
@@ -296,6 +299,14 @@ class _Pool:
         result.outcomes = [_named(_error_outcome(job.path, f"{job.path}: {why}",
                                                  result.errors, job.path), job)]
         return result
+
+
+def _worker_signals() -> None:
+    """A worker dies of SIGTERM and SIGHUP as any process does (the pool then reports its
+    run as a crash); the command's own handlers, inherited through fork, are for it alone."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def _kill(executor) -> None:

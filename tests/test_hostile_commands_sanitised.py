@@ -1,6 +1,7 @@
 """Every string reaching an output goes through render.sanitize, on the paths the first pass
 did not cover: `--show-config` (it prints the project file's path and its strings) and
-`spikecheck plan` (its sentences), and a pyproject.toml that cannot be parsed."""
+`spikecheck plan` (its sentences), the notebook view, and a pyproject.toml that cannot be
+parsed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hostile import badinputs as bad
 
 import spikecheck.render.plan as plan_words
 from spikecheck.cli import main
@@ -96,3 +98,24 @@ def test_plan_refuses_a_count_no_machine_holds(value):
     res = CliRunner().invoke(entry, ["plan", "-N", value, "-B", "3"])
     assert res.exit_code == 2 and "not in the range" in res.output
     assert "internal error" not in res.output
+
+
+def test_the_notebook_view_goes_through_the_sanitiser(tmp_path):
+    """Report._repr_html_ escaped HTML but let bidi overrides and escapes through: a
+    right-to-left override reorders what a notebook shows as well as a terminal."""
+    from dataclasses import replace
+
+    from spikecheck.engine import analyze
+    from spikecheck.geometry import GeometryInputs
+    from spikecheck.readers import ReadOptions
+    from spikecheck.readers.registry import read_input
+
+    p = tmp_path / "run.csv"
+    p.write_bytes(bad.csv_bytes())
+    (series,) = read_input(str(p), ReadOptions())
+    report = replace(analyze(series, GeometryInputs(steps_per_epoch=50)),
+                     metric=f"loss{HOSTILE}<b>", source=f"run\u202e{HOSTILE}.csv")
+    page = report._repr_html_()
+    for ch in INVISIBLE:
+        assert ch not in page, ch
+    assert "&lt;b&gt;" in page and "epoch-aligned-spikes" in page

@@ -178,3 +178,11 @@ def test_listing_names_are_sanitised(tmp_path):
     assert res.exit_code == 0, res.output
     assert "\x1b" not in res.stdout and "\x07" not in res.stdout and "\u202e" not in res.stdout
     assert any(k.startswith("evil") and k.endswith("metrics.csv: loss") for k in listing(res))
+
+
+def test_a_forced_format_other_than_tensorboard_on_a_directory_is_refused(mixed):
+    """As the analysis refuses it: --input-format csv on a directory listed its TensorBoard
+    runs as if the option were not there."""
+    res = invoke(mixed, "--list", "--input-format", "csv")
+    assert res.exit_code == 2 and "is a directory; pass the log file itself" in res.stderr
+    assert res.stdout == ""

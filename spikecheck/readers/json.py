@@ -126,6 +126,16 @@ class JsonReader:
         return "document", doc
 
 
+def _lines(text: str) -> list[str]:
+    """JSON Lines are separated by \n alone: str.splitlines also splits at U+2028, U+0085
+    and \x1c-\x1e, which json.dumps(ensure_ascii=False) writes raw inside strings (a
+    logged text sample), and every record of such a file was lost."""
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+
+
 def _loads(text: str) -> object:
     """json.loads, and valid JSON with an integer over Python's 4300-digit limit (a stray
     counter, an ID) read rather than refused: such an integer becomes a float (inf)."""
@@ -148,7 +158,7 @@ def _short_error(exc: Exception) -> str:
 
 def _head_records(text: str, cut: bool) -> list[dict]:
     """The first lines as JSON objects, when the head is JSON Lines (else [])."""
-    lines = [ln for ln in text.splitlines()[: SNIFF_LINES + 1] if ln.strip()]
+    lines = [ln for ln in _lines(text)[: SNIFF_LINES + 1] if ln.strip()]
     if cut and len(lines) > 1:
         lines = lines[:-1]
     lines = lines[:SNIFF_LINES]
@@ -174,7 +184,7 @@ def _iter_records(src: InputSource, broken: Counter | None = None
     that start like an object but do not parse are counted in `broken`)."""
     n = 0
     for chunk in iter_chunks(src):
-        for line in chunk.splitlines():
+        for line in _lines(chunk):
             n += 1
             if not line.startswith("{"):
                 line = line.strip()

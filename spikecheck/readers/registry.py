@@ -148,6 +148,8 @@ def list_metrics(arg: str, options: ReadOptions, forced: str | None = None
                  ) -> list[tuple[str, int]]:
     check_path(arg)
     if arg != "-" and Path(arg).is_dir():
+        if forced not in (None, "tensorboard"):  # as read_input says it
+            raise ReadError(f"{arg}: is a directory; pass the log file itself")
         reader = get_reader("tensorboard")
         return _guard(arg, lambda: reader.list_directory(Path(arg), options))  # type: ignore[attr-defined]
     src = InputSource.from_arg(arg, options.max_input_bytes)
