@@ -2,7 +2,8 @@
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or
 unreadable input (one line on stderr, never a traceback), 130 interrupted (Ctrl-C), 141
-the reader of the output closed it early (`| head`), quietly.
+the reader of the output closed it early (`| head`), quietly; 143 and 129 terminated
+(SIGTERM, SIGHUP), the worker processes stopped.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ Examples:
 \b
 Exit codes: 0 clean (nothing at or above --fail-on), 1 findings at or above
 --fail-on, 2 bad usage or unreadable input, 130 interrupted, 141 output
-pipe closed early (| head).
+pipe closed early (| head), 143 terminated (SIGTERM).
 """
 
 
