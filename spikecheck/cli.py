@@ -288,7 +288,7 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
             jobs.append(Job(path))
             continue
         lenient = len(found.runs) > 1
-        walk_notes = tuple(f"{n} could not be read" for n in found.unreadable)
+        walk_notes = tuple(found.walk_notes())
         for n in walk_notes:
             click.echo(f"spikecheck: note: {clean(n)}", err=True)
         jobs += [Job(r.path, run=r.name, root=path, metric=r.metric, lenient=lenient,

@@ -25,6 +25,7 @@ class Listed:
     path: str
     metrics: list[tuple[str, int]] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # one message per run or directory
+    notes: list[str] = field(default_factory=list)  # what the walk did not enter (links)
     side_files: int = 0
     error: str | None = None
 
@@ -73,6 +74,7 @@ def _list_directory(listed: Listed, options, include, exclude) -> None:
     found = discover(root, include, exclude, metric=options.metric)
     listed.side_files = len(found.skipped)
     listed.unreadable += [f"{n} could not be read" for n in found.unreadable]
+    listed.notes += found.walk_notes()[len(found.unreadable):]
     if not found.runs:
         why = filtered_out_error(found)
         if why:
@@ -130,6 +132,7 @@ def stderr_lines(listed: Listed) -> list[str]:
         out.append(f"spikecheck: note: {one(listed.path)}: {len(listed.unreadable)} "
                    f"part{'s' if len(listed.unreadable) != 1 else ''} could not be read and "
                    "are not listed (above)")
+    out += [f"spikecheck: note: {one(m)}" for m in listed.notes]
     if listed.side_files:
         out.append(f"spikecheck: note: {one(listed.path)}: {listed.side_files} side "
                    f"file{'s' if listed.side_files != 1 else ''} skipped (not training "
@@ -148,6 +151,7 @@ def to_json(listings: list[Listed]) -> str:
             "path": item.path,
             "metrics": [{"name": m, "points": n} for m, n in item.metrics],
             "unreadable": item.unreadable,
+            "notes": item.notes,
             "side_files_skipped": item.side_files,
             "error": item.error,
         } for item in listings],

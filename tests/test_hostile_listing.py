@@ -186,3 +186,21 @@ def test_a_forced_format_other_than_tensorboard_on_a_directory_is_refused(mixed)
     res = invoke(mixed, "--list", "--input-format", "csv")
     assert res.exit_code == 2 and "is a directory; pass the log file itself" in res.stderr
     assert res.stdout == ""
+
+
+def test_a_symlinked_run_directory_is_said_not_silently_skipped(mixed, tmp_path):
+    """`runs/exp2 -> /data/exp2`: the walk does not follow links to directories (loops, a
+    run counted twice), and it used to skip this one without a word, even with -v."""
+    target = tmp_path / "elsewhere" / "exp2"
+    target.mkdir(parents=True)
+    shutil.copy(FIXTURES / "example-buggy.csv", target / "metrics.csv")
+    (mixed / "exp2").symlink_to(target, target_is_directory=True)
+    res = invoke(mixed, "--format", "json", "--jobs", "1")
+    assert res.exit_code == 1, res.output
+    note = f"{mixed / 'exp2'}: a symbolic link to a directory, not followed"
+    assert note in res.stderr
+    assert all(any(note in w for w in r["warnings"]) for r in json.loads(res.stdout)["runs"])
+    listed = invoke(mixed, "--list", "--format", "json")
+    assert listed.exit_code == 0
+    (item,) = json.loads(listed.stdout)["inputs"]
+    assert any(note in n for n in item["notes"]) and note in listed.stderr

@@ -66,6 +66,13 @@ class Discovery:
     runs: list[FoundRun] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (relative path, why)
     unreadable: list[str] = field(default_factory=list)  # directories the walk could not open
+    not_followed: list[str] = field(default_factory=list)  # symbolic links to directories
+
+    def walk_notes(self) -> list[str]:
+        """What the walk could not look into, one sentence each (never dropped silently)."""
+        return ([f"{n} could not be read" for n in self.unreadable]
+                + [f"{os.path.join(self.root, rel)}: a symbolic link to a directory, not "
+                   "followed (pass its target to read it)" for rel in self.not_followed])
 
 
 def discover(root: str | os.PathLike, include: tuple[str, ...] | list[str] = (),
@@ -83,6 +90,9 @@ def discover(root: str | os.PathLike, include: tuple[str, ...] | list[str] = (),
     for dirpath, dirnames, filenames in walk(base, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") or d == ".")
         here = Path(dirpath)
+        for d in dirnames:  # never entered (loops, a run counted twice): said, not dropped
+            if os.path.islink(here / d):
+                found.not_followed.append(_rel(base, here / d))
         if _is_mlflow_run(here):
             _mlflow_run(base, here, metric, found, claimed)
             dirnames[:] = [d for d in dirnames if d not in ("metrics", "params", "tags")]
