@@ -663,16 +663,18 @@ def _write_plots(outcomes, plot_path: str) -> tuple[list[str], list[str]]:
     for o, target in zip(outcomes, plot_paths(plot_path, outcomes)):
         if target is None:
             continue
-        try:
-            fig = figure(o, plt)
-        except Exception as exc:  # noqa: BLE001 - this run's drawing only
-            _reraise_when_debugging()
-            failed.append(_one_line(_internal(o.name, f"drawing --plot {target}", exc)))
-            continue
-        try:
-            fig.savefig(target, dpi=110)
-        finally:
-            plt.close(fig)
+        with warnings.catch_warnings():  # matplotlib's own warnings are not a stderr line
+            warnings.simplefilter("ignore")
+            try:
+                fig = figure(o, plt)
+            except Exception as exc:  # noqa: BLE001 - this run's drawing only
+                _reraise_when_debugging()
+                failed.append(_one_line(_internal(o.name, f"drawing --plot {target}", exc)))
+                continue
+            try:
+                fig.savefig(target, dpi=110)
+            finally:
+                plt.close(fig)
         written.append(target)
     return written, failed
 

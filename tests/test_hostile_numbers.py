@@ -5,10 +5,17 @@ error, and the rest of the file is still read."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hostile import badinputs as bad
 from hostile.harness import graceful, invoke, runs
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def analysed(res) -> dict:
@@ -42,6 +49,18 @@ def test_values_of_both_signs_near_the_float_limit_are_analysed(tmp_path, name, 
     assert run["points"] == steps.size
 
 
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "github", "junit"])
+def test_every_format_draws_values_of_both_signs_near_the_float_limit(tmp_path, fmt):
+    """The terminal chart scaled by hi - lo = inf: NaN rows, an index of -2^61, and the
+    run became 'internal error while writing the terminal report'."""
+    steps = np.arange(500)
+    p = tmp_path / "extreme.csv"
+    p.write_bytes(bad.csv_bytes(steps, np.where(steps % 50 == 49, 1.7e308, -1.7e308)))
+    res = invoke(p, "--format", fmt, "--steps-per-epoch", "50")
+    assert graceful(res) == "analysis", res.output
+    assert "internal error" not in res.output
+
+
 def test_a_valid_json_document_with_a_huge_integer_is_read(tmp_path):
     """One 5000-digit integer anywhere in a trainer_state.json (valid JSON) made the whole
     file 'not valid JSON (Exceeds the limit (4300 digits)...)'."""
@@ -60,3 +79,26 @@ def test_a_huge_integer_on_one_json_line_costs_only_that_line(tmp_path):
     p.write_bytes(b"\n".join(lines))
     run = analysed(invoke(p, "--format", "json", "--steps-per-epoch", "50"))
     assert run["points"] == bad.SPE * bad.EPOCHS  # the line itself is read, its loss kept
+
+
+@pytest.mark.parametrize("name,values", [
+    ("both-signs", lambda s: np.where(s % 50 == 49, 1.7e308, -1.7e308)),
+    ("denormal-floor", lambda s: np.where(s % 50 == 49, 1.7e308, 5e-324)),
+])
+def test_plot_draws_extreme_values_with_no_internal_error_or_stray_warning(tmp_path, name,
+                                                                         values):
+    """matplotlib's transforms went singular on a +-1.7e308 axis (LinAlgError: internal
+    error while drawing), and a denormal floor set a zero log limit (a UserWarning on
+    stderr, outside the one-line contract)."""
+    pytest.importorskip("matplotlib")
+    steps = np.arange(500)
+    p = tmp_path / f"{name}.csv"
+    p.write_bytes(bad.csv_bytes(steps, values(steps)))
+    png = tmp_path / f"{name}.png"
+    # the real process: pytest would capture a warning that a user's terminal shows
+    res = subprocess.run([sys.executable, "-m", "spikecheck", str(p), "--steps-per-epoch",
+                          "50", "--plot", str(png), "--quiet"], capture_output=True, text=True,
+                         timeout=300, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert res.returncode == 1, res.stderr
+    assert res.stderr == ""  # --quiet: not even the "wrote" line
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

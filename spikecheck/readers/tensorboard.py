@@ -203,6 +203,8 @@ def scan_run(files: list[tuple[str, Callable[[], _Opened]]], source: str,
             errors.append(str(exc) if isinstance(exc, ReadError)
                           else f"{label}: {exc.strerror or exc}")
     if not scans:
+        if not errors:  # named like event files, but devices, pipes or dangling links
+            raise ReadError(f"{source}: no readable event file (none is a regular file)")
         raise ReadError(errors[0] if len(errors) == 1 else
                         f"{source}: no readable event file ({'; '.join(errors)})")
     run.notes += [f"skipped: {e}" for e in errors]
