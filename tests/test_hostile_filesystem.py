@@ -57,6 +57,15 @@ def test_a_pipe_given_as_a_path_says_to_use_stdin(tmp_path):
     one_error(invoke(fifo), "not a regular file", "spikecheck -")
 
 
+def test_a_run_directory_whose_event_file_is_a_device_says_so(tmp_path):
+    """Named like an event file but a link to /dev/zero: 'no readable event file ()'."""
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / bad.EVENT_NAME).symlink_to("/dev/zero")
+    line = one_error(invoke(run), "none is a regular file")
+    assert "()" not in line
+
+
 @pytest.fixture(scope="module")
 def deep_tree():
     """A CSV log 1500 directories down (past the default recursion limit of 1000).
