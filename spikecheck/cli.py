@@ -231,13 +231,13 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     _safe_streams()
     fmt = fmt.lower()
 
-    from spikecheck.fleet import Settings, default_jobs
+    from spikecheck.fleet import Settings
 
     settings = Settings(options, input_format, inputs, fail_on, timeout)
     try:
         with _quiet_numpy():
             jobs = _plan_jobs(paths, options, input_format, include, exclude, verbose)
-            code = _run(jobs, settings, n_jobs or default_jobs(), quiet, fmt, plot_path,
+            code = _run(jobs, settings, _workers(n_jobs, len(jobs)), quiet, fmt, plot_path,
                         junit_path)
     except BrokenPipeError:  # stderr closed by its reader: nothing more can be said
         _silence(sys.stdout)
@@ -294,6 +294,25 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
         jobs += [Job(r.path, run=r.name, root=path, metric=r.metric, lenient=lenient,
                      notes=walk_notes) for r in found.runs]
     return jobs
+
+
+JOBS_PER_CORE = 4  # worker processes beyond this many per core only cost memory
+
+
+def _workers(n_jobs: int | None, n_runs: int) -> int:
+    """The pool size: --jobs (or the cores), at most JOBS_PER_CORE per core; a larger
+    --jobs (`-j 1000` forked a process per run) is capped with a note."""
+    from spikecheck.fleet import default_jobs
+
+    cores = default_jobs()
+    if n_jobs is None:
+        return cores
+    cap = JOBS_PER_CORE * cores
+    if n_jobs > cap and n_runs > cap:
+        click.echo(f"spikecheck: note: --jobs {n_jobs} is more than {JOBS_PER_CORE} per core "
+                   f"({cores} core{'s' if cores != 1 else ''} here): {cap} worker processes",
+                   err=True)
+    return min(n_jobs, cap)
 
 
 def _holds_event_files(path: str) -> bool:

@@ -104,3 +104,27 @@ def test_a_sane_timeout_leaves_the_analysis_as_it_was(log):
     res = invoke(log, "--timeout", "30", "--format", "json")
     assert res.exit_code == 1
     assert json.loads(res.stdout)["runs"][0]["verdict"] == "epoch-aligned-spikes"
+
+
+def test_a_huge_jobs_value_is_capped_per_core_with_a_note(tmp_path, monkeypatch):
+    """-j 1000 on a directory of 20 runs forked 20 worker processes on a 2-core machine (a
+    run each, the memory of each); the pool now holds at most 4 per core."""
+    import spikecheck.fleet as fleet
+
+    seen = {}
+    real = fleet.run_jobs
+
+    def spy(jobs, settings, n_jobs, on_result):
+        seen["n_jobs"] = n_jobs
+        return real(jobs, settings, 1, on_result)
+
+    monkeypatch.setattr(fleet, "default_jobs", lambda: 2)
+    monkeypatch.setattr(fleet, "run_jobs", spy)
+    for i in range(20):
+        (tmp_path / f"r{i}.csv").write_bytes(bad.csv_bytes())
+    res = invoke(tmp_path, "--jobs", "1000", "--quiet", "--steps-per-epoch", "50")
+    assert res.exit_code == 1, res.output
+    assert seen["n_jobs"] == 8
+    assert "--jobs 1000 is more than 4 per core (2 cores here): 8 worker processes" in res.stderr
+    small = invoke(tmp_path / "r0.csv", tmp_path / "r1.csv", "--jobs", "1000", "--quiet")
+    assert "per core" not in small.stderr  # two runs never start more than two workers
