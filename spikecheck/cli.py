@@ -291,9 +291,34 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
         walk_notes = tuple(found.walk_notes())
         for n in walk_notes:
             click.echo(f"spikecheck: note: {clean(n)}", err=True)
+        picked = _run_metric(found.runs, options.metric)
+        if picked is None and options.metric and ": " in options.metric:
+            # the walk chose MLflow metrics by --metric itself: look again without it
+            picked = _run_metric(discover(path, include, exclude).runs, options.metric)
+        if picked is not None:  # --metric "run: metric", as --list names it
+            run_path, name, metric = picked
+            jobs.append(Job(run_path, run=name, root=path, metric=metric, notes=walk_notes))
+            continue
         jobs += [Job(r.path, run=r.name, root=path, metric=r.metric, lenient=lenient,
                      notes=walk_notes) for r in found.runs]
     return jobs
+
+
+def _run_metric(runs, metric: str | None) -> tuple[str, str, str] | None:
+    """(path, run name, metric) when --metric names one run of a directory as --list shows
+    it: `run: metric`, or `run/sub: tag` for a sub-run of a TensorBoard run; else None."""
+    if not metric or ": " not in metric:
+        return None
+    for run in sorted(runs, key=lambda r: len(r.name), reverse=True):  # the longest name
+        if metric.startswith(run.name + ": "):
+            wanted = metric[len(run.name) + 2:]
+            if run.kind == "mlflow" and run.metric:  # one file per MLflow metric
+                return (run.path[: len(run.path) - len(run.metric)] + wanted, run.name,
+                        wanted)
+            return run.path, run.name, wanted
+        if run.kind == "tensorboard" and metric.startswith(run.name + "/"):
+            return run.path, run.name, metric[len(run.name) + 1:]  # "sub: tag" in the run
+    return None
 
 
 JOBS_PER_CORE = 4  # worker processes beyond this many per core only cost memory

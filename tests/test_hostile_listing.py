@@ -204,3 +204,20 @@ def test_a_symlinked_run_directory_is_said_not_silently_skipped(mixed, tmp_path)
     assert listed.exit_code == 0
     (item,) = json.loads(listed.stdout)["inputs"]
     assert any(note in n for n in item["notes"]) and note in listed.stderr
+
+
+def test_a_name_the_listing_prints_selects_that_run(tmp_path):
+    """The listing says `run: metric` (and errors say "use --list to see the metrics"):
+    given to --metric, such a name applied to every run of a mixed directory, and every
+    run failed to find a column called 'csv/pfb-digits.csv: loss'."""
+    tree = build_tree(tmp_path / "runs")
+    names = listing(invoke(tree, "--list"))
+    picks = ["csv/pfb-digits.csv: loss", "tb/torch: train/loss",
+             "text/keras3-fit-verbose1.log: loss", "mlruns/1/0a1b2c (brave-owl-42): loss"]
+    assert set(picks) <= set(names), sorted(names)
+    for name in picks:
+        res = invoke(tree, "--metric", name, "--format", "json", "--jobs", "1")
+        assert res.exit_code in (0, 1), (name, res.output)
+        (run,) = json.loads(res.stdout)["runs"]
+        assert f"{run['run']}: {run['metric']}" == name
+        assert 0.9 * names[name] <= run["points"] <= names[name]  # listed: before normalizing
