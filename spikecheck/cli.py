@@ -161,7 +161,8 @@ class ByteSize(click.ParamType):
               help="Also write a JUnit XML report: one test case per run, failing per "
                    "--fail-on.")
 @click.option("--list", "list_only", is_flag=True,
-              help="List the metrics found in each input and exit.")
+              help="List the metrics found in each input (in a directory, each run's) and "
+                   "exit; with --format json, as one JSON object.")
 @click.option("--jobs", "-j", "n_jobs", type=_count(), metavar="N",
               envvar="SPIKECHECK_JOBS",
               help="Runs analysed at once, in worker processes (default: the number of "
