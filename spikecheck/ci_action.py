@@ -120,6 +120,17 @@ def write_outputs(path: str | None, outputs: Mapping[str, object]) -> None:
             f.write(f"{name}={value}\n")
 
 
+def _own_report(path: str) -> bool:
+    """A JUnit report spikecheck wrote (safe to remove): never any other file, so a `junit`
+    input naming a log is refused by spikecheck itself, not deleted here first."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return head.startswith(b"<?xml") and b'<testsuites name="spikecheck"' in head
+
+
 def main(env: Mapping[str, str] | None = None) -> int:
     """Run the action's step; the exit code the step ends with."""
     env = os.environ if env is None else env
@@ -131,7 +142,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
         print(f"::error title=spikecheck action::{clean(exc)}", flush=True)
         write_outputs(env.get("GITHUB_OUTPUT"), {"exit-code": 2})
         return 2
-    if os.path.exists(junit):
+    if _own_report(junit):
         os.remove(junit)  # a report left from an earlier step must not be counted
     # one line: a file name holding a newline cannot start a workflow command of its own
     print(clean("spikecheck " + shlex.join(args)), flush=True)

@@ -2,7 +2,8 @@
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or
 unreadable input (one line on stderr, never a traceback), 130 interrupted (Ctrl-C), 141
-the reader of the output closed it early (`| head`), quietly.
+the reader of the output closed it early (`| head`), quietly; 143 and 129 terminated
+(SIGTERM, SIGHUP), the worker processes stopped.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ Examples:
 \b
 Exit codes: 0 clean (nothing at or above --fail-on), 1 findings at or above
 --fail-on, 2 bad usage or unreadable input, 130 interrupted, 141 output
-pipe closed early (| head).
+pipe closed early (| head), 143 terminated (SIGTERM).
 """
 
 
@@ -56,6 +57,43 @@ def _require_paths(paths: tuple[str, ...]) -> None:
         ctx = click.get_current_context()
         param = next(p for p in ctx.command.params if p.name == "paths")
         raise click.MissingParameter(ctx=ctx, param=param)
+
+
+# The largest count an option takes: a C long, what numpy and the OS work in. A dataset,
+# batch or epoch beyond it is a typo, and used to end in an internal OverflowError.
+MAX_COUNT = 2**63 - 1  # (cli_plan.MAX_COUNT, config.MAX_COUNT: the same bound)
+MAX_SECONDS = 1e9  # about 31 years: --timeout beyond it is a typo (the OS timer overflows)
+
+
+def _count() -> click.IntRange:
+    """A positive whole number an option takes (1 to MAX_COUNT)."""
+    return click.IntRange(min=1, max=MAX_COUNT)
+
+
+def _not_empty(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An empty name or file (`--junit "$UNSET"`) is an error, not the option left out."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty", ctx=ctx, param=param)
+    return value
+
+
+class Seconds(click.ParamType):
+    """A time limit in seconds: a finite positive number, at most MAX_SECONDS."""
+
+    name = "SECONDS"
+
+    def convert(self, value, param, ctx) -> float:
+        import math
+
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0:
+            self.fail(f"{value!r} is not a positive finite number of seconds", param, ctx)
+        if seconds > MAX_SECONDS:
+            self.fail(f"{value!r} is more than {MAX_SECONDS:g} seconds", param, ctx)
+        return seconds
 
 
 class ByteSize(click.ParamType):
@@ -83,27 +121,28 @@ class ByteSize(click.ParamType):
                                                 "max_content_width": 100})
 # LOG... is required unless --show-config (checked in main, with click's own message)
 @click.argument("paths", nargs=-1, metavar="LOG...")
-@click.option("--dataset-size", "-N", type=click.IntRange(min=1), metavar="N",
+@click.option("--dataset-size", "-N", type=_count(), metavar="N",
               help="Training samples per epoch (with --batch-size gives steps per epoch and "
                    "the final batch).")
-@click.option("--batch-size", "-B", type=click.IntRange(min=1), metavar="B",
+@click.option("--batch-size", "-B", type=_count(), metavar="B",
               help="Samples per mini-batch on one device.")
 @click.option("--drop-last/--no-drop-last", default=False,
               help="The loader drops the final partial batch (or not).")
-@click.option("--grad-accum", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--grad-accum", type=_count(), default=1, show_default=True,
               metavar="G", help="Micro-batches per optimizer step (gradient accumulation).")
-@click.option("--world-size", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--world-size", type=_count(), default=1, show_default=True,
               metavar="W", help="Data-parallel processes sharing each epoch.")
-@click.option("--steps-per-epoch", type=click.IntRange(min=1), metavar="S",
+@click.option("--steps-per-epoch", type=_count(), metavar="S",
               help="Optimizer steps per epoch, when known directly.")
 @click.option("--first-step", type=click.Choice(["0", "1"]),
               help="Whether the log counts steps from 0 or 1 (inferred when not given).")
-@click.option("--metric", "-m", metavar="NAME",
+@click.option("--metric", "-m", metavar="NAME", callback=_not_empty,
               help="The loss column, tag or key to analyse (default: found automatically).")
-@click.option("--step-column", metavar="NAME", help="CSV: the column holding the step.")
-@click.option("--pattern", metavar="REGEX",
+@click.option("--step-column", metavar="NAME", callback=_not_empty,
+              help="CSV: the column holding the step.")
+@click.option("--pattern", metavar="REGEX", callback=_not_empty,
               help="Text logs: a regex with named groups step and loss (and optionally epoch).")
-@click.option("--log-every", type=click.IntRange(min=1), metavar="K",
+@click.option("--log-every", type=_count(), metavar="K",
               help="Steps between logged values, for logs that print no step.")
 @click.option("--input-format", type=click.Choice(["csv", "tensorboard", "text", "json"]),
               help="Skip format sniffing.")
@@ -115,19 +154,20 @@ class ByteSize(click.ParamType):
                    "epoch-aligned-spikes), any-spike (also periodic and isolated spikes), "
                    "not-clean (also inconclusive), never.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the verdict line only.")
-@click.option("--plot", "plot_path", metavar="FILE.png",
+@click.option("--plot", "plot_path", metavar="FILE.png", callback=_not_empty,
               help="Also draw the loss curve and the folded epoch profile to a PNG "
                    "(needs matplotlib: pip install 'spikecheck[plot]').")
-@click.option("--junit", "junit_path", metavar="FILE.xml",
+@click.option("--junit", "junit_path", metavar="FILE.xml", callback=_not_empty,
               help="Also write a JUnit XML report: one test case per run, failing per "
                    "--fail-on.")
 @click.option("--list", "list_only", is_flag=True,
-              help="List the metrics found in each input and exit.")
-@click.option("--jobs", "-j", "n_jobs", type=click.IntRange(min=1), metavar="N",
+              help="List the metrics found in each input (in a directory, each run's) and "
+                   "exit; with --format json, as one JSON object.")
+@click.option("--jobs", "-j", "n_jobs", type=_count(), metavar="N",
               envvar="SPIKECHECK_JOBS",
               help="Runs analysed at once, in worker processes (default: the number of "
                    "cores, or SPIKECHECK_JOBS; 1: one after another in this process).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+@click.option("--timeout", type=Seconds(), metavar="SECONDS",
               help="Per-run time limit: a run still reading or analysing after it is an "
                    "error (exit 2); the other runs go on.")
 @click.option("--include", multiple=True, metavar="GLOB",
@@ -164,8 +204,10 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
 
     if show_config:
         from spikecheck.config import describe
+        from spikecheck.render.sanitize import clean
 
-        click.echo(describe(click.get_current_context()))
+        text = describe(click.get_current_context())  # names a path and the file's strings
+        click.echo("\n".join(clean(line) for line in text.split("\n")))
         sys.exit(0)
     _require_paths(paths)
     options = ReadOptions(metric=metric, step_column=step_column, pattern=pattern,
@@ -181,7 +223,7 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     except GeometryError as exc:
         _die(str(exc))
     if list_only:
-        _list(paths, options, input_format, include, exclude)
+        _list(paths, options, input_format, fmt, include, exclude)
         return
 
     _check_outputs(paths, plot_path, junit_path)
@@ -190,13 +232,13 @@ def main(paths: tuple[str, ...], dataset_size: int | None, batch_size: int | Non
     _safe_streams()
     fmt = fmt.lower()
 
-    from spikecheck.fleet import Settings, default_jobs
+    from spikecheck.fleet import Settings
 
     settings = Settings(options, input_format, inputs, fail_on, timeout)
     try:
         with _quiet_numpy():
             jobs = _plan_jobs(paths, options, input_format, include, exclude, verbose)
-            code = _run(jobs, settings, n_jobs or default_jobs(), quiet, fmt, plot_path,
+            code = _run(jobs, settings, _workers(n_jobs, len(jobs)), quiet, fmt, plot_path,
                         junit_path)
     except BrokenPipeError:  # stderr closed by its reader: nothing more can be said
         _silence(sys.stdout)
@@ -217,8 +259,7 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
     same). What a directory walk skipped is counted in a note (--verbose lists it).
     """
     from spikecheck.fleet import Job
-    from spikecheck.notes import Note, NoteCode
-    from spikecheck.readers.discover import discover
+    from spikecheck.readers.discover import discover, filtered_out_error
     from spikecheck.render.notes import note_text
     from spikecheck.render.sanitize import clean
 
@@ -229,6 +270,7 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
             jobs.append(Job(path))
             continue
         found = discover(path, include, exclude, metric=options.metric)
+        filtered_out = filtered_out_error(found)
         kinds = {r.kind for r in found.runs}
         if verbose:
             for rel, why in found.skipped:
@@ -241,16 +283,63 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
                        " skipped (not training logs; --verbose lists them)", err=True)
         one_tb = len(found.runs) == 1 and found.runs[0].kind == "tensorboard"
         by_tag = kinds == {"tensorboard"} and options.metric and ": " in options.metric
+        if filtered_out:
+            jobs.append(Job(path, error=filtered_out))
+            continue
         if not found.runs or by_tag or (one_tb and found.runs[0].name == "."):
             jobs.append(Job(path))
             continue
         lenient = len(found.runs) > 1
-        walk_notes = tuple(Note(NoteCode.FILE_NOT_READ, {"path": n}) for n in found.unreadable)
+        walk_notes = tuple(found.walk_notes())
         for n in walk_notes:
             click.echo(f"spikecheck: note: {clean(note_text(n))}", err=True)
+        picked = _run_metric(found.runs, options.metric)
+        if picked is None and options.metric and ": " in options.metric:
+            # the walk chose MLflow metrics by --metric itself: look again without it
+            picked = _run_metric(discover(path, include, exclude).runs, options.metric)
+        if picked is not None:  # --metric "run: metric", as --list names it
+            run_path, name, metric = picked
+            jobs.append(Job(run_path, run=name, root=path, metric=metric, notes=walk_notes))
+            continue
         jobs += [Job(r.path, run=r.name, root=path, metric=r.metric, lenient=lenient,
                      notes=walk_notes) for r in found.runs]
     return jobs
+
+
+def _run_metric(runs, metric: str | None) -> tuple[str, str, str] | None:
+    """(path, run name, metric) when --metric names one run of a directory as --list shows
+    it: `run: metric`, or `run/sub: tag` for a sub-run of a TensorBoard run; else None."""
+    if not metric or ": " not in metric:
+        return None
+    for run in sorted(runs, key=lambda r: len(r.name), reverse=True):  # the longest name
+        if metric.startswith(run.name + ": "):
+            wanted = metric[len(run.name) + 2:]
+            if run.kind == "mlflow" and run.metric:  # one file per MLflow metric
+                return (run.path[: len(run.path) - len(run.metric)] + wanted, run.name,
+                        wanted)
+            return run.path, run.name, wanted
+        if run.kind == "tensorboard" and metric.startswith(run.name + "/"):
+            return run.path, run.name, metric[len(run.name) + 1:]  # "sub: tag" in the run
+    return None
+
+
+JOBS_PER_CORE = 4  # worker processes beyond this many per core only cost memory
+
+
+def _workers(n_jobs: int | None, n_runs: int) -> int:
+    """The pool size: --jobs (or the cores), at most JOBS_PER_CORE per core; a larger
+    --jobs (`-j 1000` forked a process per run) is capped with a note."""
+    from spikecheck.fleet import default_jobs
+
+    cores = default_jobs()
+    if n_jobs is None:
+        return cores
+    cap = JOBS_PER_CORE * cores
+    if n_jobs > cap and n_runs > cap:
+        click.echo(f"spikecheck: note: --jobs {n_jobs} is more than {JOBS_PER_CORE} per core "
+                   f"({cores} core{'s' if cores != 1 else ''} here): {cap} worker processes",
+                   err=True)
+    return min(n_jobs, cap)
 
 
 def _holds_event_files(path: str) -> bool:
@@ -661,29 +750,33 @@ def _write_plots(outcomes, plot_path: str) -> tuple[list[str], list[str]]:
     for o, target in zip(outcomes, plot_paths(plot_path, outcomes)):
         if target is None:
             continue
-        try:
-            fig = figure(o, plt)
-        except Exception as exc:  # noqa: BLE001 - this run's drawing only
-            _reraise_when_debugging()
-            failed.append(_one_line(_internal(o.name, f"drawing --plot {target}", exc)))
-            continue
-        try:
-            fig.savefig(target, dpi=110)
-        finally:
-            plt.close(fig)
+        with warnings.catch_warnings():  # matplotlib's own warnings are not a stderr line
+            warnings.simplefilter("ignore")
+            try:
+                fig = figure(o, plt)
+            except Exception as exc:  # noqa: BLE001 - this run's drawing only
+                _reraise_when_debugging()
+                failed.append(_one_line(_internal(o.name, f"drawing --plot {target}", exc)))
+                continue
+            try:
+                fig.savefig(target, dpi=110)
+            finally:
+                plt.close(fig)
         written.append(target)
     return written, failed
 
 
 def _check_outputs(paths: tuple[str, ...], plot_path: str | None,
                    junit_path: str | None) -> None:
-    """Fail fast, before reading anything, on an output that would overwrite an input or
-    cannot be written (spikecheck.output_paths)."""
-    if plot_path or junit_path:
+    """Fail fast, before reading anything, on an output (--plot, --junit, the GitHub step
+    summary) that would overwrite an input or another output, or cannot be written
+    (spikecheck.output_paths)."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY") or None
+    if plot_path or junit_path or summary:
         from spikecheck.output_paths import OutputPathError, check_output_paths
 
         try:
-            check_output_paths(paths, plot_path, junit_path)
+            check_output_paths(paths, plot_path, junit_path, summary)
         except OutputPathError as exc:
             _die(str(exc))
 
@@ -772,42 +865,32 @@ def _stderr_is_tty() -> bool:
         return False
 
 
-def _list(paths, options, input_format, include=(), exclude=()) -> None:
-    from spikecheck.readers import ReadError
-    from spikecheck.readers.registry import list_metrics
-    from spikecheck.render.sanitize import name as clean_name
+def _list(paths, options, input_format, fmt: str, include, exclude) -> None:
+    """--list: each input's metrics (spikecheck.listing) as text, or JSON with --format
+    json; exit 2 when an input, or a run or directory inside one, could not be read."""
+    from spikecheck.listing import list_input, stderr_lines, text, to_json
 
-    code = 0
+    _safe_streams()
+    listings = []
     for path in paths:
-        if path != "-" and input_format is None:
-            from spikecheck.cli_list import directory_listing, holds_runs
+        listed = list_input(path, options, input_format, include, exclude)
+        listings.append(listed)
+        for line in stderr_lines(listed):
+            click.echo(line, err=True)
+        if fmt.lower() != "json" and listed.error is None:
+            _emit(text(listed))
+    if fmt.lower() == "json":
+        _emit(to_json(listings))
+    sys.exit(0 if all(item.complete for item in listings) else 2)
 
-            if holds_runs(path):  # every run of every format the walk finds
-                errors: list[str] = []
-                for block in directory_listing(path, options, include, exclude, errors):
-                    written = _write_stdout(block)
-                    if written == "pipe":
-                        sys.exit(EXIT_PIPE)
-                    if written:
-                        _die(written)
-                for msg in errors:
-                    click.echo(f"spikecheck: error: {_one_line(msg)}", err=True)
-                code = 2 if errors else code
-                continue
-        try:
-            found = list_metrics(path, options, input_format)
-        except ReadError as exc:
-            click.echo(f"spikecheck: error: {_one_line(str(exc))}", err=True)
-            code = 2
-            continue
-        lines = [clean_name(path)]
-        lines += [f"  {clean_name(name)}\t{count}" for name, count in found]
-        written = _write_stdout("\n".join(lines) + "\n")
-        if written == "pipe":
-            sys.exit(EXIT_PIPE)
-        if written:
-            _die(written)
-    sys.exit(code)
+
+def _emit(text: str) -> None:
+    """Write to stdout; a closed pipe ends quietly with 141, a failed write with exit 2."""
+    written = _write_stdout(text)
+    if written == "pipe":
+        sys.exit(EXIT_PIPE)
+    if written:
+        _die(written)
 
 
 def _one_line(msg: str) -> str:
@@ -827,14 +910,33 @@ class _Interrupted(BaseException):
     """SIGINT, raised past click (which would print "Aborted!" and exit 1)."""
 
 
-def _on_sigint(_signum, _frame) -> None:
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP (a cancelled CI job, `timeout`, a closed terminal): raised so the
+    worker pool is stopped on the way out instead of left running its jobs orphaned."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_sigint(signum, frame) -> None:
     raise _Interrupted
+
+
+def _on_terminate(signum, frame) -> None:
+    raise _Terminated(signum)
+
+
+TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                    if hasattr(signal, name))
 
 
 def run() -> None:
     """Entry point guard: no traceback ever reaches the user; signals get their codes."""
     try:
         signal.signal(signal.SIGINT, _on_sigint)
+        for signum in TERMINATING:
+            signal.signal(signum, _on_terminate)
     except (ValueError, OSError):  # not the main thread
         pass
     from spikecheck.cli_group import entry  # `plan` next to the analysis command
@@ -845,12 +947,26 @@ def run() -> None:
         raise
     except (KeyboardInterrupt, _Interrupted):
         _interrupted()
+    except _Terminated as exc:
+        _terminated(exc.signum)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("SPIKECHECK_DEBUG"):
             raise
         click.echo(f"spikecheck: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
                    "(set SPIKECHECK_DEBUG=1 for the traceback)", err=True)
         sys.exit(2)
+
+
+def _terminated(signum: int) -> None:
+    """One line and 128 + the signal (143 for SIGTERM, 129 for SIGHUP), as a shell shows a
+    process the signal ended; the workers were stopped on the way here (fleet._Pool)."""
+    for sig in TERMINATING:
+        signal.signal(sig, signal.SIG_IGN)
+    try:
+        click.echo(f"spikecheck: terminated ({signal.Signals(signum).name})", err=True)
+    except (OSError, ValueError):
+        pass
+    sys.exit(128 + signum)
 
 
 def _interrupted() -> None:

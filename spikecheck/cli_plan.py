@@ -9,6 +9,7 @@ import click
 # epoch_plan.FRAMEWORKS, written out so that `spikecheck --help` loads no numpy (a test
 # keeps the two equal)
 FRAMEWORKS = ("torch", "keras", "tf", "hf", "lightning")
+MAX_COUNT = 2**63 - 1  # the analysis command's bound too (spikecheck.cli.MAX_COUNT)
 
 PLAN_EPILOG = """\b
 Examples:
@@ -25,14 +26,18 @@ Exit codes: 0 every batch and optimizer step is full, 1 a warning applies,
 @click.command("plan", epilog=PLAN_EPILOG,
                context_settings={"help_option_names": ["-h", "--help"],
                                  "max_content_width": 100})
-@click.option("--dataset-size", "-N", type=click.IntRange(min=1), required=True, metavar="N",
+@click.option("--dataset-size", "-N", type=click.IntRange(min=1, max=MAX_COUNT), required=True,
+              metavar="N",
               help="Training samples per epoch.")
-@click.option("--batch-size", "-B", type=click.IntRange(min=1), required=True, metavar="B",
+@click.option("--batch-size", "-B", type=click.IntRange(min=1, max=MAX_COUNT), required=True,
+              metavar="B",
               help="Samples per mini-batch on one device.")
 @click.option("--drop-last", is_flag=True, help="The loader drops the final partial batch.")
-@click.option("--grad-accum", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--grad-accum", type=click.IntRange(min=1, max=MAX_COUNT), default=1,
+              show_default=True,
               metavar="G", help="Micro-batches per optimizer step (gradient accumulation).")
-@click.option("--world-size", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--world-size", type=click.IntRange(min=1, max=MAX_COUNT), default=1,
+              show_default=True,
               metavar="W", help="Data-parallel processes (devices) sharing each epoch.")
 @click.option("--framework", type=click.Choice(FRAMEWORKS), default="torch", show_default=True,
               help="Whose loader semantics and whose words for the fix.")
@@ -49,12 +54,15 @@ def plan_command(dataset_size: int, batch_size: int, drop_last: bool, grad_accum
     from spikecheck.epoch_plan import make_plan
     from spikecheck.geometry import GeometryError
     from spikecheck.render.plan import plan_json, plan_text
+    from spikecheck.render.sanitize import clean
 
     try:
         plan = make_plan(dataset_size, batch_size, drop_last=drop_last, grad_accum=grad_accum,
                          world_size=world_size, framework=framework)
     except GeometryError as exc:
-        click.echo(f"spikecheck: error: {exc}", err=True)
+        click.echo(f"spikecheck: error: {clean(str(exc))}", err=True)
         sys.exit(2)
-    click.echo(plan_json(plan) if fmt == "json" else plan_text(plan), nl=False)
+    text = plan_json(plan) if fmt == "json" else plan_text(plan)
+    # every output line through the one sanitiser, like the analysis command's
+    click.echo("\n".join(clean(line) for line in text.split("\n")), nl=False)
     sys.exit(0 if plan.ok else 1)

@@ -36,9 +36,14 @@ class ConfigError(ValueError):
     """A pyproject.toml that cannot be used: unreadable TOML, an unknown key, a wrong type."""
 
 
+MAX_COUNT = 2**63 - 1  # the command line's bound (spikecheck.cli.MAX_COUNT)
+
+
 def _positive_int(value: object) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return "an integer"
+    if value > MAX_COUNT:
+        return f"an integer of at most {MAX_COUNT}"
     return None if value >= 1 else "an integer of at least 1"
 
 
@@ -131,8 +136,11 @@ def _tool_tables(path: Path) -> dict:
             doc = tomllib.load(f)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML here (arrays or tables nested too "
+                          "deeply)") from None
     tool = doc.get("tool", {})
     return tool if isinstance(tool, dict) else {}
 
@@ -185,8 +193,10 @@ def describe(ctx) -> str:
     """--show-config: each setting in effect, its value and where it came from."""
     from click.core import ParameterSource
 
+    from spikecheck.render.sanitize import clean
+
     config: ProjectConfig = ctx.meta.get("spikecheck.config") or ProjectConfig()
-    where = f"{config.path} [tool.{TABLE}]" if config.path else None
+    where = f"{clean(config.path)} [tool.{TABLE}]" if config.path else None
     lines = [f"# project file: {where or 'none (no pyproject.toml with [tool.spikecheck])'}"]
     rows = []
     for key, (param, _) in KEYS.items():
@@ -199,7 +209,7 @@ def describe(ctx) -> str:
             source = {ParameterSource.COMMANDLINE: "command line",
                       ParameterSource.ENVIRONMENT: "environment",
                       ParameterSource.DEFAULT_MAP: where or "default map"}.get(origin, "default")
-        rows.append((key, _shown(value), source))
+        rows.append((key, clean(_shown(value)), source))  # values are the file's strings
     width_key = max(len(r[0]) for r in rows)
     width_value = max(len(r[1]) for r in rows)
     lines += [f"{k:<{width_key}}  {v:<{width_value}}  {s}" for k, v, s in rows]

@@ -6,10 +6,9 @@ framework's own terms). `spikecheck plan` and `spikecheck.plan()` both come here
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
-from spikecheck.geometry import GeometryError, batch_arithmetic
+from spikecheck.geometry import GeometryError, batch_arithmetic, ceil_div
 
 FRAMEWORKS = ("torch", "keras", "tf", "hf", "lightning")
 
@@ -127,13 +126,13 @@ def make_plan(dataset_size: int, batch_size: int, *, drop_last: bool = False,
 def _global_batching(n: int, b: int, drop_last: bool, g: int, w: int, framework: str) -> Plan:
     """tf.data batches W*B globally; the final global batch is split across replicas."""
     global_b = b * w
-    micro = n // global_b if drop_last else math.ceil(n / global_b)
+    micro = n // global_b if drop_last else ceil_div(n, global_b)
     if micro < 1:
         raise GeometryError(f"dataset size {n} gives no full global batch of {global_b} "
                             "with drop_remainder")
     last = global_b if drop_last else n - (micro - 1) * global_b
-    lo, hi = last // w, math.ceil(last / w)
-    steps = math.ceil(micro / g)
+    lo, hi = last // w, ceil_div(last, w)
+    steps = ceil_div(micro, g)
     window = micro - (steps - 1) * g
     notes = []
     if drop_last and micro * global_b < n:
@@ -143,7 +142,7 @@ def _global_batching(n: int, b: int, drop_last: bool, g: int, w: int, framework:
         empty = w - last  # replicas past the last sample get an empty batch
         warnings.insert(0, PlanItem(PlanWarningCode.EMPTY_DEVICE_BATCH, final_batch=0,
                                     batch_size=b, devices=empty, every_steps=steps))
-    return Plan(n, b, drop_last, g, w, framework, steps, micro, math.ceil(n / w), lo, hi,
+    return Plan(n, b, drop_last, g, w, framework, steps, micro, ceil_div(n, w), lo, hi,
                 window, tuple(warnings), tuple(notes))
 
 

@@ -45,6 +45,7 @@ class Job:
     metric: str | None = None
     lenient: bool = False
     notes: tuple[Note, ...] = ()  # what the directory walk could not read, said on each run
+    error: str | None = None  # known before reading (a directory --include left empty)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class JobResult:
     errors: list[str] = field(default_factory=list)
     notes: str = ""
     texts: list[str | None] | None = None
+    finished: bool = False  # the job's own handlers ran to the end (no outcome is lost)
 
 
 class RunTimeout(BaseException):
@@ -97,10 +99,16 @@ def work(index: int, job: Job, settings: Settings) -> JobResult:
     if job.metric is not None:
         options = replace(options, metric=job.metric)  # type: ignore[type-var]
     captured = io.StringIO()
+    if job.error is not None:
+        from spikecheck.cli import _error_outcome
+
+        result.outcomes = [_error_outcome(_label(job), job.error, result.errors, None)]
+        return result
     try:
         _work_in(job, options, settings, result, captured)
-    except RunTimeout:  # the alarm rang after the run, while its context was closing
-        pass
+    except RunTimeout:  # the alarm rang outside the run's own handler: before it started
+        if not result.finished:  # (a limit shorter than the set-up), or while closing
+            result.outcomes = [_timed_out(job, settings, result)]
     result.outcomes = [_named(o, job) for o in result.outcomes]
     if settings.render:
         from spikecheck.fleet_render import part_or_none
@@ -128,9 +136,7 @@ def _work_in(job: Job, options, settings: Settings, result: JobResult,
                                      fleet=job.lenient)
             result.outcomes = [_named(o, job) for o in outcomes]
         except RunTimeout:
-            result.outcomes = [_error_outcome(
-                _label(job), f"{_label(job)}: timed out after {settings.timeout:g} s "
-                "(--timeout); the run was not analysed", result.errors, job.path)]
+            result.outcomes = [_timed_out(job, settings, result)]
         except ReadError as exc:
             if job.lenient and isinstance(exc, NoTrainingLoss):
                 captured.write(f"spikecheck: note: skipped {' '.join(str(exc).split())}\n")
@@ -142,6 +148,15 @@ def _work_in(job: Job, options, settings: Settings, result: JobResult,
                 raise
             result.outcomes = [_error_outcome(_label(job), _internal(job.path, "reading", exc),
                                               result.errors, job.path)]
+        result.finished = True
+
+
+def _timed_out(job: Job, settings: Settings, result: JobResult):
+    """The error outcome of a run stopped by --timeout."""
+    from spikecheck.cli import _error_outcome
+
+    return _error_outcome(_label(job), f"{_label(job)}: timed out after {settings.timeout:g} "
+                          "s (--timeout); the run was not analysed", result.errors, job.path)
 
 
 def _label(job: Job) -> str:
@@ -179,8 +194,8 @@ def _alarm(seconds: float | None):
         raise RunTimeout
 
     old = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
-    try:
+    try:  # armed inside the try: a limit that ends at once still restores the handler
+        signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -240,7 +255,7 @@ class _Pool:
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         if method == "fork":
             _preload()
-        return ProcessPoolExecutor(max_workers=size,
+        return ProcessPoolExecutor(max_workers=size, initializer=_worker_signals,
                                    mp_context=multiprocessing.get_context(method))
 
     def run(self, todo: list[int], results: dict[int, JobResult],
@@ -316,6 +331,9 @@ class _Pool:
                     _kill(executor)
                     return [i for f in pending if f not in overdue for i in futures[f]
                             if i not in results] + [*queue]
+        except BaseException:  # Ctrl-C, SIGTERM: no worker outlives the command
+            _kill(executor)
+            raise
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
         return []
@@ -378,6 +396,14 @@ def _preload() -> None:
 
     for name in PRELOAD:
         importlib.import_module(name)
+
+
+def _worker_signals() -> None:
+    """A worker dies of SIGTERM and SIGHUP as any process does (the pool then reports its
+    run as a crash); the command's own handlers, inherited through fork, are for it alone."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def _kill(executor) -> None:

@@ -42,6 +42,12 @@ class GeometryInputs:
             raise GeometryError("--first-step must be 0 or 1")
 
 
+def ceil_div(a: int, b: int) -> int:
+    """The ceiling of a / b for whole numbers, exact at any size (math.ceil(a / b) goes
+    through a float and is off by one above 2**53: N = 2**53 + 1, B = 2 looked full)."""
+    return -(-a // b)
+
+
 @dataclass(frozen=True)
 class BatchArithmetic:
     """Steps per epoch and the final batch implied by N, B and the loader settings."""
@@ -63,15 +69,15 @@ def batch_arithmetic(
         micro = per_device // batch_size
         final = batch_size
     else:
-        per_device = math.ceil(dataset_size / world_size)
-        micro = math.ceil(per_device / batch_size)
+        per_device = ceil_div(dataset_size, world_size)
+        micro = ceil_div(per_device, batch_size)
         final = per_device - (micro - 1) * batch_size
     if micro < 1:
         raise GeometryError(
             f"dataset size {dataset_size} gives no full batch of {batch_size}"
             + (" with --drop-last" if drop_last else "")
         )
-    steps = math.ceil(micro / grad_accum)
+    steps = ceil_div(micro, grad_accum)
     window = micro - (steps - 1) * grad_accum
     return BatchArithmetic(steps, micro, final, window, per_device)
 

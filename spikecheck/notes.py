@@ -103,6 +103,7 @@ class NoteCode:
     RUNNING_MEAN_FINAL_STEPS_LEFT_OUT = "running-mean-final-steps-left-out"
     # a directory of runs
     FILE_NOT_READ = "file-not-read"  # the directory walk could not read this path
+    DIRECTORY_LINK_NOT_FOLLOWED = "directory-link-not-followed"  # a symlinked directory
 
     ALL: frozenset[str] = frozenset()  # filled in below from the names above
 

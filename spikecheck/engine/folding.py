@@ -33,7 +33,7 @@ class Phase:
 def phase_of(steps: np.ndarray, spe: float, origin: float, log_every: int) -> Phase:
     """Place every logged point relative to its nearest epoch start."""
     if float(spe).is_integer() and float(origin).is_integer() and steps.dtype.kind == "i" \
-            and spe > 0:
+            and 0 < spe < 2**62 and abs(origin) < 2**62:  # int64 arithmetic cannot overflow
         # integer epochs (the flags' arithmetic): the same in int64, in fewer passes
         ispe, iorg = int(spe), int(origin)
         shifted = steps - iorg

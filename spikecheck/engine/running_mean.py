@@ -229,7 +229,8 @@ def _shrink_slope(size: np.ndarray, count: np.ndarray) -> float | None:
     floor = None
     pos_sizes = size[size > 0]
     if pos_sizes.size:
-        floor = float(np.min(pos_sizes)) / 2
+        smallest = float(np.min(pos_sizes))
+        floor = smallest / 2 or smallest  # half the smallest denormal is 0: log(0) fails
     for lo, hi in zip(edges[:-1], edges[1:]):
         sel = (count >= lo) & (count < hi)
         if np.count_nonzero(sel) < 3:

@@ -120,6 +120,12 @@ def local_scale(resid: np.ndarray, block: int = BLOCK) -> np.ndarray:
     return np.maximum(scale, max(floor, tiny), out=scale)
 
 
+# A linear-scale curve (some values <= 0) whose magnitude passes 2**500 is scaled down by a
+# power of two: any difference, sum or square of such numbers would overflow to inf.
+LINEAR_HUGE_EXP = 500
+LINEAR_HUGE = 2.0**LINEAR_HUGE_EXP
+
+
 def detrend(values: np.ndarray, window: int = 21) -> Detrended:
     """Residuals from a short rolling median on the log scale (when the loss is positive)."""
     lo = float(np.min(values)) if values.size else 0.0
@@ -128,11 +134,15 @@ def detrend(values: np.ndarray, window: int = 21) -> Detrended:
     # scale, floored at half the smallest positive value, so ratios still mean something.
     log_scale = bool(values.size and (lo > 0 or (lo == 0 and positive.mean() > 0.5)))
     if log_scale:
-        floor = 0.5 * float(values[positive].min())
+        smallest = float(values[positive].min())
+        floor = 0.5 * smallest or smallest  # half the smallest denormal is 0: log(0) = -inf
         y = np.maximum(values, floor)
         np.log(y, out=y)  # in place: one full-size array, not two
     else:
         y = values.astype(np.float64, copy=True)
+        big = float(np.max(np.abs(y))) if y.size else 0.0
+        if big > LINEAR_HUGE:  # +-1e308 apart: their differences would overflow to inf
+            y *= 2.0 ** (LINEAR_HUGE_EXP - int(np.frexp(big)[1]))  # exact: a power of two
     w = min(window, max(3, (values.size // 3) | 1))
     base = rolling_median(y, w)
     resid = y - base

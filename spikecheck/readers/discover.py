@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.tensorboard import VALIDATION_RUN, choose_metric, is_event_file_name
+from spikecheck.readers.walk import walk
 
 HEAD_BYTES = 16 * 1024
 CHECKPOINT_DIR = re.compile(r"^checkpoint-(\d+)$")
@@ -26,7 +28,7 @@ CHECKPOINT_DIR = re.compile(r"^checkpoint-(\d+)$")
 SIDE_SUFFIXES = frozenset("""
 .pt .pth .bin .ckpt .safetensors .h5 .hdf5 .keras .onnx .pb .pkl .pickle .npy .npz .msgpack
 .yaml .yml .toml .cfg .ini .md .rst .py .ipynb .sh .html .htm .png .jpg .jpeg .gif .svg .pdf
-.zip .tar .tgz .model .spm .vocab .lock .pyc .whl .parquet .arrow .jpg .webp .mp4 .wav
+.zip .tar .tgz .model .spm .vocab .lock .pyc .whl .parquet .arrow .jpg .webp .mp4 .wav .xml
 """.split())
 # JSON files trainers write that hold configuration or final summaries, not a curve.
 SIDE_NAMES = frozenset({
@@ -37,6 +39,10 @@ SIDE_NAMES = frozenset({
     "hparams.yaml", "requirements.txt", "README.md", "scheduler.pt", "rng_state.pth",
 })
 LOSS_WORDS = re.compile(rb"loss|xent|perplexity|\bppl\b|\bcost\b", re.I)
+# spikecheck's own reports saved beside the logs (`-f json > runs/report.json`): read back as
+# logs they made the next run of the same command exit 2. JSON, JSON Lines, markdown.
+OWN_REPORT = re.compile(rb'\A\s*\{\s*"schema_version":\s*"[^"\n]*",\s*"tool":\s*\{\s*"name":'
+                        rb'\s*"spikecheck"|\A\{"source":[^\n]*"verdict":|\A## spikecheck: ')
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,13 @@ class Discovery:
     runs: list[FoundRun] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (relative path, why)
     unreadable: list[str] = field(default_factory=list)  # directories the walk could not open
+    not_followed: list[str] = field(default_factory=list)  # symbolic links to directories
+
+    def walk_notes(self) -> list[Note]:
+        """What the walk could not look into, one note each (never dropped silently)."""
+        return ([Note(NoteCode.FILE_NOT_READ, {"path": n}) for n in self.unreadable]
+                + [Note(NoteCode.DIRECTORY_LINK_NOT_FOLLOWED,
+                        {"path": os.path.join(self.root, rel)}) for rel in self.not_followed])
 
 
 def discover(root: str | os.PathLike, include: tuple[str, ...] | list[str] = (),
@@ -75,9 +88,12 @@ def discover(root: str | os.PathLike, include: tuple[str, ...] | list[str] = (),
     def unreadable(exc: OSError) -> None:
         found.unreadable.append(f"{exc.filename}: {exc.strerror or exc}")
 
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False, onerror=unreadable):
+    for dirpath, dirnames, filenames in walk(base, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") or d == ".")
         here = Path(dirpath)
+        for d in dirnames:  # never entered (loops, a run counted twice): said, not dropped
+            if os.path.islink(here / d):
+                found.not_followed.append(_rel(base, here / d))
         if _is_mlflow_run(here):
             _mlflow_run(base, here, metric, found, claimed)
             dirnames[:] = [d for d in dirnames if d not in ("metrics", "params", "tags")]
@@ -100,6 +116,9 @@ def discover(root: str | os.PathLike, include: tuple[str, ...] | list[str] = (),
             found.skipped.append((rel, why))
             continue
         kind = _file_kind(f)
+        if kind == "report":
+            found.skipped.append((rel, "a spikecheck report, not a training log"))
+            continue
         if kind is None:
             found.skipped.append((rel, "no loss values in its first lines"))
             continue
@@ -126,13 +145,28 @@ def matches(rel: str, patterns: tuple[str, ...] | list[str]) -> bool:
     return False
 
 
+FILTER_REASONS = ("not matched by --include", "matched by --exclude")
+
+
+def filtered_out_error(found: Discovery) -> str | None:
+    """When --include/--exclude left no run of a directory that held some: the error line
+    (rather than a reader's "no event files" about a directory full of logs)."""
+    if found.runs:
+        return None
+    n = sum(1 for _, why in found.skipped if why in FILTER_REASONS)
+    if not n:
+        return None
+    return (f"{found.root}: none of its {n} training log{'s' if n != 1 else ''} passed "
+            "--include/--exclude (pyproject.toml's [tool.spikecheck] may set them too)")
+
+
 def _filtered(found: Discovery, include, exclude) -> list[FoundRun]:
     kept = []
     for run in found.runs:
         if include and not matches(run.name, include):
-            found.skipped.append((run.name, "not matched by --include"))
+            found.skipped.append((run.name, FILTER_REASONS[0]))
         elif exclude and matches(run.name, exclude):
-            found.skipped.append((run.name, "matched by --exclude"))
+            found.skipped.append((run.name, FILTER_REASONS[1]))
         else:
             kept.append(run)
     return kept
@@ -189,13 +223,13 @@ def _mlflow_run(base: Path, run_dir: Path, metric: str | None, found: Discovery,
     """One run per MLflow run directory: its training-loss metric file, named by runName."""
     metrics_dir = run_dir / "metrics"
     names: dict[str, Path] = {}
-    for dirpath, _, filenames in os.walk(metrics_dir):
+    for dirpath, _, filenames in walk(metrics_dir):
         for f in filenames:
             p = Path(dirpath) / f
             names[p.relative_to(metrics_dir).as_posix()] = p
             claimed.add(_rel(base, p))
     for side in ("params", "tags"):
-        for dirpath, _, filenames in os.walk(run_dir / side):
+        for dirpath, _, filenames in walk(run_dir / side):
             for f in filenames:
                 found.skipped.append((_rel(base, Path(dirpath) / f), "MLflow run metadata"))
     chosen = choose_metric(names, metric)
@@ -270,7 +304,8 @@ def _not_regular(f: Path) -> str | None:
 
 
 def _file_kind(f: Path) -> str | None:
-    """What a file holds, from its name and first HEAD_BYTES: None when no loss is in it."""
+    """What a file holds, from its name and first HEAD_BYTES: None when no loss is in it,
+    "report" for a report spikecheck itself wrote."""
     import gzip
     import zlib
 
@@ -290,6 +325,8 @@ def _file_kind(f: Path) -> str | None:
         return None
     if not LOSS_WORDS.search(head):
         return None
+    if OWN_REPORT.match(head):
+        return "report"
     name = f.name.lower().removesuffix(".gz")
     if name == "metrics.csv":
         return "lightning"

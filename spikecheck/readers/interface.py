@@ -37,6 +37,23 @@ class InputTooLarge(ReadError):
                          "--max-input-bytes; raise it if the log really is that large)")
 
 
+class DecompressionBomb(ReadError):
+    """Gzip content inflating far beyond what any log compresses to (raised while reading)."""
+
+    def __init__(self, name: str, inflated: int, compressed: int):
+        super().__init__(f"{name}: gzip content inflates more than {BOMB_RATIO} times "
+                         f"({inflated >> 20} MiB from {max(1, compressed >> 10)} KiB read "
+                         "so far): a decompression bomb, not a training log "
+                         "(--max-input-bytes 0 reads it anyway)")
+
+
+# Training logs compress 3x (CSV) to 40x (repetitive consoles); a file past BOMB_RATIO once
+# BOMB_FLOOR bytes are inflated is made to exhaust memory (readers hold every row read: a
+# 150 KB gzip of one repeated CSV row took 1.2 GB). Off with --max-input-bytes 0.
+BOMB_RATIO = 200
+BOMB_FLOOR = 16 << 20
+
+
 def human_bytes(n: int) -> str:
     """2147483648 -> '2 GiB' (exact binary units when they fit, else bytes)."""
     for unit, shift in (("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)):
@@ -193,8 +210,17 @@ class _Capped(io.BufferedIOBase):
 
     def _took(self, n: int) -> None:
         self._count += n
-        if self._limit and self._count > self._limit:
+        if not self._limit:
+            return
+        if self._count > self._limit:
             raise InputTooLarge(self._name, self._limit, "decompresses to more than {}")
+        if self._count > BOMB_FLOOR:
+            try:
+                compressed = max(1, self._raw.tell())
+            except (OSError, ValueError):
+                return
+            if self._count > BOMB_RATIO * compressed:
+                raise DecompressionBomb(self._name, self._count, compressed)
 
     def read(self, n: int | None = -1) -> bytes:
         if n is None or n < 0:  # whole content: in blocks, so the cap applies before memory

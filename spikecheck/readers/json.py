@@ -118,13 +118,38 @@ class JsonReader:
             return "lines", None
         try:
             with src.text_stream() as f:
-                doc = json.load(f)
+                doc = _loads(f.read())  # what json.load does
         except (ValueError, UnicodeDecodeError) as exc:
             raise ReadError(f"{src.name}: not valid JSON ({_short_error(exc)})") from None
         except RecursionError:
             raise ReadError(f"{src.name}: JSON nested too deeply to be a training log") \
                 from None
         return "document", doc
+
+
+def _lines(text: str) -> list[str]:
+    """JSON Lines are separated by \n alone: str.splitlines also splits at U+2028, U+0085
+    and \x1c-\x1e, which json.dumps(ensure_ascii=False) writes raw inside strings (a
+    logged text sample), and every record of such a file was lost."""
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+
+
+def _loads(text: str) -> object:
+    """json.loads, and valid JSON with an integer over Python's 4300-digit limit (a stray
+    counter, an ID) read rather than refused: such an integer becomes a float (inf)."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise
+        return json.loads(text, parse_int=_int_or_float)
+
+
+def _int_or_float(digits: str) -> int | float:
+    return int(digits) if len(digits) <= 4000 else float(digits)
 
 
 def _short_error(exc: Exception) -> str:
@@ -134,7 +159,7 @@ def _short_error(exc: Exception) -> str:
 
 def _head_records(text: str, cut: bool) -> list[dict]:
     """The first lines as JSON objects, when the head is JSON Lines (else [])."""
-    lines = [ln for ln in text.splitlines()[: SNIFF_LINES + 1] if ln.strip()]
+    lines = [ln for ln in _lines(text)[: SNIFF_LINES + 1] if ln.strip()]
     if cut and len(lines) > 1:
         lines = lines[:-1]
     lines = lines[:SNIFF_LINES]
@@ -142,7 +167,7 @@ def _head_records(text: str, cut: bool) -> list[dict]:
     failed = 0
     for ln in lines:
         try:
-            obj = json.loads(ln)
+            obj = _loads(ln)
         except (ValueError, RecursionError):
             failed += 1  # a broken line among records (a cut write) does not end them
             continue
@@ -160,14 +185,14 @@ def _iter_records(src: InputSource, broken: Counter | None = None
     that start like an object but do not parse are counted in `broken`)."""
     n = 0
     for chunk in iter_chunks(src):
-        for line in chunk.splitlines():
+        for line in _lines(chunk):
             n += 1
             if not line.startswith("{"):
                 line = line.strip()
                 if not line.startswith("{"):
                     continue
             try:
-                obj = json.loads(line)
+                obj = _loads(line)
             except (ValueError, RecursionError):
                 if broken is not None:
                     broken[BROKEN_LINE] += 1

@@ -79,17 +79,30 @@ def choose_reader(src: InputSource, forced: str | None = None) -> Reader:
 
 def check_path(arg: str) -> None:
     """Clear one-line errors for paths that are not readable files or directories."""
+    import errno
+    import stat
+
     if arg == "-":
         return
-    p = Path(arg)
-    if p.is_symlink() and not p.exists():
-        raise ReadError(f"{arg}: dangling symbolic link")
-    if not p.exists():
-        raise ReadError(f"{arg}: no such file or directory")
-    if not os.access(p, os.R_OK):
+    if not arg:
+        raise ReadError("an empty path was given (an unset variable?); pass a log file, a "
+                        "directory or - for stdin")
+    try:
+        mode = os.stat(arg).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and os.path.islink(arg):
+            raise ReadError(f"{arg}: dangling symbolic link") from None
+        if exc.errno == errno.ENOENT:
+            raise ReadError(f"{arg}: no such file or directory") from None
+        if exc.errno == errno.ELOOP:
+            raise ReadError(f"{arg}: a loop of symbolic links") from None
+        raise ReadError(f"{arg}: {exc.strerror or exc}") from None
+    if not os.access(arg, os.R_OK):
         raise ReadError(f"{arg}: permission denied")
-    if not (p.is_file() or p.is_dir()):
-        raise ReadError(f"{arg}: not a regular file")
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise ReadError(f"{arg}: not a regular file (a pipe or device: pipe it to "
+                        "`spikecheck -` instead)" if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+                        else f"{arg}: not a regular file")
 
 
 def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> list[LossSeries]:
@@ -135,10 +148,12 @@ def list_metrics(arg: str, options: ReadOptions, forced: str | None = None
                  ) -> list[tuple[str, int]]:
     check_path(arg)
     if arg != "-" and Path(arg).is_dir():
+        if forced not in (None, "tensorboard"):  # as read_input says it
+            raise ReadError(f"{arg}: is a directory; pass the log file itself")
         reader = get_reader("tensorboard")
         return _guard(arg, lambda: reader.list_directory(Path(arg), options))  # type: ignore[attr-defined]
     src = InputSource.from_arg(arg, options.max_input_bytes)
-    reader = choose_reader(src, forced)
+    reader = _guard(src.name, lambda: choose_reader(src, forced))  # opening it may fail too
     return _guard(src.name, lambda: reader.list_metrics(src, options))
 
 

@@ -33,6 +33,7 @@ from spikecheck.readers.vocabulary import (
     per_epoch_only,
     resolve_restarts,
 )
+from spikecheck.readers.walk import walk
 from spikecheck.series import LossSeries, normalize
 
 # Training-loss tags in order of preference: per-step first, then per-epoch ones.
@@ -90,7 +91,7 @@ def find_runs(root: Path, unreadable: list[str] | None = None) -> list[Path]:
         if unreadable is not None:
             unreadable.append(f"{exc.filename}: {exc.strerror or exc}")
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error, followlinks=False):
+    for dirpath, dirnames, filenames in walk(root, onerror=walk_error):
         dirnames.sort()
         if any(is_event_file_name(f) for f in filenames):
             runs.append(Path(dirpath))
@@ -202,6 +203,8 @@ def scan_run(files: list[tuple[str, Callable[[], _Opened]]], source: str,
             errors.append(str(exc) if isinstance(exc, ReadError)
                           else f"{label}: {exc.strerror or exc}")
     if not scans:
+        if not errors:  # named like event files, but devices, pipes or dangling links
+            raise ReadError(f"{source}: no readable event file (none is a regular file)")
         raise ReadError(errors[0] if len(errors) == 1 else
                         f"{source}: no readable event file ({'; '.join(errors)})")
     run.notes += [Note(NoteCode.FILE_SKIPPED, {"error": e}) for e in errors]
@@ -584,17 +587,23 @@ class TensorBoardReader:
             out = [(rd, _with_note(s, note)) for rd, s in out]
         return [s for _, s in out]
 
-    def list_directory(self, path: Path, options: ReadOptions) -> list[tuple[str, int]]:
-        """Scalar tags with point counts; in a log directory prefixed by the run ('run: tag')."""
-        runs = self._runs(path)
+    def list_directory(self, path: Path, options: ReadOptions,
+                       unreadable: list[str] | None = None) -> list[tuple[str, int]]:
+        """Scalar tags with point counts; in a log directory prefixed by the run ('run: tag').
+
+        A run or directory of a log directory that cannot be read is added to `unreadable`
+        (the caller says so) instead of vanishing from the list."""
+        runs = self._runs(path, unreadable)
         found: list[tuple[str, int]] = []
         for rd in runs:
             try:
                 run = self._counted(self._files(rd, options.max_input_bytes), str(rd),
                                     strict=False)
-            except ReadError:
+            except ReadError as exc:
                 if len(runs) == 1:
                     raise
+                if unreadable is not None:
+                    unreadable.append(str(exc))
                 continue
             if len(runs) == 1:
                 return sorted(run.counts.items())

@@ -98,7 +98,7 @@ def curve_chart(report: Report, curve: Curve, width: int, height: int = 8,
         lo, hi = lo - 0.5, hi + 0.5
         if not log:  # a flat line of the largest floats: half a unit is below their spacing
             lo, hi = lo - max(0.5, abs(lo) * 1e-9), hi + max(0.5, abs(hi) * 1e-9)
-    labels = [fmt_num(_inverse(hi, log)), fmt_num(_inverse((hi + lo) / 2, log)),
+    labels = [fmt_num(_inverse(hi, log)), fmt_num(_inverse(hi / 2 + lo / 2, log)),
               fmt_num(_inverse(lo, log))]
     label_w = max(len(s) for s in labels) + 1
     plot_w = max(10, width - label_w - 1)
@@ -111,7 +111,9 @@ def curve_chart(report: Report, curve: Curve, width: int, height: int = 8,
                        0, dots_w - 1).astype(np.int64)
 
     xd = xdot(steps)
-    yd = np.clip(np.round((hi - t) / (hi - lo) * (dots_h - 1)), 0, dots_h - 1).astype(np.int64)
+    # in halves: hi - lo overflows to inf for values of both signs near 1e308 (then NaN rows)
+    frac = (hi / 2 - t / 2) / (hi / 2 - lo / 2)
+    yd = np.clip(np.round(frac * (dots_h - 1)), 0, dots_h - 1).astype(np.int64)
     top = np.full(dots_w, dots_h, dtype=np.int64)  # smallest y (highest point) per column
     bot = np.full(dots_w, -1, dtype=np.int64)
     np.minimum.at(top, xd, yd)

@@ -1,7 +1,8 @@
 """A notebook view of one Report: the verdict, the diagnosis and the folded profile as SVG.
 
 Used by `Report._repr_html_` (Jupyter shows it when a cell returns a report). Every string
-from the log is escaped; the chart needs nothing but the report.
+from the log goes through render.sanitize and is escaped; the chart needs nothing but the
+report.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 
+from spikecheck.render.sanitize import clean
 from spikecheck.render.words import VERDICT_WORDS, headline
 from spikecheck.report import Report
 
@@ -19,7 +21,9 @@ COLORS = {"epoch-aligned-spikes": "#c62828", "periodic-not-epoch": "#ef6c00",
 
 def report_html(r: Report) -> str:
     """An HTML fragment: verdict line, key evidence, causes with fixes, profile chart."""
-    e = html.escape
+    def e(text: object) -> str:  # the one sanitiser (bidi overrides reorder HTML too)
+        return html.escape(clean(text))
+
     color = COLORS.get(r.verdict, "#333")
     parts = [f'<div class="spikecheck"><p><b style="color:{color}">{e(r.verdict)}</b>'
              f"{(' · <b>' + e(r.cause) + '</b>') if r.cause else ''} — {e(r.source)} "

@@ -329,4 +329,6 @@ TEMPLATES: dict[str, str | Callable[[Mapping], str]] = {
                                          "value cannot be read; pass --dataset-size and "
                                          "--batch-size to recover it",
     C.FILE_NOT_READ: "{path} could not be read",
+    C.DIRECTORY_LINK_NOT_FOLLOWED: "{path}: a symbolic link to a directory, not followed (pass "
+                                   "its target to read it)",
 }

@@ -17,6 +17,7 @@ from spikecheck.render.interface import RunOutcome
 from spikecheck.render.words import headline
 
 MAX_BOUNDARY_LINES = 400
+DRAWABLE = 1e307  # a linear axis spanning more (+-1e308) overflows matplotlib's transforms
 
 
 class PlotUnavailable(RuntimeError):
@@ -68,6 +69,9 @@ def figure(o: RunOutcome, plt=None):
     ax = axes[0][0]
     steps, vals = curve.steps, curve.values
     log = bool(np.all(vals > 0))
+    clipped = not log and vals.size and float(np.max(np.abs(vals))) > DRAWABLE
+    if clipped:  # a span past the float range makes matplotlib's transforms singular
+        vals = np.clip(vals, -DRAWABLE, DRAWABLE)
     ax.plot(steps, vals, lw=0.7, color="#1f77b4", label="loss")
     if log:
         ax.set_yscale("log")
@@ -76,7 +80,7 @@ def figure(o: RunOutcome, plt=None):
         # matplotlib's autoscale margins overflow near the float limit: set them by hand
         top = float(vals.max())
         bottom = float(vals.min())
-        ax.set_ylim(bottom / 10 if log else bottom - abs(bottom) * 0.05,
+        ax.set_ylim((bottom / 10 or bottom) if log else bottom - abs(bottom) * 0.05,
                     top * 1.05 if top < 1.7e308 else top)
     g = r.geometry
     if g.known and g.boundaries.size:
@@ -88,20 +92,25 @@ def figure(o: RunOutcome, plt=None):
                        label="epoch start" if i == 0 else None)
     aligned = [s for s in r.spikes if s.aligned]
     other = [s for s in r.spikes if not s.aligned]
+    def shown(v: float) -> float:
+        return max(-DRAWABLE, min(DRAWABLE, v)) if clipped else v
+
     if aligned:
-        ax.scatter([s.peak_step for s in aligned], [s.peak_value for s in aligned],
+        ax.scatter([s.peak_step for s in aligned], [shown(s.peak_value) for s in aligned],
                    marker="v", s=28, color="#d62728", zorder=3, label="spike at a boundary")
     if other:
-        ax.scatter([s.peak_step for s in other], [s.peak_value for s in other],
+        ax.scatter([s.peak_step for s in other], [shown(s.peak_value) for s in other],
                    marker="v", s=22, color="#ff7f0e", zorder=3, label="other spike")
     ax.set_xlabel("optimizer step")
     ax.set_ylabel("loss" + (" (log scale)" if log else ""))
     ax.set_xlim(steps[0], steps[-1])
     ax.grid(True, which="major", axis="y", alpha=0.25)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, fontsize=8, frameon=False)
-    if curve.thinned:
-        ax.text(0.01, 0.01, f"{curve.points} points, thinned for drawing (min-max)",
-                transform=ax.transAxes, fontsize=7, color="0.4")
+    if curve.thinned or clipped:
+        ax.text(0.01, 0.01, "; ".join(
+            ([f"{curve.points} points, thinned for drawing (min-max)"] if curve.thinned else [])
+            + ([f"values beyond +-{DRAWABLE:g} drawn at the edge"] if clipped else [])),
+            transform=ax.transAxes, fontsize=7, color="0.4")
 
     if has_profile:
         pax = axes[0][1]

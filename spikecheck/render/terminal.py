@@ -40,6 +40,7 @@ from spikecheck.render.words import (
 from spikecheck.report import Report
 
 MAX_WIDTH = 120
+MIN_WIDTH = 60  # COLUMNS=0 (or 1) gave an empty (or one-letter-wide) report
 
 STATUS_STYLE = {"fail": "bold red", "warn": "bold yellow", "pass": "bold green",
                 "error": "bold red"}
@@ -58,7 +59,7 @@ def make_console(out: TextIO, options: RenderOptions) -> Console:
     elif options.color is True:
         kwargs["force_terminal"] = True
     console = Console(**kwargs)
-    width = options.width or min(console.width, MAX_WIDTH)
+    width = options.width or max(MIN_WIDTH, min(console.width, MAX_WIDTH))
     console.width = width
     return console
 
