@@ -61,13 +61,14 @@ def _require_paths(paths: tuple[str, ...]) -> None:
 
 # The largest count an option takes: a C long, what numpy and the OS work in. A dataset,
 # batch or epoch beyond it is a typo, and used to end in an internal OverflowError.
-MAX_COUNT = 2**63 - 1  # (cli_plan.MAX_COUNT, config.MAX_COUNT: the same bound)
+from spikecheck.cli_types import MAX_COUNT, PositiveCount  # noqa: E402
+
 MAX_SECONDS = 1e9  # about 31 years: --timeout beyond it is a typo (the OS timer overflows)
 
 
 def _count() -> click.IntRange:
     """A positive whole number an option takes (1 to MAX_COUNT)."""
-    return click.IntRange(min=1, max=MAX_COUNT)
+    return PositiveCount(min=1, max=MAX_COUNT)
 
 
 def _not_empty(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

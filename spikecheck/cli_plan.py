@@ -9,7 +9,7 @@ import click
 # epoch_plan.FRAMEWORKS, written out so that `spikecheck --help` loads no numpy (a test
 # keeps the two equal)
 FRAMEWORKS = ("torch", "keras", "tf", "hf", "lightning")
-MAX_COUNT = 2**63 - 1  # the analysis command's bound too (spikecheck.cli.MAX_COUNT)
+from spikecheck.cli_types import MAX_COUNT, PositiveCount  # noqa: E402
 
 PLAN_EPILOG = """\b
 Examples:
@@ -26,17 +26,17 @@ Exit codes: 0 every batch and optimizer step is full, 1 a warning applies,
 @click.command("plan", epilog=PLAN_EPILOG,
                context_settings={"help_option_names": ["-h", "--help"],
                                  "max_content_width": 100})
-@click.option("--dataset-size", "-N", type=click.IntRange(min=1, max=MAX_COUNT), required=True,
+@click.option("--dataset-size", "-N", type=PositiveCount(min=1, max=MAX_COUNT), required=True,
               metavar="N",
               help="Training samples per epoch.")
-@click.option("--batch-size", "-B", type=click.IntRange(min=1, max=MAX_COUNT), required=True,
+@click.option("--batch-size", "-B", type=PositiveCount(min=1, max=MAX_COUNT), required=True,
               metavar="B",
               help="Samples per mini-batch on one device.")
 @click.option("--drop-last", is_flag=True, help="The loader drops the final partial batch.")
-@click.option("--grad-accum", type=click.IntRange(min=1, max=MAX_COUNT), default=1,
+@click.option("--grad-accum", type=PositiveCount(min=1, max=MAX_COUNT), default=1,
               show_default=True,
               metavar="G", help="Micro-batches per optimizer step (gradient accumulation).")
-@click.option("--world-size", type=click.IntRange(min=1, max=MAX_COUNT), default=1,
+@click.option("--world-size", type=PositiveCount(min=1, max=MAX_COUNT), default=1,
               show_default=True,
               metavar="W", help="Data-parallel processes (devices) sharing each epoch.")
 @click.option("--framework", type=click.Choice(FRAMEWORKS), default="torch", show_default=True,

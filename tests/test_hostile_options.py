@@ -55,7 +55,7 @@ def test_counts_beyond_a_machine_word_are_usage_errors(log, option, value):
     """-N 1e30 was 'internal error: OverflowError' from numpy, -N 1e400 from a float."""
     extra = ["-B", "16"] if option == "--dataset-size" else ["-N", "22225"] \
         if option == "--batch-size" else []
-    usage_error(invoke(log, option, value, *extra), "not in the range")
+    usage_error(invoke(log, option, value, *extra), "is too large (at most 2^63-1)")
 
 
 @pytest.mark.parametrize("args", [

@@ -9,6 +9,7 @@ from spikecheck import __dir__, __getattr__  # PEP 562: lazy attributes of the p
 from spikecheck.callbacks import hf, keras, lightning
 from spikecheck.cli import ByteSize
 from spikecheck.cli_group import DefaultCommandGroup
+from spikecheck.cli_types import PositiveCount
 from spikecheck.dask import check_many
 from spikecheck.readers import csv, interface, json, tensorboard, text, tfrecord
 from spikecheck.render import github, jsonl, junit, markdown, terminal
@@ -42,3 +43,6 @@ tfrecord.__class__
 
 # Public API of a report: pandas users and Jupyter call these.
 Report.to_frame, Report._repr_html_
+
+# click calls it to describe a range in --help (spikecheck/cli_types.py)
+PositiveCount._describe_range
