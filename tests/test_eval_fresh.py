@@ -88,7 +88,8 @@ def test_make_eval_prints_fresh_misses_only_when_asked(monkeypatch, capsys, flag
     out = capsys.readouterr().out
     assert "[fresh / geometry] verdicts right: 1/2" in out
     assert "[fresh / no-geometry] verdicts right: 1/2" in out
-    assert "miss: test/a-run-it-got-wrong" in out  # the test split's misses are listed
+    assert "miss: dev/a-run-it-got-wrong" in out  # the dev split's misses are listed
+    assert "miss: test/a-run-it-got-wrong" not in out  # the test split is summary-only too
     assert ("miss: fresh/a-run-it-got-wrong" in out) is listed
     assert ("fresh/other" in out) is False
 
@@ -99,7 +100,7 @@ def test_json_output_keeps_fresh_rows_out_unless_asked(monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["evaluate.py", "--json"])
     evaluate.main()
     data = json.loads(capsys.readouterr().out)
-    assert {r["split"] for r in data["rows"]} == {"dev", "test"}
+    assert {r["split"] for r in data["rows"]} == {"dev"}  # test and fresh: summary only
     assert {s["split"] for s in data["summary"]} == {"dev", "test", "fresh"}
 
 
@@ -109,7 +110,7 @@ def test_show_misses_takes_only_a_summary_only_split(monkeypatch, capsys):
     with pytest.raises(SystemExit) as exc:
         evaluate.main()
     assert exc.value.code == 2
-    assert "--show-misses takes one of fresh" in capsys.readouterr().err
+    assert "--show-misses takes one of fresh, test" in capsys.readouterr().err
 
 
 def test_the_fresh_folder_stays_small():
