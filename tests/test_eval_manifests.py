@@ -1,8 +1,9 @@
 """Both evaluation manifests (dev: fixtures/runs, test: fixtures/heldout) and the dev split's extra
-manifests (fixtures/seedcase, fixtures/devtwin, fixtures/devhard) are complete, every log they
-name reads through the CLI's reader, and the devhard set holds the cases it was made for, each
-label backed by the oracle. Whether the engine gets the runs right is `make eval`'s business,
-not a test's: the test split is reported, never tuned on."""
+manifests (fixtures/seedcase, fixtures/devtwin, fixtures/devhard, fixtures/devclean) are complete,
+every log they name reads through the CLI's reader, the devhard set holds the cases it was made
+for, each label backed by the oracle, and the devclean set's labels come from its fresh-data
+twins. Whether the engine gets the runs right is `make eval`'s business, not a test's: the test
+split is reported, never tuned on."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ EXTRA_ENTRIES = [(split, e) for split, paths in evaluate.EXTRA.items() for path 
                  if path.exists() for e in json.loads(path.read_text())]
 DEVTWIN = [e for _, e in EXTRA_ENTRIES if e.get("generator") == "devtwin"]
 DEVHARD = [e for _, e in EXTRA_ENTRIES if e.get("generator") == "devhard"]
+DEVCLEAN = [e for _, e in EXTRA_ENTRIES if e.get("generator") == "devclean"]
 
 
 def test_the_test_split_is_a_different_and_large_enough_set():
@@ -209,7 +211,66 @@ def test_a_bug_that_does_not_show_is_labelled_by_what_the_log_shows():
         assert e["oracle"]["detectable"] is False and "twin" in e["notes"]
 
 
-@pytest.mark.parametrize("folder", ["heldout", "devtwin", "devhard"])
+def test_the_devclean_set_is_dev_and_trained_on_seeds_of_its_own():
+    assert (FIXTURES / "devclean" / "manifest.json") in evaluate.EXTRA["dev"]
+    assert len(DEVCLEAN) >= 55 and all(e["split"] == "dev" for e in DEVCLEAN)
+    assert all(e["file"].startswith("devclean/") for e in DEVCLEAN)
+    assert len({e["file"] for e in DEVCLEAN}) == len(DEVCLEAN)
+    others = {e["training"]["seed"] for _, e in ENTRIES + EXTRA_ENTRIES
+              if e.get("generator") != "devclean" and isinstance(e.get("training"), dict)
+              and "seed" in e["training"]}
+    seeds = [e["training"]["seed"] for e in DEVCLEAN]
+    assert len(set(seeds)) == len(seeds) and all(500 <= sd < 600 for sd in seeds)
+    assert not set(seeds) & others
+
+
+def test_every_devclean_label_comes_from_the_fresh_data_twin():
+    for e in DEVCLEAN:  # nothing is put in: clean unless the oracle saw memorisation
+        o = e["oracle"]
+        assert e["intended_verdict"] == "clean" and "fresh samples" in o["twin"], e["file"]
+        if o["decision"] == "memorisation-drop":
+            assert (e["verdict"], e["cause"], o["detectable"]) == (
+                "epoch-aligned-spikes", "epoch-start-drop", True), e["file"]
+            assert o["epoch_start_down"]["detectable"] and o["epoch_start_down"]["z"] <= -5
+        else:
+            assert o["decision"] == "none" and e["verdict"] == "clean", e["file"]
+            running_mean = e["geometry"].get("log_transform", "").startswith("epoch-running")
+            assert e["cause"] == ("running-mean-logging" if running_mean else None)
+        assert "Oracle vs the fresh-data twin" in e["notes"]
+    assert sum(e["verdict"] == "clean" for e in DEVCLEAN) >= 45
+
+
+def test_devclean_spans_families_loggers_and_final_batches():
+    assert len({e["group"] for e in DEVCLEAN}) >= 12
+    assert {"cnn", "resnet-bn", "gru", "lstm", "transformer", "vae", "autoencoder", "embmlp",
+            "logreg", "contrastive", "ranking"} <= {e["group"] for e in DEVCLEAN}
+    frameworks = {e["framework"] for e in DEVCLEAN}
+    assert {"lightning-csvlogger", "lightning-tensorboardlogger", "hf-trainer-state",
+            "hf-trainer-printed", "keras-tensorboard", "keras-losshistory-csv",
+            "torch-summarywriter", "csv"} <= frameworks
+    printed = {e["framework"] for e in DEVCLEAN if e.get("log_format_source")}
+    assert len(printed) >= 5
+    finals = [(e["geometry"]["final_batch_samples"], e["geometry"]["batch_size"])
+              for e in DEVCLEAN]
+    assert any(r == 1 for r, _ in finals) and any(r == b for r, b in finals)
+    assert any(1 < r < b for r, b in finals)
+    assert all(e["training"]["epochs"] >= 6 for e in DEVCLEAN)  # at least 5 boundaries
+    losses = {e["training"]["loss"] for e in DEVCLEAN}
+    assert {"infonce", "elbo", "focal", "bpr", "lm"} <= losses
+    opts = {e["training"]["opt"] for e in DEVCLEAN}
+    assert {"sgd", "sgdm", "nesterov", "adam", "adamw", "rmsprop", "adagrad", "lion"} <= opts
+
+
+def test_devclean_infonce_runs_are_clean_and_say_why():
+    nce = [e for e in DEVCLEAN if e["training"]["loss"] == "infonce"]
+    assert len(nce) >= 3
+    for e in nce:  # fewer in-batch negatives in a short final batch: lower, by definition
+        assert e["verdict"] == "clean"
+        if e["geometry"]["final_batch_samples"] < e["geometry"]["batch_size"]:
+            assert "LOWER" in e["notes"] and "Not a bug" in e["notes"]
+
+
+@pytest.mark.parametrize("folder", ["heldout", "devtwin", "devhard", "devclean"])
 def test_the_generated_folders_stay_small(folder):
     total = sum(p.stat().st_size for p in (FIXTURES / folder).rglob("*") if p.is_file())
     assert total < 5 * 1024 * 1024
