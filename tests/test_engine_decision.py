@@ -267,3 +267,14 @@ def test_with_no_flags_a_low_final_step_every_epoch_is_a_small_batch_not_a_drop(
     rep = run(steps, loss)
     assert rep.geometry.steps_per_epoch == 81
     assert rep.verdict == "clean", (rep.verdict, rep.diagnosis)
+
+
+def test_a_jump_in_the_first_steps_is_start_up_not_an_instability():
+    # Adagrad's first update is a full-size step: the loss triples at step 1 and settles.
+    # The same jump later in the run is an instability.
+    steps, loss = curve(2000, seed=9)
+    early, late = loss.copy(), loss.copy()
+    early[1] *= 5
+    late[1200] *= 5
+    assert run(steps, early).verdict == "clean"
+    assert run(steps, late).verdict == "spikes-not-epoch-aligned"

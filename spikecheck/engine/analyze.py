@@ -150,6 +150,8 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         shape=pstruct, period=pfit, running_mean=running_mean,
         running_mean_declared=series.running_mean,
         kept_after_spike=kept_after_spike(raw, d, spikes),
+        startup_until=int(steps[min(n - 1, max(thresholds.startup_points,
+                                               int(n * thresholds.startup_share)) - 1)]),
     )
     decision = decide(evidence, thresholds)
     if decision.position is not None or decision.direction is not None:

@@ -82,6 +82,10 @@ class Thresholds:
     # A single-point peak stands this many times above the next point (log-scale ratio):
     # a short batch's spike, not a jump in the level that persists (a reset).
     isolated_peak: float = 1.5
+    # The first logged points of a run, at least startup_points and this share of them,
+    # are its start-up: a jump there (the optimizer's first steps) is no instability.
+    startup_points: int = 5
+    startup_share: float = 0.005
     # A spike whose next logged point keeps at most this share of its excess is one step
     # (a short batch seen through a k-step mean), not a jump that persists (a reset,
     # which keeps 0.5-1 of it).
@@ -127,6 +131,9 @@ class Evidence:
     # Of a boundary spike's excess (log scale), the median share the next logged point
     # keeps: near 0 for a one-step spike, near 1 for a jump that persists.
     kept_after_spike: float | None = None
+    # The last step of the run's start-up (its first few logged points), where a jump is
+    # the optimizer's first steps (Adagrad's first update is a full-size step), no finding.
+    startup_until: int | None = None
 
 
 @dataclass(frozen=True)
@@ -560,9 +567,11 @@ def _sharp(fold: FoldResult | None) -> bool:
 def _major_spikes(ev: Evidence, th: Thresholds) -> list[SpikeEvent]:
     """Isolated spikes that stand out against this run's own heavy tail of noise."""
     z_major = max(th.major_z, th.major_noise_multiple * ev.noise_q95)
-    major = [s for s in ev.spikes if s.direction == "up" and abs(s.z) >= z_major
+    settled = [s for s in ev.spikes
+               if ev.startup_until is None or s.peak_step > ev.startup_until]
+    major = [s for s in settled if s.direction == "up" and abs(s.z) >= z_major
              and (not ev.log_scale or s.height >= th.major_height)]
-    huge = [s for s in ev.spikes if s.direction == "up" and ev.log_scale
+    huge = [s for s in settled if s.direction == "up" and ev.log_scale
             and s.height >= th.huge_height and not s.aligned]
     if len(huge) >= th.huge_count:
         major = sorted({id(s): s for s in major + huge}.values(), key=lambda s: s.peak_step)
