@@ -41,7 +41,7 @@ def rolling_median(x: np.ndarray, window: int) -> np.ndarray:
     if n >= SCIPY_FROM:  # importing scipy.ndimage costs ~0.35 s: worth it on long series
         try:
             from scipy.ndimage import median_filter
-        except ImportError:  # pragma: no cover - scipy is a dependency
+        except ImportError:  # scipy is the `fast` extra: the numpy path gives the same medians
             median_filter = None
     if median_filter is not None:
         out = median_filter(np.asarray(x, dtype=np.float64), size=window, mode="nearest")
