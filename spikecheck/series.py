@@ -161,7 +161,7 @@ def unwrap_int32(s: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     """Undo a signed 32-bit step counter that overflowed (2147483647 -> -2147483648):
     otherwise the points after the wrap would sort before all the others. A wrap is a
     drop from the top quarter of int32 to its bottom quarter that continues the count."""
-    if s.size < 2:
+    if s.size < 2 or int(s.min()) >= -(1 << 30):  # a wrap lands below -2^30
         return s, ()
     d = np.diff(s)
     wraps = (d < 0) & (s[:-1] >= 1 << 30) & (s[:-1] < 1 << 31) & (s[1:] < -(1 << 30)) \
@@ -229,7 +229,7 @@ def normalize(
     s = s.astype(np.int64, copy=False)
     s, wrap_note = unwrap_int32(s)
     notes += wrap_note
-    resets = int(np.count_nonzero(np.diff(s) < 0)) if s.size > 1 else 0
+    resets = int(np.count_nonzero(np.less(s[1:], s[:-1]))) if s.size > 1 else 0
 
     finite = np.isfinite(v)
     n_bad = int(s.size - np.count_nonzero(finite))

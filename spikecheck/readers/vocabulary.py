@@ -128,9 +128,15 @@ def resolve_restarts(keys: np.ndarray, ties_distinct: bool = False
     Returns (keep mask, restarts, dropped).
     """
     keys = np.asarray(keys)
-    k_all = keys.astype(np.float64)
-    usable = np.isfinite(k_all) & (np.abs(k_all) <= MAX_STEP)
-    if not usable.all():
+    if keys.dtype.kind in "iu" and keys.size:  # integers: the range says it, no float copy
+        usable_all = int(keys.min()) >= -MAX_STEP and int(keys.max()) <= MAX_STEP
+    else:
+        k_all = keys.astype(np.float64)
+        usable = np.isfinite(k_all) & (np.abs(k_all) <= MAX_STEP)
+        usable_all = bool(usable.all())
+    if not usable_all:
+        k_all = keys.astype(np.float64)
+        usable = np.isfinite(k_all) & (np.abs(k_all) <= MAX_STEP)
         # Keys normalize() drops and counts (a step of -1e30, NaN) are not restarts.
         keep = np.ones(keys.size, dtype=bool)
         sub, restarts, dropped = resolve_restarts(keys[usable], ties_distinct)
@@ -138,7 +144,7 @@ def resolve_restarts(keys: np.ndarray, ties_distinct: bool = False
         return keep, restarts, dropped
     keys, _ = unwrap_int32(keys)  # a 32-bit counter overflow is not a restart
     n = keys.size
-    back = np.diff(keys) < 0 if n > 1 else np.zeros(0, dtype=bool)
+    back = np.less(keys[1:], keys[:-1]) if n > 1 else np.zeros(0, dtype=bool)
     restarts = int(np.count_nonzero(back))
     if restarts == 0:
         return np.ones(n, dtype=bool), 0, 0
