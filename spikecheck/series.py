@@ -209,11 +209,13 @@ def normalize(
     raw = int(s.size)
     if s.dtype.kind not in "iuf":
         raise SeriesError(f"{source}: steps are not numbers")
-    if s.dtype.kind == "f":
+    if s.size and bool(s.min() >= -MAX_STEP) and bool(s.max() <= MAX_STEP):
+        ok = None  # every step usable (NaN would make min and max NaN): no masks needed
+    elif s.dtype.kind == "f":
         ok = np.isfinite(s) & (np.abs(s) <= MAX_STEP)
     else:
         ok = (s <= MAX_STEP) & (s >= -MAX_STEP) if s.dtype.kind == "i" else s <= MAX_STEP
-    n_bad_steps = int(raw - np.count_nonzero(ok))
+    n_bad_steps = 0 if ok is None else int(raw - np.count_nonzero(ok))
     notes = tuple(notes)
     if n_bad_steps:
         s, v = s[ok], v[ok]
@@ -270,8 +272,9 @@ def normalize(
     if epochs_out is not None and not np.isfinite(epochs_out).any():
         epochs_out = None
     if epochs_out is not None:
-        fin = epochs_out[np.isfinite(epochs_out)]
-        if np.any(np.diff(fin) < 0):
+        finite = np.isfinite(epochs_out)
+        fin = epochs_out if finite.all() else epochs_out[finite]
+        if bool(np.less(fin[1:], fin[:-1]).any()):
             # An epoch column that goes back while the step rises (counters that overlap,
             # a run appended to another) cannot place epoch boundaries: it is dropped.
             epochs_out = None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spikecheck.frameworks import KERAS, LIGHTNING
+from spikecheck.readers import memory
 from spikecheck.readers.interface import (
     InputSource,
     NoTrainingLoss,
@@ -189,6 +190,7 @@ class CsvReader:
             if c in loss_cols:
                 present_cols[c] = _present(col)
             del col
+            memory.release()  # the column's arrow buffers, before the next is converted
         notes.extend(stats.notes(layout))
         if n_rows == 0:
             if stats.skipped or stats.cut_line:
@@ -532,7 +534,8 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
             stream = _CompleteLines(f, layout.encoding, whole)
             try:
                 table = pacsv.read_csv(stream, read_options=read_opts,
-                                       parse_options=parse_opts, convert_options=conv)
+                                       parse_options=parse_opts, convert_options=conv,
+                                       memory_pool=memory.arrow_pool())
             except (EOFError, OSError) as exc:
                 if isinstance(exc, pa.ArrowInvalid):
                     raise
@@ -737,8 +740,10 @@ def _numeric_to_numpy(col) -> np.ndarray:
     """
     import pyarrow as pa
 
-    parts = []
-    for ch in _chunks(col):
+    chunks = _chunks(col)
+    out = np.empty(sum(len(ch) for ch in chunks), dtype=np.float64)  # filled in place
+    at = 0
+    for ch in chunks:
         n, off = len(ch), ch.offset
         if n == 0:
             continue
@@ -746,11 +751,12 @@ def _numeric_to_numpy(col) -> np.ndarray:
             "u" if pa.types.is_unsigned_integer(ch.type) else "i"
         dtype = np.dtype(f"{kind}{ch.type.bit_width // 8}")
         validity, data = ch.buffers()[:2]
-        vals = np.frombuffer(data, dtype=dtype, count=off + n)[off:].astype(np.float64)
+        vals = out[at: at + n]
+        vals[:] = np.frombuffer(data, dtype=dtype, count=off + n)[off:]
         if ch.null_count:
             vals[~_bits(validity, off, n)] = np.nan
-        parts.append(vals)
-    return np.concatenate(parts) if parts else np.empty(0)
+        at += n
+    return out
 
 
 def _bool_to_numpy(col) -> np.ndarray:

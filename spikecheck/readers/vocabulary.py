@@ -108,7 +108,11 @@ def per_epoch_only(epochs: np.ndarray | None, name: str = "",
     if epochs is None:
         return False
     e = np.asarray(epochs, dtype=np.float64)
-    e = e[np.isfinite(e)]
+    finite = np.isfinite(e)
+    if not finite.all():
+        e = e[finite]
+    if e.size >= 2 and bool(np.any(e[1:] == e[:-1])):
+        return False  # an epoch repeated: not one point per epoch (no sort needed to say it)
     if e.size < 2 or not np.all(e == np.round(e)):
         return False
     u = np.unique(e)
@@ -128,8 +132,9 @@ def resolve_restarts(keys: np.ndarray, ties_distinct: bool = False
     Returns (keep mask, restarts, dropped).
     """
     keys = np.asarray(keys)
-    if keys.dtype.kind in "iu" and keys.size:  # integers: the range says it, no float copy
-        usable_all = int(keys.min()) >= -MAX_STEP and int(keys.max()) <= MAX_STEP
+    if keys.dtype.kind in "iuf" and keys.size:  # the range says it, with no float copy
+        lo, hi = keys.min(), keys.max()  # NaN in floats makes both NaN: not usable
+        usable_all = bool(lo >= -MAX_STEP) and bool(hi <= MAX_STEP)
     else:
         k_all = keys.astype(np.float64)
         usable = np.isfinite(k_all) & (np.abs(k_all) <= MAX_STEP)
