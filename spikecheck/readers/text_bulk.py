@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -63,15 +62,19 @@ _FLOAT_LAYOUT = re.compile(rb"([-+]?)(0*)(?:\.(0*))?(?:[eE]([-+]?)(0+))?")
 NONE, ONE, PER_LINE = 0, 1, 2  # what a shape's lines hold: no match, one match, read per line
 
 
-@dataclass
 class BulkStats:
-    """How the last bulk scan read its lines: in bulk, per line, and the shapes seen."""
+    """How the last bulk scan read its lines: in bulk, per line, and the shapes seen.
 
-    lines: int = 0
-    bulk_lines: int = 0
-    per_line_lines: int = 0
-    shapes: int = 0
-    blocks: int = 0
+    (Plain classes in this module rather than dataclasses: it is imported on every text
+    log's path, and building a dataclass costs a little start-up.)"""
+
+    __slots__ = ("lines", "bulk_lines", "per_line_lines", "shapes", "blocks")
+
+    def __init__(self) -> None:
+        self.lines = self.bulk_lines = self.per_line_lines = self.shapes = self.blocks = 0
+
+    def __repr__(self) -> str:
+        return "BulkStats(" + ", ".join(f"{k}={getattr(self, k)}" for k in self.__slots__) + ")"
 
 
 LAST_STATS = BulkStats()  # the most recent scan's counts (for tests and the benchmark)
@@ -302,17 +305,20 @@ class _Sink:
 # --------------------------------------------------------------------------- numbers
 
 
-@dataclass(frozen=True)
 class _Layout:
-    """How one group's text is laid out in a shape (digits as 0), and how to read it."""
+    """How one group's text is laid out in a shape (digits as 0), and how to read it:
+    kind "int", "float", or "python" (int()/float() on each value); the offsets of the
+    mantissa (or integer) digits, the digits after the point, the exponent's digits."""
 
-    kind: str  # "int", "float", or "python" (int()/float() on each value)
-    width: int
-    negative: bool = False
-    mantissa: tuple[int, ...] = ()  # offsets of mantissa (or integer) digits
-    fraction: int = 0  # digits after the decimal point
-    exp_negative: bool = False
-    exponent: tuple[int, ...] = ()  # offsets of exponent digits
+    __slots__ = ("kind", "width", "negative", "mantissa", "fraction", "exp_negative",
+                 "exponent")
+
+    def __init__(self, kind: str, width: int, negative: bool = False,
+                 mantissa: tuple[int, ...] = (), fraction: int = 0, exp_negative: bool = False,
+                 exponent: tuple[int, ...] = ()):
+        self.kind, self.width, self.negative = kind, width, negative
+        self.mantissa, self.fraction = mantissa, fraction
+        self.exp_negative, self.exponent = exp_negative, exponent
 
 
 def _layout(masked: bytes, is_int: bool) -> _Layout:
@@ -376,34 +382,34 @@ def _read_layout(lay: _Layout, cells: np.ndarray, dtype: type, texts: Callable[[
 # --------------------------------------------------------------------------- shapes
 
 
-@dataclass
 class _Plan:
-    """What one shape's lines hold: no match, one match (its groups), or read per line."""
+    """What one shape's lines hold: no match, one match (its groups), or read per line;
+    for one match, each group's byte offset in the line and layout (-1: the group is the
+    same text on every line of the shape, its value in `constants`)."""
 
-    kind: int
-    offsets: tuple[int, ...] = ()  # byte offset of each group in the line (-1: constant)
-    layouts: tuple[int, ...] = ()  # index into the scan's layouts (-1: constant)
-    constants: tuple = ()  # each group's value where it is constant on the shape
+    __slots__ = ("kind", "offsets", "layouts", "constants")
+
+    def __init__(self, kind: int, offsets: tuple[int, ...] = (), layouts: tuple[int, ...] = (),
+                 constants: tuple = ()):
+        self.kind, self.offsets, self.layouts, self.constants = kind, offsets, layouts, constants
 
 
 _PER_LINE = _Plan(PER_LINE)
 
 
-@dataclass
 class _Scan:
-    """One bulk scan's state across blocks."""
+    """One bulk scan's state across blocks: the plans of the shapes seen, the layouts of
+    their groups, the epoch of the last header line, the counts."""
 
-    rx: re.Pattern[str]
-    header: re.Pattern[str] | None
-    names: list[str]
-    dtypes: list[type]
-    encoding: str
-    column: Callable
-    plans: dict[bytes, _Plan] = field(default_factory=dict)
-    layouts: list[_Layout] = field(default_factory=list)
-    layout_ids: dict[tuple[bool, bytes], int] = field(default_factory=dict)
-    current: int = -1  # the epoch of the last header line so far
-    stats: BulkStats = field(default_factory=BulkStats)
+    def __init__(self, rx: re.Pattern[str], header: re.Pattern[str] | None, names: list[str],
+                 dtypes: list[type], encoding: str, column: Callable):
+        self.rx, self.header, self.names, self.dtypes = rx, header, names, dtypes
+        self.encoding, self.column = encoding, column
+        self.plans: dict[bytes, _Plan] = {}
+        self.layouts: list[_Layout] = []
+        self.layout_ids: dict[tuple[bool, bytes], int] = {}
+        self.current = -1
+        self.stats = BulkStats()
 
     def plan(self, shape: bytes, line: bytes) -> _Plan:
         """The plan of a shape, from its line `line` (bytes, with the line end)."""
