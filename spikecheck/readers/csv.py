@@ -293,6 +293,7 @@ class CsvReader:
             ))
         if not series:
             raise ReadError(f"{src.name}: the loss column has no numeric values")
+        memory.release()  # the read's temporaries, before the analysis allocates its own
         return series
 
     def _step_column(self, layout: CsvLayout, options: ReadOptions, src: InputSource
@@ -515,6 +516,8 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    if _size_at_least(src, BIG_BYTES):  # a table worth keeping freed memory for
+        memory.reuse_freed_memory()
     # pyarrow sees positional names: a header may repeat a name (the first one is used)
     first = {}
     for i, raw in enumerate(layout.raw_header):
@@ -559,6 +562,16 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
 
 
 SMALL_BYTES = 256 << 10  # up to ~7k rows parsing here (~3 us a row) beats importing pyarrow
+BIG_BYTES = 8 << 20  # from this size the command line keeps freed memory for reuse
+
+
+def _size_at_least(src: InputSource, n: int) -> bool:
+    """A plain file of at least n bytes (gzip and pipes: unknown, so no)."""
+    try:
+        return src.path is not None and not getattr(src, "gzipped", False) and \
+            src.path.stat().st_size >= n
+    except OSError:
+        return False
 NULL_CELLS = frozenset(("", "null", "None", "N/A"))  # what the pyarrow path reads as missing
 PLAIN_NUMBER = frozenset("0123456789.eE+-")
 

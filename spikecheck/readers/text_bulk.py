@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from spikecheck.readers import chunks
+from spikecheck.readers import chunks, memory
 from spikecheck.readers.interface import InputSource, ReadError
 
 try:  # the regular-expression parser (re._parser from 3.11, sre_parse before)
@@ -664,6 +664,7 @@ def scan_bulk(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | N
     encoding = "utf-8" if bom else encoding
     if len(src.head(BULK_MIN_BYTES)) < BULK_MIN_BYTES or not eligible(rx, header):
         return None
+    memory.reuse_freed_memory()  # a big log: blocks, then the engine's arrays, reuse memory
     names = sorted(rx.groupindex, key=rx.groupindex.get)
     dtypes = [np.int64 if n in int_groups else np.float64 for n in names]
     scan = _Scan(rx, header, names, dtypes, encoding, column)
@@ -685,6 +686,7 @@ def scan_bulk(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | N
     finally:
         LAST_STATS = scan.stats
     cut.extend(held)
+    memory.release()  # the blocks' buffers, before the analysis allocates its own
     out = dict(zip(names, sink.result()))
     he = epoch_sink.result()[0] if epoch_sink is not None else np.empty(0, dtype=np.int64)
     return out, sink.n, scan.stats.lines, he
