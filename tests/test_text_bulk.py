@@ -208,6 +208,29 @@ def test_gzip_bom_and_latin1(tmp_path, monkeypatch):
     _scan_both(latin, monkeypatch=monkeypatch)
 
 
+def test_stdin_scans_the_same(tmp_path, monkeypatch):
+    """A pipe has no size to plan the columns from: they grow as blocks come."""
+    import io
+
+    text = _odd_log(random.Random(5), 20000).encode()
+
+    class Stdin:
+        buffer = io.BytesIO(text)
+
+    monkeypatch.setattr("sys.stdin", Stdin)
+    monkeypatch.setattr(C, "CHUNK_BYTES", 4096)  # many blocks: the columns grow many times
+    monkeypatch.setattr(text_bulk, "BULK_MIN_BYTES", 0)
+    src = InputSource.from_arg("-")
+    rx = _rx(NANOGPT)
+    cut_a: list[str] = []
+    cut_b: list[str] = []
+    want = _scan(src, rx, None, INT_GROUPS, cut_a)
+    got = text_bulk.scan_bulk(src, rx, None, INT_GROUPS, cut_b, _column)
+    assert got is not None and got[1:3] == want[1:3] and cut_a == cut_b
+    for name in want[0]:
+        assert np.array_equal(got[0][name], want[0][name], equal_nan=True), name
+
+
 def _style(name):
     return next(s for s in STYLES if s.name == name)
 
