@@ -284,7 +284,7 @@ class _Sink:
         """Append one block's columns; `consumed` is the bytes read so far."""
         k = cols[0].size if cols else 0
         need = self.n + k
-        if need > self.cols[0].size if self.cols else False:
+        if self.cols and need > self.cols[0].size:  # grow: to the size the file implies
             if self.total_bytes and consumed:
                 guess = int(need / consumed * self.total_bytes * 1.02) + 4096
             else:
@@ -672,13 +672,17 @@ def scan_bulk(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | N
         return None
     bom = encoding == "utf-8-sig"  # dropped once at the start; lines are plain UTF-8
     encoding = "utf-8" if bom else encoding
-    if len(src.head(BULK_MIN_BYTES)) < BULK_MIN_BYTES or not eligible(rx, header):
+    total = _size(src)
+    if total is None:  # gzip or a pipe: as much of the content as the threshold asks
+        small = len(src.head(BULK_MIN_BYTES)) < BULK_MIN_BYTES
+    else:
+        small = total < BULK_MIN_BYTES
+    if small or not eligible(rx, header):
         return None
     memory.reuse_freed_memory()  # a big log: blocks, then the engine's arrays, reuse memory
     names = sorted(rx.groupindex, key=rx.groupindex.get)
     dtypes = [np.int64 if n in int_groups else np.float64 for n in names]
     scan = _Scan(rx, header, names, dtypes, encoding, column)
-    total = _size(src)
     sink = _Sink(dtypes, total)
     epoch_sink = _Sink([np.int64], total) if header is not None else None
     held: list[str] = []
