@@ -533,10 +533,6 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
                                         invalid_row_handler=stats.skip)
         conv = pacsv.ConvertOptions(include_columns=wanted, column_types=column_types,
                                     null_values=null_values, strings_can_be_null=True, **extra)
-        if direct is not None:  # pyarrow reads the file itself, in parallel
-            table = pacsv.read_csv(direct, read_options=read_opts, parse_options=parse_opts,
-                                   convert_options=conv, memory_pool=memory.arrow_pool())
-            return table, stats
         with src.open() as f:
             stream = _CompleteLines(f, layout.encoding, whole)
             try:
@@ -552,8 +548,6 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
             stats.cut_line = _short(stream.cut_line.decode("utf-8", errors="replace"))
         return table, stats
 
-    direct = _passes_through(src, layout.encoding)
-
     try:
         table, stats = attempt({c: pa.float64() for c in wanted},
                                ["", "null", "None", "N/A"], quoted_strings_can_be_null=True)
@@ -565,29 +559,6 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
             msg = str(exc).splitlines()[0]
             raise ReadError(f"{src.name}: cannot parse as CSV ({msg})") from None
     return {c: table.column(first[c]) for c in columns}, stats
-
-
-def _passes_through(src: InputSource, encoding: str) -> str | None:
-    """The path of a plain file _CompleteLines would hand to pyarrow unchanged, so pyarrow
-    may read it itself (with its threads, not through a Python stream): UTF-8 that is all
-    ASCII, ending at a line end (nothing held back), with no line of HOLD bytes or more
-    (every HOLD/2 block holds a line end, so no run without one reaches HOLD). Anything
-    else (gzip, a pipe, other bytes): None, and the stream does its work."""
-    if src.path is None or encoding != "utf-8" or not _size_at_least(src, BIG_BYTES):
-        return None
-    step = _CompleteLines.HOLD // 2
-    try:
-        with open(src.path, "rb") as f:
-            if f.read(2) == b"\x1f\x8b":
-                return None
-            f.seek(0)
-            while block := f.read(step):
-                if not block.isascii() or (b"\n" not in block and b"\r" not in block):
-                    return None
-                last = block[-1:]
-    except OSError:
-        return None
-    return str(src.path) if last in (b"\n", b"\r") else None
 
 
 SMALL_BYTES = 256 << 10  # up to ~7k rows parsing here (~3 us a row) beats importing pyarrow
