@@ -941,6 +941,9 @@ def run() -> None:
     except (ValueError, OSError):  # not the main thread
         pass
     from spikecheck.cli_group import entry  # `plan` next to the analysis command
+    from spikecheck.readers import memory
+
+    memory.CLI = True  # this process is spikecheck's own: big reads may tune its allocator
 
     try:
         entry(standalone_mode=True)

@@ -161,7 +161,7 @@ def unwrap_int32(s: np.ndarray) -> tuple[np.ndarray, tuple[Note, ...]]:
     """Undo a signed 32-bit step counter that overflowed (2147483647 -> -2147483648):
     otherwise the points after the wrap would sort before all the others. A wrap is a
     drop from the top quarter of int32 to its bottom quarter that continues the count."""
-    if s.size < 2:
+    if s.size < 2 or int(s.min()) >= -(1 << 30):  # a wrap lands below -2^30
         return s, ()
     d = np.diff(s)
     wraps = (d < 0) & (s[:-1] >= 1 << 30) & (s[:-1] < 1 << 31) & (s[1:] < -(1 << 30)) \
@@ -208,11 +208,13 @@ def normalize(
     raw = int(s.size)
     if s.dtype.kind not in "iuf":
         raise SeriesError(f"{source}: steps are not numbers")
-    if s.dtype.kind == "f":
+    if s.size and bool(s.min() >= -MAX_STEP) and bool(s.max() <= MAX_STEP):
+        ok = None  # every step usable (NaN would make min and max NaN): no masks needed
+    elif s.dtype.kind == "f":
         ok = np.isfinite(s) & (np.abs(s) <= MAX_STEP)
     else:
         ok = (s <= MAX_STEP) & (s >= -MAX_STEP) if s.dtype.kind == "i" else s <= MAX_STEP
-    n_bad_steps = int(raw - np.count_nonzero(ok))
+    n_bad_steps = 0 if ok is None else int(raw - np.count_nonzero(ok))
     notes = tuple(notes)
     if not all(isinstance(n, Note) for n in notes):  # sentences are made by the renderers
         raise TypeError(f"{source}: reader notes must be Note(code, params), not text")
@@ -229,7 +231,7 @@ def normalize(
     s = s.astype(np.int64, copy=False)
     s, wrap_note = unwrap_int32(s)
     notes += wrap_note
-    resets = int(np.count_nonzero(np.diff(s) < 0)) if s.size > 1 else 0
+    resets = int(np.count_nonzero(np.less(s[1:], s[:-1]))) if s.size > 1 else 0
 
     finite = np.isfinite(v)
     n_bad = int(s.size - np.count_nonzero(finite))
@@ -270,8 +272,9 @@ def normalize(
     if epochs_out is not None and not np.isfinite(epochs_out).any():
         epochs_out = None
     if epochs_out is not None:
-        fin = epochs_out[np.isfinite(epochs_out)]
-        if np.any(np.diff(fin) < 0):
+        finite = np.isfinite(epochs_out)
+        fin = epochs_out if finite.all() else epochs_out[finite]
+        if bool(np.less(fin[1:], fin[:-1]).any()):
             # An epoch column that goes back while the step rises (counters that overlap,
             # a run appended to another) cannot place epoch boundaries: it is dropped.
             epochs_out = None

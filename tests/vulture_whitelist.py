@@ -11,7 +11,7 @@ from spikecheck.cli import ByteSize
 from spikecheck.cli_group import DefaultCommandGroup
 from spikecheck.cli_types import PositiveCount
 from spikecheck.dask import check_many
-from spikecheck.readers import csv, interface, json, tensorboard, text, tfrecord
+from spikecheck.readers import csv, interface, json, tensorboard, text, text_bulk, tfrecord
 from spikecheck.render import github, jsonl, junit, markdown, terminal
 from spikecheck.render import json as json_render
 from spikecheck.report import Report
@@ -46,3 +46,7 @@ Report.to_frame, Report._repr_html_
 
 # click calls it to describe a range in --help (spikecheck/cli_types.py)
 PositiveCount._describe_range
+
+# Counts of the bulk text scan, read by tests/test_text_bulk.py and the benchmark.
+text_bulk.LAST_STATS
+text_bulk.BulkStats.blocks, text_bulk.BulkStats.bulk_lines, text_bulk.BulkStats.per_line_lines

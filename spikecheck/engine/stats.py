@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 LOG_MAX = 709.0  # math.exp overflows just above this
 
@@ -35,14 +36,21 @@ def binom_sf(k: int, n: int, p: float) -> float:
     p = min(max(p, 1e-300), 1.0)
     if p >= 1.0:
         return 1.0
+    return _binom_sf(k, n, p)
+
+
+@lru_cache(maxsize=4096)
+def _binom_sf(k: int, n: int, p: float) -> float:
+    """binom_sf's sum (the folding asks the same question for many phases): each term is
+    the same expression, evaluated in the same order, with lgamma(n + 1) computed once."""
     lp, lq = math.log(p), math.log1p(-p)
-    terms = []
+    lgamma = math.lgamma
+    whole = lgamma(n + 1)
     top = min(n, k + 400)  # later terms are negligible next to the first ones
-    for i in range(k, top + 1):
-        terms.append(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
-                     + i * lp + (n - i) * lq)
+    terms = [whole - lgamma(i + 1) - lgamma(n - i + 1) + i * lp + (n - i) * lq
+             for i in range(k, top + 1)]
     m = max(terms)
-    return min(1.0, math.exp(m) * sum(math.exp(t - m) for t in terms))
+    return min(1.0, math.exp(m) * sum(map(math.exp, [t - m for t in terms])))
 
 
 def median_of_gaps(gaps) -> float:

@@ -16,6 +16,7 @@ import numpy as np
 
 from spikecheck.frameworks import KERAS, LIGHTNING
 from spikecheck.notes import Note, NoteCode
+from spikecheck.readers import memory
 from spikecheck.readers.interface import (
     InputSource,
     NoTrainingLoss,
@@ -190,6 +191,7 @@ class CsvReader:
             if c in loss_cols:
                 present_cols[c] = _present(col)
             del col
+            memory.release()  # the column's arrow buffers, before the next is converted
         notes.extend(stats.notes(layout))
         if n_rows == 0:
             if stats.skipped or stats.cut_line:
@@ -293,6 +295,7 @@ class CsvReader:
             ))
         if not series:
             raise ReadError(f"{src.name}: the loss column has no numeric values")
+        memory.release()  # the read's temporaries, before the analysis allocates its own
         return series
 
     def _step_column(self, layout: CsvLayout, options: ReadOptions, src: InputSource
@@ -513,6 +516,8 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    if _size_at_least(src, BIG_BYTES):  # a table worth keeping freed memory for
+        memory.reuse_freed_memory()
     # pyarrow sees positional names: a header may repeat a name (the first one is used)
     first = {}
     for i, raw in enumerate(layout.raw_header):
@@ -532,7 +537,8 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
             stream = _CompleteLines(f, layout.encoding, whole)
             try:
                 table = pacsv.read_csv(stream, read_options=read_opts,
-                                       parse_options=parse_opts, convert_options=conv)
+                                       parse_options=parse_opts, convert_options=conv,
+                                       memory_pool=memory.arrow_pool())
             except (EOFError, OSError) as exc:
                 if isinstance(exc, pa.ArrowInvalid):
                     raise
@@ -556,6 +562,16 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
 
 
 SMALL_BYTES = 256 << 10  # up to ~7k rows parsing here (~3 us a row) beats importing pyarrow
+BIG_BYTES = 8 << 20  # from this size the command line keeps freed memory for reuse
+
+
+def _size_at_least(src: InputSource, n: int) -> bool:
+    """A plain file of at least n bytes (gzip and pipes: unknown, so no)."""
+    try:
+        return src.path is not None and not getattr(src, "gzipped", False) and \
+            src.path.stat().st_size >= n
+    except OSError:
+        return False
 NULL_CELLS = frozenset(("", "null", "None", "N/A"))  # what the pyarrow path reads as missing
 PLAIN_NUMBER = frozenset("0123456789.eE+-")
 
@@ -737,8 +753,10 @@ def _numeric_to_numpy(col) -> np.ndarray:
     """
     import pyarrow as pa
 
-    parts = []
-    for ch in _chunks(col):
+    chunks = _chunks(col)
+    out = np.empty(sum(len(ch) for ch in chunks), dtype=np.float64)  # filled in place
+    at = 0
+    for ch in chunks:
         n, off = len(ch), ch.offset
         if n == 0:
             continue
@@ -746,11 +764,12 @@ def _numeric_to_numpy(col) -> np.ndarray:
             "u" if pa.types.is_unsigned_integer(ch.type) else "i"
         dtype = np.dtype(f"{kind}{ch.type.bit_width // 8}")
         validity, data = ch.buffers()[:2]
-        vals = np.frombuffer(data, dtype=dtype, count=off + n)[off:].astype(np.float64)
+        vals = out[at: at + n]
+        vals[:] = np.frombuffer(data, dtype=dtype, count=off + n)[off:]
         if ch.null_count:
             vals[~_bits(validity, off, n)] = np.nan
-        parts.append(vals)
-    return np.concatenate(parts) if parts else np.empty(0)
+        at += n
+    return out
 
 
 def _bool_to_numpy(col) -> np.ndarray:

@@ -523,11 +523,14 @@ class TensorBoardReader:
     name = "tensorboard"
 
     def sniff(self, src: InputSource) -> int:
-        """100 for TFRecord framing whose length CRC checks out; the name alone is not enough."""
-        from spikecheck.readers.tfrecord import looks_like_tfrecord
+        """100 for TFRecord framing whose length CRC checks out; the name alone is not enough.
+
+        Only the checksum module is imported here (frames.looks_like_tfrecord's check): the
+        decoder (tfrecord, 30 ms of imports) waits until an event file is read."""
+        from spikecheck.readers.tfevents.crc32c import masked_crc32c
 
         head = src.head(4096)
-        if looks_like_tfrecord(head):
+        if len(head) >= 12 and masked_crc32c(head[:8]) == int.from_bytes(head[8:12], "little"):
             return 100
         return 0
 

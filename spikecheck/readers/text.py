@@ -466,7 +466,12 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
     header = re.compile(style.header, re.MULTILINE) if style.header else None
     int_groups = INT_GROUPS if style.kind != "row" else frozenset({"step"})
     cut: list[str] = []
-    cols, n_match, lines, header_epochs = _scan(src, rx, header, int_groups, cut)
+    from spikecheck.readers.text_bulk import scan_bulk  # big logs: every line shape at once
+
+    scanned = scan_bulk(src, rx, header, int_groups, cut, _column)
+    if scanned is None:
+        scanned = _scan(src, rx, header, int_groups, cut)
+    cols, n_match, lines, header_epochs = scanned
     if not n_match:
         if cut and rx.search(cut[0][:MAX_LINE]):
             raise ReadError(f"{src.name}: its only loss line has no line end (a log cut "

@@ -43,6 +43,8 @@ def finish_step(source: str, style: Style, metric: str, cols: dict[str, np.ndarr
         epochs = np.where(epochs < 0, np.nan, epochs - _epoch_base(style, cols["epoch"]))
     keep, restarts, dropped = resolve_restarts(steps)
     add_restart_note(notes, restarts, dropped)
+    if not restarts:  # every point kept: no full-size copies of the columns
+        keep = slice(None)
     epochs = None if epochs is None else epochs[keep]
     per_epoch = per_epoch_only(epochs, metric)
     if per_epoch:
@@ -260,10 +262,22 @@ def find_gaps(steps: np.ndarray) -> list[tuple[int, int]]:
     if steps.size < 3:
         return []
     d = np.diff(steps)
-    pos = d[d > 0]
+    pos = d if d.min() > 0 else d[d > 0]  # a series' steps rise: usually no copy
     if pos.size == 0:
         return []
-    vals, counts = np.unique(pos, return_counts=True)
-    k = int(vals[np.argmax(counts)])
+    k = _most_common(pos)
     at = np.flatnonzero(d > 2 * k)
     return [(int(steps[i]), int(steps[i + 1])) for i in at]
+
+
+def _most_common(x: np.ndarray) -> int:
+    """The most frequent value (the smallest of equally frequent ones), as np.unique's
+    counts give it, without sorting millions of gaps: one value, or a count per value
+    when they span a small range."""
+    lo, hi = int(x.min()), int(x.max())
+    if lo == hi:
+        return lo
+    if hi - lo < 1 << 20:
+        return lo + int(np.argmax(np.bincount(x - lo)))
+    vals, counts = np.unique(x, return_counts=True)
+    return int(vals[np.argmax(counts)])

@@ -109,7 +109,11 @@ def per_epoch_only(epochs: np.ndarray | None, name: str = "",
     if epochs is None:
         return False
     e = np.asarray(epochs, dtype=np.float64)
-    e = e[np.isfinite(e)]
+    finite = np.isfinite(e)
+    if not finite.all():
+        e = e[finite]
+    if e.size >= 2 and bool(np.any(e[1:] == e[:-1])):
+        return False  # an epoch repeated: not one point per epoch (no sort needed to say it)
     if e.size < 2 or not np.all(e == np.round(e)):
         return False
     u = np.unique(e)
@@ -129,9 +133,16 @@ def resolve_restarts(keys: np.ndarray, ties_distinct: bool = False
     Returns (keep mask, restarts, dropped).
     """
     keys = np.asarray(keys)
-    k_all = keys.astype(np.float64)
-    usable = np.isfinite(k_all) & (np.abs(k_all) <= MAX_STEP)
-    if not usable.all():
+    if keys.dtype.kind in "iuf" and keys.size:  # the range says it, with no float copy
+        lo, hi = keys.min(), keys.max()  # NaN in floats makes both NaN: not usable
+        usable_all = bool(lo >= -MAX_STEP) and bool(hi <= MAX_STEP)
+    else:
+        k_all = keys.astype(np.float64)
+        usable = np.isfinite(k_all) & (np.abs(k_all) <= MAX_STEP)
+        usable_all = bool(usable.all())
+    if not usable_all:
+        k_all = keys.astype(np.float64)
+        usable = np.isfinite(k_all) & (np.abs(k_all) <= MAX_STEP)
         # Keys normalize() drops and counts (a step of -1e30, NaN) are not restarts.
         keep = np.ones(keys.size, dtype=bool)
         sub, restarts, dropped = resolve_restarts(keys[usable], ties_distinct)
@@ -139,7 +150,7 @@ def resolve_restarts(keys: np.ndarray, ties_distinct: bool = False
         return keep, restarts, dropped
     keys, _ = unwrap_int32(keys)  # a 32-bit counter overflow is not a restart
     n = keys.size
-    back = np.diff(keys) < 0 if n > 1 else np.zeros(0, dtype=bool)
+    back = np.less(keys[1:], keys[:-1]) if n > 1 else np.zeros(0, dtype=bool)
     restarts = int(np.count_nonzero(back))
     if restarts == 0:
         return np.ones(n, dtype=bool), 0, 0

@@ -38,6 +38,29 @@ def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _pandas_arrow(path: Path) -> int:
+    import pandas as pd
+
+    return len(pd.read_csv(path, engine="pyarrow"))
+
+
+def _finditer_scan(path: Path) -> int:
+    """What run.py's REGEX anchor does, in-process."""
+    import re
+
+    with open(path) as f:
+        text = f.read()
+    steps, losses = [], []
+    for m in re.finditer(r"^iter (\d+): loss ([-+.\deE]+)", text, re.M):
+        steps.append(int(m[1]))
+        losses.append(float(m[2]))
+    return len(steps)
+
+
+ANCHORS = {"csv": ("pandas.read_csv(pyarrow)", _pandas_arrow),
+           "text": ("re.finditer scan", _finditer_scan)}
+
+
 def run(n: int, runs: int = 3, reads: bool = True) -> list[dict]:
     """Rows {tool, input, runs, times_s, median_s, peak_mb, note} for n points.
 
@@ -63,9 +86,19 @@ def run(n: int, runs: int = 3, reads: bool = True) -> list[dict]:
                 continue
             read_input(str(gen.ensure(kind, 100_000)), ReadOptions())  # imports, not timed
             path = gen.ensure(kind, n)
-            times, got = _timed(lambda p=path: read_input(str(p), ReadOptions()), 1)
-            row(f"in-process read: {kind}", kind, times, f"{len(got[0])} points")
-            del got
+            # the read and its anchor in turns, three times each: the same minutes
+            ours, theirs = [], []
+            name, anchor = ANCHORS[kind]
+            anchor(gen.ensure(kind, 100_000))  # its imports, not timed
+            for _ in range(runs):
+                t, got = _timed(lambda p=path: read_input(str(p), ReadOptions()), 1)
+                ours += t
+                points = len(got[0])
+                del got
+                t, count = _timed(lambda p=path, a=anchor: a(p), 1)
+                theirs += t
+            row(f"in-process read: {kind}", kind, ours, f"{points} points")
+            row(f"in-process anchor: {name}", kind, theirs, f"{count} points")
     data = gen.curve(n)
     times, series = _timed(lambda: normalize(data["step"], data["loss"], metric="loss",
                                              source="bench"), runs)
