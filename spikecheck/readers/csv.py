@@ -535,8 +535,14 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
                                     null_values=null_values, strings_can_be_null=True, **extra)
         with src.open() as f:
             stream = _CompleteLines(f, layout.encoding, whole)
+            # A gzip stream can raise mid-read (its --max-input-bytes cap): read it on this
+            # thread, as arrow's read-ahead thread left blocked on it could hang the
+            # process's exit after the error was reported.
+            opts = read_opts if not src.gzipped else pacsv.ReadOptions(
+                column_names=read_opts.column_names, skip_rows=read_opts.skip_rows,
+                block_size=read_opts.block_size, use_threads=False)
             try:
-                table = pacsv.read_csv(stream, read_options=read_opts,
+                table = pacsv.read_csv(stream, read_options=opts,
                                        parse_options=parse_opts, convert_options=conv,
                                        memory_pool=memory.arrow_pool())
             except (EOFError, OSError) as exc:
