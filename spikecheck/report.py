@@ -108,7 +108,8 @@ class Period:
 
     steps: float | None = None
     strength: float | None = None  # 0..1: share of events (or autocorrelation) it explains
-    method: str | None = None  # "events", "level-shifts", "phase-scan" or "autocorrelation"
+    # "events", "level-shifts", "phase-scan", "level-scan" or "autocorrelation"
+    method: str | None = None
     matches_epoch: bool | None = None
     implied_dataset_sizes: tuple[int, int] | None = None
 

@@ -293,10 +293,52 @@ def _discover_period(steps: np.ndarray, d: Detrended, raw: list[RawEvent], tol: 
     if fit is not None and fit.strength >= THRESHOLDS.period_strength and \
             _typical_height(steps, d, fit) >= THRESHOLDS.min_scan_height:
         return fit
+    fit = _period_from_level_scan(steps, d, tol)
+    if fit is not None:
+        return fit
     fit = period_from_autocorrelation(steps, d.z, min_period=8 * tol)
     if fit is not None and fit.strength >= ACF_STRENGTH and fit.support >= 4:
         return fit
     return None
+
+
+def _level_shift_series(y: np.ndarray, m: int) -> np.ndarray:
+    """At each index t, the median of the m points from t on less that of the m before t:
+    a jump in the level at t (a restart of the learning rate) stands out, a lone spike
+    does not move either median."""
+    n = y.size
+    h = m // 2
+    rm = rolling_median(y, m)
+    shift = np.zeros(n)
+    shift[h + 1:n - h] = rm[2 * h + 1:] - rm[:n - 2 * h - 1]
+    return shift
+
+
+def _period_from_level_scan(steps: np.ndarray, d: Detrended, tol: int
+                            ) -> PeriodFit | None:
+    """Level jumps too small to be events one by one but at one phase of every cycle.
+
+    A learning rate restarted every K steps lifts the loss for a stretch after each
+    restart by less than the noise of single steps; the jump between the medians either
+    side of each step, scanned over every period and phase as the spikes are, shows it in
+    every cycle. The jump must be worth reporting (THRESHOLDS.min_level_jump) as well as
+    unlikely by chance.
+    """
+    m = THRESHOLDS.level_scan_window
+    if d.y.size < 8 * m:
+        return None
+    shift = _level_shift_series(d.y, m)
+    fit = period_from_phase_scan(steps, shift, min_period=max(8 * tol, 3 * m))
+    if fit is None or fit.strength < THRESHOLDS.period_strength:
+        return None
+    at = np.flatnonzero(np.mod(steps - fit.origin, fit.period) == 0)
+    jump = float(np.median(shift[at])) if at.size else 0.0
+    jump = exp_capped(jump) if d.log_scale else 1.0 + jump / max(
+        float(np.median(np.abs(d.baseline))), 1e-300)
+    if jump < THRESHOLDS.min_level_jump:
+        return None
+    return PeriodFit(fit.period, fit.origin, fit.strength, fit.support, "level-scan",
+                     fit.probability)
 
 
 def _typical_height(steps: np.ndarray, d: Detrended, fit: PeriodFit) -> float:
@@ -317,10 +359,7 @@ def _period_from_level_shifts(steps: np.ndarray, d: Detrended, tol: int, m: int 
     n = d.y.size
     if n < 8 * m:
         return None
-    h = m // 2
-    rm = rolling_median(d.y, m)
-    shift = np.zeros(n)
-    shift[h + 1:n - h] = rm[2 * h + 1:] - rm[:n - 2 * h - 1]
+    shift = _level_shift_series(d.y, m)
     med = float(np.median(shift))
     sd = float(np.median(np.abs(shift - med))) * 1.4826
     if sd <= 0:
@@ -353,7 +392,11 @@ def _with_period(geom: EpochGeometry, fit: PeriodFit, steps: np.ndarray, d: Detr
     the final step; whether it is a final-step spike or the first step of a jump that
     persists is decided later (locate).
     """
-    if fit.method in ("events", "phase-scan"):
+    if fit.method == "level-scan":
+        # the scan places the jump itself: the first step of the new level starts an epoch
+        period = float(fit.period)
+        origin = float(fit.origin)
+    elif fit.method in ("events", "phase-scan"):
         # spike events place both the period and the phase to a fraction of a step
         period = float(round(fit.period)) if abs(fit.period - round(fit.period)) < 0.1 \
             else fit.period

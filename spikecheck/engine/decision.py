@@ -68,6 +68,13 @@ class Thresholds:
     # usual: real logs hold faint, very regular ripples (a 6% bump every 90 steps in a
     # detection run) that are real but no finding.
     min_scan_height: float = 1.25
+    # Level jumps recurring every K steps (learning-rate restarts) are scanned as the median
+    # of this many steps after each step over that of as many before: long enough that a
+    # lone spike moves neither, short enough for a 30-step cycle to hold both windows.
+    level_scan_window: int = 7
+    # ...and reported only when the level after the jump is this much above the level
+    # before (x): the restarts that matter lift the loss by half or more for a while.
+    min_level_jump: float = 1.2
     # A measured height within this factor of the predicted B/r is "as predicted".
     height_tolerance: float = 1.6
     # A final-step excess this unlikely by chance, this high, supports a short final batch

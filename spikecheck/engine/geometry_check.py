@@ -69,17 +69,30 @@ def explain_period(period: float, inputs: GeometryInputs, geom: EpochGeometry,
 def _alternatives(inputs: GeometryInputs):
     """Flags that differ from the given ones in one loader setting, likeliest first."""
     yield "drop-last", replace(inputs, drop_last=not inputs.drop_last)
-    b = inputs.batch_size
-    # a batch size off by more than 4x is not a slip of the flag: something else recurs
-    for cand in sorted(range(max(1, -(-b // 4)), 4 * b + 1), key=lambda c: (abs(c - b), c)):
-        if cand != b:
-            yield "batch-size", replace(inputs, batch_size=cand)
+    for cand in plausible_batch_sizes(inputs.batch_size):
+        yield "batch-size", replace(inputs, batch_size=cand)
     for g in range(1, MAX_FACTOR + 1):
         if g != inputs.grad_accum:
             yield "grad-accum", replace(inputs, grad_accum=g)
     for w in range(1, MAX_FACTOR + 1):
         if w != inputs.world_size:
             yield "world-size", replace(inputs, world_size=w)
+
+
+def plausible_batch_sizes(b: int) -> list[int]:
+    """Batch sizes a user who typed `b` may have meant, nearest first.
+
+    A slip of one or two, a per-device size given for the global one (or the reverse: x2,
+    x4), or a size people choose (a power of two, a multiple of 8) within 4x. Not every
+    integer: most periods (a learning rate restarted every 45 steps) are ceil(N/B) for
+    some B, and an odd batch size nobody types would explain them away as a wrong flag.
+    """
+    lo, hi = max(1, -(-b // 4)), 4 * b
+    cands = {b + d for d in (-2, -1, 1, 2)}
+    cands |= {b * f for f in (2, 4)} | {b // f for f in (2, 4) if b % f == 0}
+    cands |= {1 << e for e in range(0, hi.bit_length() + 1)}
+    cands |= set(range(8, hi + 1, 8))
+    return sorted((c for c in cands if lo <= c <= hi and c != b), key=lambda c: (abs(c - b), c))
 
 
 # The GeometryInputs field each likely mistake changes.
