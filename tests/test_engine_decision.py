@@ -278,3 +278,77 @@ def test_a_jump_in_the_first_steps_is_start_up_not_an_instability():
     late[1200] *= 5
     assert run(steps, early).verdict == "clean"
     assert run(steps, late).verdict == "spikes-not-epoch-aligned"
+
+
+def _dev_fixture(name: str):
+    entry = next(e for m in ("devhard", "devtwin")
+                 for e in json.loads((FIXTURES / m / "manifest.json").read_text())
+                 if e["file"].endswith(name))
+    series = read_input(str(FIXTURES / entry["file"]), ReadOptions())[0]
+    geo = GeometryInputs(**{k.lstrip("-").replace("-", "_"): int(v) for k, v in
+                            zip(entry["cli_args"][::2], entry["cli_args"][1::2])})
+    return series, geo, entry
+
+
+@pytest.mark.parametrize("name", ["dh-period-swissroll-adam-stepcycle-k110.csv",
+                                  "dh-period-swissroll-sgdm-cos-k30.csv",
+                                  "dh-period-swissroll-rmsprop-cos-k45.csv"])
+def test_a_learning_rate_restarted_every_k_steps_is_periodic_not_the_epoch(name):
+    # real runs (devhard): restarts lift the loss for a stretch, by less than single-step
+    # noise; the level-jump scan finds K at one phase of every cycle
+    series, geo, entry = _dev_fixture(name)
+    rep = analyze(series, geo)
+    assert rep.verdict == "periodic-not-epoch", rep.verdict
+    assert rep.period.method == "level-scan"
+    assert rep.period.steps == pytest.approx(entry["training"]["period"], abs=0.5)
+    # the restart period is not explained away as a batch size nobody types
+    assert rep.geometry_mismatch is None
+
+
+def test_a_restart_cycle_is_not_blamed_on_an_odd_batch_size():
+    from spikecheck.engine.geometry_check import plausible_batch_sizes
+
+    # 1200 samples: ceil(1200/27) = 45 steps, the restart cycle of the k45 run; 27 is no
+    # batch size a user who typed 20 meant, 16, 19, 21, 32 and 40 are
+    sizes = plausible_batch_sizes(20)
+    assert 27 not in sizes and {16, 19, 21, 32, 40, 10} <= set(sizes)
+    assert plausible_batch_sizes(15)[0] in (14, 16) and 32 in plausible_batch_sizes(16)
+    assert all(4 <= b <= 64 for b in plausible_batch_sizes(16))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_level_scan_finds_no_period_in_wandering_noise(seed):
+    # autocorrelated noise and a step-decay schedule: slow structure at no period
+    from spikecheck.engine.analyze import _period_from_level_scan
+    from spikecheck.engine.spikes import detrend
+
+    rng = np.random.default_rng(seed)
+    n = 3000
+    e = rng.normal(0, 0.3, n)
+    phi = 0.5 + 0.06 * seed
+    ar = np.empty(n)
+    ar[0] = e[0]
+    for t in range(1, n):
+        ar[t] = phi * ar[t - 1] + np.sqrt(1 - phi * phi) * e[t]
+    ar[1000:] -= 0.5
+    ar[2200:] -= 0.4
+    loss = (0.2 + 2 * np.exp(-np.arange(n) / 700)) * np.exp(ar)
+    assert _period_from_level_scan(np.arange(n), detrend(loss), 3) is None
+    # the same noise with a lift for 15 steps after every 130th step is found
+    lifted = loss * np.where(np.arange(n) % 130 < 15, 2.0, 1.0)
+    fit = _period_from_level_scan(np.arange(n), detrend(lifted), 3)
+    assert fit is not None and fit.period == 130 and fit.method == "level-scan"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_with_no_flags_a_lift_after_every_kth_step_is_a_reset_at_the_epoch_start(seed):
+    # a 60% lift decaying over 20 steps, too small for any one step to be a spike: the
+    # level scan makes K the epoch, its start where the lift begins (not a final step)
+    rng = np.random.default_rng(seed)
+    n, k = 2600, 130
+    steps = np.arange(n)
+    lift = np.where(steps >= k, 1 + 0.6 * np.exp(-(steps % k) / 20), 1.0)
+    loss = (0.3 + 2 * np.exp(-steps / 600)) * lift * np.exp(rng.normal(0, 0.3, n))
+    rep = analyze(normalize(steps, loss, metric="loss", source="lifted"))
+    assert rep.geometry.steps_per_epoch == k and rep.geometry.source == "inferred"
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "epoch-start-reset")
