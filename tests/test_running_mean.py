@@ -243,3 +243,31 @@ def test_with_no_flags_a_light_final_step_is_left_out_but_a_heavy_one_is_found(t
     assert (run["verdict"], run["cause"]) == want
     left_out = any(c["code"] == "running-mean-final-steps-left-out" for c in run["warning_codes"])
     assert left_out == (twin == "fixed")
+
+
+def test_an_undeclared_running_mean_shows_its_own_epochs_with_no_flags():
+    # a Keras LossHistory callback saved as CSV: no header says the values are running
+    # means and no flags give the epoch; the resets show it and the signature confirms it
+    f = FIXTURES / "devclean" / "keras" / "dc-keras-losshistory-ae-digits-adamw-b40-r3.losses.csv"
+    series = read_input(str(f), ReadOptions())[0]
+    assert not series.running_mean
+    rep = analyze(series)
+    assert rep.geometry.steps_per_epoch == 31  # N = 1203, B = 40
+    assert (rep.verdict, rep.cause) == ("clean", "running-mean-logging")
+    assert NoteCode.EPOCHS_FROM_RUNNING_MEAN_RESETS in {n.code for n in rep.warnings}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_per_step_values_with_no_flags_are_not_taken_for_running_means(seed):
+    from spikecheck.engine.running_mean import _changes_not_anticorrelated, recover_running_mean
+
+    x = per_step_losses(seed=seed)
+    x[59::60] *= 5  # final-step spikes: large changes recurring with the epoch
+    series = normalize(np.arange(x.size), x, metric="loss", source="per-step")
+    assert not _changes_not_anticorrelated(x)
+    assert recover_running_mean(series, GeometryInputs()) is None
+    # the same values as running means are recognised and recovered
+    m = running_means(x, 60)
+    rec = recover_running_mean(normalize(np.arange(m.size), m, metric="loss", source="rm"),
+                               GeometryInputs())
+    assert rec is not None and rec.normalization.running_mean_recovery is not None

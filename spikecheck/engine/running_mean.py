@@ -30,6 +30,11 @@ STEEPEST = -1.6
 RAW_CORRELATION = -0.2  # lag-1 correlation of changes above this (raw values give -0.5)
 MAX_RELATIVE_ERROR = 0.25  # median error bound over median |x| for a usable recovery
 PREFIX = 200_000  # recognition looks at a prefix of huge logs: a habit shows early
+SCAN_PREFIX = 20_000  # with no epoch geometry, the resets are looked for in this prefix
+# ... in a log that does not say it holds running means, only when its changes correlate
+# above this (per-step values measure -0.47 to -0.51, running means -0.2 to +0.2): a cheap
+# look so that other logs skip the scan; the signature test decides.
+PRECHECK_CORRELATION = -0.3
 
 
 @dataclass(frozen=True)
@@ -472,9 +477,13 @@ def recover_running_mean(series: LossSeries, inputs) -> LossSeries | None:
     if series.epochs is None and not series.steps_per_epoch_hint and \
             inputs.steps_per_epoch is None and (inputs.dataset_size is None
                                                 or inputs.batch_size is None):
-        # No epoch geometry to place points in their epoch: a log that says it holds
-        # running means shows where its epochs start by itself (each one resets the mean).
-        return _recover_at_resets(series) if series.running_mean else None
+        # No epoch geometry to place points in their epoch: a running mean shows where its
+        # epochs start by itself (each one resets the mean). A log that does not say it
+        # holds running means is scanned only when its changes do not anti-correlate as
+        # per-step noise does (a cheap look, so every other log skips the scan).
+        if series.running_mean or _changes_not_anticorrelated(series.values[:SCAN_PREFIX]):
+            return _recover_at_resets(series)
+        return None
     geom = resolve_geometry(inputs, series.steps, series.epochs, series.steps_per_epoch_hint)
     if not geom.known:
         return None
@@ -518,7 +527,7 @@ def epochs_from_resets(series: LossSeries) -> tuple[float, float] | None:
     """
     from spikecheck.engine.period import period_from_phase_scan
 
-    steps, values = series.steps[:PREFIX], series.values[:PREFIX]
+    steps, values = series.steps[:SCAN_PREFIX], series.values[:SCAN_PREFIX]
     if steps.size < MIN_POINTS or not np.all(np.isfinite(values)):
         return None
     # relative changes: a loss that falls a hundredfold over training would otherwise rank
@@ -552,6 +561,22 @@ def epochs_from_resets(series: LossSeries) -> tuple[float, float] | None:
         if best is None or excess > best[0]:
             best = (excess, o - math.floor((o - steps[0]) / spe) * spe)
     return None if best is None else (spe, best[1])
+
+
+def _changes_not_anticorrelated(values: np.ndarray) -> bool:
+    """Lag-1 correlation of successive changes above PRECHECK_CORRELATION: per-step values
+    are noise about a trend, so their changes correlate near -0.5; a running mean's near
+    0. The changes are clipped to their 5-95% range first, or the few large ones at the
+    resets (a jump and its undoing) would carry the correlation."""
+    if values.size < MIN_POINTS or not np.all(np.isfinite(values)):
+        return False
+    d = np.diff(np.log(values) if np.all(values > 0) else values)
+    lo, hi = np.quantile(d, [0.05, 0.95])
+    d = np.clip(d, lo, hi)
+    a, b = d[:-1], d[1:]
+    if np.std(a) == 0 or np.std(b) == 0:
+        return False
+    return float(np.corrcoef(a, b)[0, 1]) > PRECHECK_CORRELATION
 
 
 def _recover_at_resets(series: LossSeries) -> LossSeries | None:
