@@ -496,3 +496,33 @@ def test_keras_progress_bars_are_running_means_weighted_by_samples(tmp_path):
                      for e in range(1, 4) for i in range(1, 21))
     s = read(write(tmp_path, "custom.log", custom))
     assert not s.running_mean and s.running_mean_weights is None
+
+
+def _mnist_example_log(n: int = 977, b: int = 32, epochs: int = 4, every: int = 3) -> str:
+    """Lines as pytorch/examples mnist/main.py prints them: `batch_idx * len(data)`, so
+    the final short batch (r = n mod b samples) shows (steps - 1) x r, not x b."""
+    steps = -(-n // b)
+    out = []
+    for e in range(1, epochs + 1):
+        for i in range(steps):
+            if i % every:
+                continue
+            size = b if i < steps - 1 else n - (steps - 1) * b
+            out.append("Train Epoch: {} [{}/{} ({:.0f}%)]\tLoss: {:.6f}".format(
+                e, i * size, n, 100.0 * i / steps, 2.0 - 0.01 * (e * steps + i) / 10))
+        out.append("\nTest set: Average loss: 1.7640, Accuracy: 56/256 (22%)\n")
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("batch", [32, None])
+def test_the_mnist_examples_final_short_batch_row_is_not_a_restart(tmp_path, batch):
+    f = tmp_path / "train.log"
+    f.write_text(_mnist_example_log())
+    s = read_input(str(f), ReadOptions(batch_size=batch))[0]
+    assert len(s) == 4 * 11  # every logged row kept: 0, 3, ..., 30 in each of 4 epochs
+    assert s.normalization.points_dropped == 0
+    assert np.all(np.diff(s.steps) > 0)
+    unit = 1 if batch else 32  # optimizer steps with --batch-size, samples without
+    # the final batch (index 30) sits at the end of its epoch, not back at 510 samples
+    assert s.steps[10] - s.steps[0] == 30 * unit
+    assert s.steps[11] - s.steps[10] == (1 if batch else 977 - 30 * 32)

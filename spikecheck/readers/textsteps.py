@@ -237,14 +237,70 @@ def _samples_to_steps(style: Style, options: ReadOptions, iters: np.ndarray,
             return iters, totals, hint
     batch = getattr(options, "batch_size", None)
     if batch:
+        iters = _short_batch_rows(iters, totals, batch)
         iters = -(-iters // batch)
         totals = np.where(totals > 0, -(-totals // batch), totals)
         hint = None if hint is None else -(-hint // batch)
         notes.append(Note(NoteCode.SAMPLES_TO_STEPS,
                           {"batch_size": batch, "steps_per_epoch": hint}))
         return iters, totals, hint
+    implied = _batch_of_short_rows(iters, totals)
+    if implied is not None:
+        iters = _short_batch_rows(iters, totals, implied)
     notes.append(Note(NoteCode.SAMPLES_COUNTER, {"multiple_of": step_of}))
     return iters, totals, hint
+
+
+def _short_batch_rows(iters: np.ndarray, totals: np.ndarray, batch: int) -> np.ndarray:
+    """Samples counters with the final short batch's row put right.
+
+    The PyTorch MNIST example prints `batch_idx * len(data)`: on the final batch of an
+    epoch, r = N mod B samples long, that is (steps - 1) x r, not (steps - 1) x B, and read
+    as samples it would put the final step back in the middle of the epoch (and drop the
+    epoch as a restarted run). Such a row is given the samples of its batch index.
+    """
+    odd = (iters % batch != 0) & (totals > 0)
+    if not odd.any():
+        return iters
+    r = totals % batch
+    last = -(-totals // batch) - 1  # the final batch's index
+    fix = odd & (r > 0) & (iters == last * r)
+    if not fix.any():
+        return iters
+    out = iters.copy()
+    out[fix] = last[fix] * batch
+    return out
+
+
+def _batch_of_short_rows(iters: np.ndarray, totals: np.ndarray) -> int | None:
+    """With no --batch-size, the one batch size B under which every row that is no
+    multiple of the others' common step is a final short batch's `batch_idx * len(data)`
+    and every other row a multiple of B; None when no single B fits."""
+    regular_step = int(np.gcd.reduce(iters[iters > 0])) if np.any(iters > 0) else 0
+    if regular_step <= 1 or totals.size == 0:
+        return None
+    full = int(np.max(totals))
+    if full > 10_000_000:
+        return None
+    # rows that break the pattern of their neighbours: below the previous row of the epoch
+    back = np.flatnonzero((np.diff(iters) < 0) & (iters[1:] > 0)) + 1
+    if back.size == 0 or back.size > 1000:
+        return None
+    b = np.arange(2, full + 1, dtype=np.int64)
+    fits = np.ones(b.size, dtype=bool)
+    for i in back.tolist():
+        n, v = int(totals[i]), int(iters[i])
+        if n <= 0:
+            return None
+        last = -(-n // b) - 1
+        fits &= (last * (n - last * b) == v) & (n % b != 0)
+        if not fits.any():
+            return None
+    rest = np.setdiff1d(np.arange(iters.size), back)
+    common = int(np.gcd.reduce(iters[rest][iters[rest] > 0])) if rest.size else 0
+    fits &= (common % b == 0) if common else True
+    found = b[fits]
+    return int(found[0]) if found.size == 1 else None
 
 
 def with_gaps(series: LossSeries) -> LossSeries:
