@@ -1,5 +1,6 @@
 """Both evaluation manifests (dev: fixtures/runs, test: fixtures/heldout) and the dev split's extra
-manifests (fixtures/seedcase, fixtures/devtwin, fixtures/devhard, fixtures/devclean) are complete,
+manifests (fixtures/seedcase, fixtures/devtwin, fixtures/devhard, fixtures/devclean,
+fixtures/freshtwin: its own checks in tests/test_eval_freshtwin.py) are complete,
 every log they name reads through the CLI's reader, the devhard set holds the cases it was made
 for, each label backed by the oracle, and the devclean set's labels come from its fresh-data
 twins. Whether the engine gets the runs right is `make eval`'s business, not a test's: the test
