@@ -352,3 +352,25 @@ def test_with_no_flags_a_lift_after_every_kth_step_is_a_reset_at_the_epoch_start
     rep = analyze(normalize(steps, loss, metric="loss", source="lifted"))
     assert rep.geometry.steps_per_epoch == k and rep.geometry.source == "inferred"
     assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "epoch-start-reset")
+
+
+def _fixture_run(path: str):
+    manifest = FIXTURES / path.split("/")[0] / "manifest.json"
+    entry = next(e for e in json.loads(manifest.read_text()) if e["file"] == path)
+    geo = {k.lstrip("-").replace("-", "_"): int(v) for k, v in
+           zip(entry["cli_args"][::2], entry["cli_args"][1::2])}
+    return read_input(str(FIXTURES / path), ReadOptions())[0], GeometryInputs(**geo)
+
+
+@pytest.mark.parametrize("path,cause", [
+    # cosine warm restarts every epoch: lowest on the epoch's first step (the cycle's end),
+    # high from the next one (the restart's first update): a reset, not memorisation
+    ("freshtwin/plain/restarts-epoch-friedmanclean-sgdm-b64.csv", "epoch-start-reset"),
+    # random labels memorised: the level stays down after the boundary
+    ("runs/stairs-digits-mlp-adam-randlabels.csv", "epoch-start-drop"),
+])
+def test_a_low_first_step_then_a_jump_is_a_restart_and_a_level_that_stays_down_is_a_drop(
+        path, cause):
+    series, geo = _fixture_run(path)
+    rep = analyze(series, geo)
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", cause)

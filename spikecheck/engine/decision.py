@@ -478,6 +478,15 @@ def _boundary_cause(ev: Evidence, direction: str | None, position: str | None,
                                  "; the final step itself shows no spike"))
         return [dx.make(Cause.RESET, 0.7, why, measured)]
     if direction == "down" and position == "epoch-start":
+        after = _level_after_first_step(ev)
+        if after is not None and after >= th.min_supporting_height:
+            # Lowest on the epoch's first step and high on the steps after it: the end of a
+            # decaying cycle, then a restart that shows from its first update on (the
+            # loss at a step is measured before that step's update).
+            why = (f"{lead}the loss is lowest on the first step of each epoch and jumps on "
+                   f"the steps after it{_times(after)}, then decays: the learning rate or "
+                   "the optimizer state starts over at every epoch")
+            return [dx.make(Cause.RESET, 0.7, why, after)]
         why = (f"{lead}the loss drops at the start of each epoch{_times(measured, 'to ')}: the "
                "model meets samples it has already seen")
         return [dx.make(Cause.DROP, 0.7, why, measured)]
@@ -492,6 +501,18 @@ def _boundary_cause(ev: Evidence, direction: str | None, position: str | None,
         return []
     why = f"{lead}the anomaly sits at offset {ev.alignment.folded_offset} from the epoch start"
     return [dx.make(Cause.UNKNOWN, 0.4, why, measured)]
+
+
+def _level_after_first_step(ev: Evidence) -> float | None:
+    """The median folded loss (x the usual) on the logged points 1-3 after the epoch's
+    first, or None when the fold does not reach them."""
+    fold = ev.fold
+    if fold is None:
+        return None
+    at = (fold.rel >= 1) & (fold.rel <= 3)
+    if not np.any(at):
+        return None
+    return float(np.median(fold.ratio[at]))
 
 
 def _unexplained_drop(ev: Evidence, th: Thresholds) -> list[Diagnosis]:
