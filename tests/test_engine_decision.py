@@ -374,3 +374,13 @@ def test_a_low_first_step_then_a_jump_is_a_restart_and_a_level_that_stays_down_i
     series, geo = _fixture_run(path)
     rep = analyze(series, geo)
     assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", cause)
+
+
+def test_spikes_seen_through_a_k_step_mean_are_not_taken_for_running_mean_resets():
+    # logged every 6 steps as the mean of the last 6: the 20x final-step spike lands in
+    # the first point of each epoch, a big change near each start as a running mean's
+    # reset makes, but the changes anti-correlate as per-step values do
+    series, geo = _fixture_run("freshtwin/plain/logevery6-mean-cls5-adam-b20-r1-double.csv")
+    rep = analyze(series, geo)
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
+    assert "running-mean-logging" not in [d.cause for d in rep.diagnosis]

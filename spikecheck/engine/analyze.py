@@ -132,7 +132,9 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         pstruct = phase_structure(d.y, steps, spe, origin, k, base=d.baseline)
         shift = level_shift(d.y, phase, spe / k)
         if series.normalization.running_mean_recovery is None:
-            running_mean = running_mean or _looks_like_running_mean(d.y, steps, spe, origin)
+            running_mean = running_mean or (
+                _looks_like_running_mean(d.y, steps, spe, origin)
+                and not _signature_says_per_step(series, spe, origin))
         alignment = _with_fold(alignment, fold, pstruct, geom, k)
         observed = observed_boundaries(steps, geom.boundaries, k)
         # by the typical gap, or by the points actually logged per epoch covered when
@@ -531,6 +533,25 @@ def _looks_like_running_mean(y: np.ndarray, steps: np.ndarray, spe: float, origi
         return False
     slope = float(np.polyfit(centers, meds, 1)[0])
     return ratio >= 6 and slope <= -0.6
+
+
+def _signature_says_per_step(series: LossSeries, spe: float, origin: float) -> bool:
+    """The running-mean signature (changes shrinking like 1/k and not anti-correlated, see
+    running_mean.py), where the log is long enough to measure it, says these are no
+    running means: big changes near each epoch start that are spikes in per-step values
+    (a short final batch seen through a k-step mean) must not pass for a mean's resets."""
+    from spikecheck.engine.running_mean import (
+        looks_like_running_mean,
+        positions_in_epoch,
+        running_mean_signature,
+    )
+
+    head = slice(0, 200_000)
+    epochs = None if series.epochs is None else series.epochs[head]
+    pos = positions_in_epoch(series.steps[head], spe, origin, epochs)
+    if pos is None or running_mean_signature(series.values[head], pos) is None:
+        return False
+    return not looks_like_running_mean(series.values[head], pos)
 
 
 def _coarse_running_mean(dy: np.ndarray, p: np.ndarray) -> bool:
