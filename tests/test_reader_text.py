@@ -514,15 +514,20 @@ def _mnist_example_log(n: int = 977, b: int = 32, epochs: int = 4, every: int = 
     return "\n".join(out) + "\n"
 
 
-@pytest.mark.parametrize("batch", [32, None])
-def test_the_mnist_examples_final_short_batch_row_is_not_a_restart(tmp_path, batch):
+@pytest.mark.parametrize("n,b,every", [(977, 32, 3), (1605, 20, 8)])
+@pytest.mark.parametrize("given", [True, False])
+def test_the_mnist_examples_final_short_batch_row_is_not_a_restart(tmp_path, n, b, every,
+                                                                   given):
+    # (1605, 20): the final row prints 80 x 5 = 400 samples, itself a multiple of 20
     f = tmp_path / "train.log"
-    f.write_text(_mnist_example_log())
-    s = read_input(str(f), ReadOptions(batch_size=batch))[0]
-    assert len(s) == 4 * 11  # every logged row kept: 0, 3, ..., 30 in each of 4 epochs
+    f.write_text(_mnist_example_log(n, b, 4, every))
+    s = read_input(str(f), ReadOptions(batch_size=b if given else None))[0]
+    steps = -(-n // b)
+    rows = len(range(0, steps, every))
+    assert len(s) == 4 * rows  # every logged row kept
     assert s.normalization.points_dropped == 0
     assert np.all(np.diff(s.steps) > 0)
-    unit = 1 if batch else 32  # optimizer steps with --batch-size, samples without
-    # the final batch (index 30) sits at the end of its epoch, not back at 510 samples
-    assert s.steps[10] - s.steps[0] == 30 * unit
-    assert s.steps[11] - s.steps[10] == (1 if batch else 977 - 30 * 32)
+    unit = 1 if given else b  # optimizer steps with --batch-size, samples without
+    # the final batch sits at the end of its epoch, not back at (steps - 1) x r samples
+    assert s.steps[rows - 1] - s.steps[0] == (steps - 1) * unit
+    assert s.steps[rows] - s.steps[rows - 1] == (1 if given else n - (steps - 1) * b)

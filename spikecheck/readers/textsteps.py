@@ -259,7 +259,10 @@ def _short_batch_rows(iters: np.ndarray, totals: np.ndarray, batch: int) -> np.n
     as samples it would put the final step back in the middle of the epoch (and drop the
     epoch as a restarted run). Such a row is given the samples of its batch index.
     """
-    odd = (iters % batch != 0) & (totals > 0)
+    # rows below the row before them: the step went back (a restart, or this quirk)
+    back = np.zeros(iters.size, dtype=bool)
+    back[1:] = iters[1:] < iters[:-1]
+    odd = back & (totals > 0)
     if not odd.any():
         return iters
     r = totals % batch
