@@ -204,8 +204,8 @@ def infer_first_step(steps: np.ndarray, log_every: int) -> int:
     global_step after the update) log at multiples of the interval; loop indices log at
     k-1, 2k-1, ... A log that starts at step 1 counts from 1.
     """
-    if steps.size == 0:
-        return 0
+    if steps.size == 0 or int(steps[0]) <= 0:
+        return 0  # a log holding step 0 counts from 0 (timm's batch_idx), whatever its interval
     if log_every > 1:
         rem = steps % log_every
         at_multiple = int(np.count_nonzero(rem == 0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import FIXTURES
 
 from spikecheck.geometry import (
     GeometryError,
@@ -68,6 +69,21 @@ def test_first_step_zero_or_one():
     assert infer_first_step(np.arange(500, 10001, 500), 500) == 1
     # A loop index logged every 10: 9, 19, 29, ... -> counts from 0
     assert infer_first_step(np.arange(9, 1000, 10), 10) == 0
+    # timm prints batch_idx 0, 5, 10, ... and the last: a log holding step 0 counts from 0,
+    # though its points sit at multiples of the interval as a steps-done counter's do
+    assert infer_first_step(np.array([0, 5, 10, 15, 20, 23, 24, 29, 34]), 5) == 0
+
+
+def test_a_timm_log_places_its_final_batch_on_the_final_step():
+    from spikecheck.engine import analyze
+    from spikecheck.readers import ReadOptions
+    from spikecheck.readers.registry import read_input
+
+    f = FIXTURES / "freshtwin" / "prints" / "timm-digits-cnn-nesterov-b40-r7-double.log"
+    series = read_input(str(f), ReadOptions(batch_size=40))[0]
+    rep = analyze(series, GeometryInputs(dataset_size=1727, batch_size=40))
+    assert rep.geometry.origin % 44 == 0  # epoch 1 starts at batch_idx 0 of epoch 1: step 44
+    assert rep.geometry.boundaries[0] == 44
 
 
 def test_log_every_is_the_common_gap():
