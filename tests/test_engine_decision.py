@@ -384,3 +384,29 @@ def test_spikes_seen_through_a_k_step_mean_are_not_taken_for_running_mean_resets
     rep = analyze(series, geo)
     assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
     assert "running-mean-logging" not in [d.cause for d in rep.diagnosis]
+
+
+def test_a_summed_loss_dips_to_r_over_b_on_the_short_final_batch():
+    # loss summed over the batch and divided by the constant B = 50: the 2-sample final
+    # batch reads 2/50 of a full one in every epoch (a real run, freshtwin)
+    series, geo = _fixture_run("freshtwin/plain/reg-friedmanclean-adagrad-b50-r2-sum.csv")
+    rep = analyze(series, geo)
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
+    assert rep.diagnosis[0].expected_height == pytest.approx(2 / 50)
+    assert rep.alignment.position == "final-step"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_mean_loss_on_a_short_final_batch_is_no_dip(seed):
+    # a correct mean over r = 3 of 32 skewed per-sample losses: noisier at the final step,
+    # lower in some epochs, not r/B = 0.09 in most
+    rng = np.random.default_rng(seed)
+    spe, epochs, b, r = 60, 10, 32, 3
+    n = spe * epochs
+    trend = 0.3 + 2 * np.exp(-np.arange(n) / 200)
+    per_sample = rng.lognormal(-0.5, 1.0, (n, b))
+    per_sample /= np.exp(-0.5 + 0.5)  # mean 1
+    size = np.where(np.arange(n) % spe == spe - 1, r, b)
+    loss = trend * np.array([row[:k].mean() for row, k in zip(per_sample, size)])
+    rep = run(np.arange(n), loss, dataset_size=(spe - 1) * b + r, batch_size=b)
+    assert rep.verdict != "epoch-aligned-spikes", [d.evidence for d in rep.diagnosis]

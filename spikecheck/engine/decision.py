@@ -77,6 +77,9 @@ class Thresholds:
     min_level_jump: float = 1.2
     # A measured height within this factor of the predicted B/r is "as predicted".
     height_tolerance: float = 1.6
+    # A summed loss's final-batch dip (r/B) is a habit of the run: at least this share of
+    # the final steps are clear excursions down.
+    dip_share: float = 0.75
     # A final-step excess this unlikely by chance, this high, supports a short final batch
     # as the explanation of a jump that follows it (it would not make a verdict alone).
     alpha_supporting: float = 0.01
@@ -497,10 +500,42 @@ def _boundary_cause(ev: Evidence, direction: str | None, position: str | None,
             d = dx.partial_batch_diagnosis(geom, measured, ev.inferred,
                                            tolerance=th.height_tolerance, window_first=True)
             return [_with_evidence(d, lead + d.evidence)]
+        dip = _summed_loss_dip(ev, measured, th)
+        if dip is not None:
+            return [dip]
         # A small final batch of a correct loss is noisier (often lower): not a spike.
         return []
     why = f"{lead}the anomaly sits at offset {ev.alignment.folded_offset} from the epoch start"
     return [dx.make(Cause.UNKNOWN, 0.4, why, measured)]
+
+
+def _summed_loss_dip(ev: Evidence, measured: float | None, th: Thresholds
+                     ) -> Diagnosis | None:
+    """partial-final-batch for a loss summed over the batch and divided by B regardless.
+
+    Its short final batch of r samples reads about r/B of a full one: a dip that deep, at
+    most final steps. A correct (mean) loss on a short batch is noisier but not r/B low
+    in most epochs; on a one-sample batch it can be (most single samples sit far under
+    the mean), so r >= 2 is asked, and the measured height must be near r/B: at most
+    height_tolerance above it, and not so far under that the prediction explains nothing.
+    """
+    geom, fin = ev.geometry, ev.final
+    r, b = geom.final_batch, geom.batch_size
+    if not (r and b and 2 <= r < b) or measured is None or fin is None or \
+            fin.epochs < th.min_boundaries:
+        return None
+    k = max(1, geom.log_every)
+    dip = r / b
+    lo = dip / th.height_tolerance ** 2  # under it: the r samples' own skew
+    if not (lo <= measured <= dip * th.height_tolerance) or dip > 1 / th.height_tolerance:
+        return None
+    if fin.hits_down < th.dip_share * fin.epochs or k > 1:
+        return None
+    why = (f"the loss dips on the final step of each epoch ({fin.hits_down} of "
+           f"{fin.epochs} epochs, {measured:.3g}x): the final batch holds {r} of {b} samples, "
+           f"so a loss summed over the batch and divided by {b} regardless reads {dip:.3g}x")
+    d = dx.make(Cause.PARTIAL_FINAL_BATCH, 0.8, why, measured)
+    return Diagnosis(d.cause, d.confidence, d.evidence, d.fix, dip, measured)
 
 
 def _level_after_first_step(ev: Evidence) -> float | None:
