@@ -410,3 +410,15 @@ def test_a_mean_loss_on_a_short_final_batch_is_no_dip(seed):
     loss = trend * np.array([row[:k].mean() for row, k in zip(per_sample, size)])
     rep = run(np.arange(n), loss, dataset_size=(spe - 1) * b + r, batch_size=b)
     assert rep.verdict != "epoch-aligned-spikes", [d.evidence for d in rep.diagnosis]
+
+
+def test_a_predicted_final_step_spike_leads_a_shape_it_leaves_behind():
+    # a GRU with the loss divided twice: 24x at the 1-sample final batch, and the loss
+    # depressed for steps after it (the oversized update): the shape beside the spike is
+    # its aftermath, the spike the cause
+    series, geo = _fixture_run("freshtwin/plain/gru-seqsum-adam-b24-r1-double.csv")
+    rep = analyze(series, geo)
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
+    # unshuffled data keeps its own runs: sorted data is still named first there
+    series, geo = _fixture_run("runs/unshuf-digits-mlp-sgdm-sorted.csv")
+    assert analyze(series, geo).cause == "unshuffled-data"

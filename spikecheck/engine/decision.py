@@ -430,7 +430,7 @@ def _explain(ev: Evidence, direction: str | None, how: str | None, position: str
         f"correlation {ps.split_half_r:.2f}), spread through the epoch, not only at its start")
     starts_epoch = position == "epoch-start" and ps is not None and (
         ps.peak_bin <= 2 or ps.peak_bin == ps.bins - 1)
-    if boundary and (_sharp(ev.fold) or starts_epoch):
+    if boundary and (_sharp(ev.fold) or starts_epoch or _spike_as_predicted(ev, boundary, th)):
         return boundary + [_with_confidence(shuffled, 0.2)]
     return [shuffled] + [_with_confidence(b, min(b.confidence, 0.3)) for b in boundary[:1]]
 
@@ -612,6 +612,18 @@ def fisher(p1: float, p2: float) -> float:
     """Fisher's combination of two independent p-values (chi-square with 4 df)."""
     x = max(p1 * p2, 1e-300)
     return min(1.0, x * (1.0 - math.log(x)))
+
+
+def _spike_as_predicted(ev: Evidence, boundary: list[Diagnosis], th: Thresholds) -> bool:
+    """The boundary cause is a short final batch the geometry predicts, its final-step
+    spike far beyond chance at every test and at least the supporting height: a within-epoch
+    shape beside it is that spike's aftermath (the oversized update), not data order."""
+    fin = ev.final
+    if boundary[0].cause != Cause.PARTIAL_FINAL_BATCH or fin is None:
+        return False
+    h, _ = dx.expected_partial_height(ev.geometry)
+    return h is not None and h >= th.min_predicted_height and \
+        fin.p_up < th.alpha_fold and fin.ratio >= th.min_supporting_height
 
 
 def _sharp(fold: FoldResult | None) -> bool:
