@@ -30,6 +30,7 @@ from spikecheck.engine.period import (
     period_from_phase_scan,
 )
 from spikecheck.engine.running_mean import recover_running_mean, with_running_mean_finding
+from spikecheck.engine.same_order import same_order
 from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events, rolling_median
 from spikecheck.engine.stats import binom_sf, exp_capped, median_of_gaps
 from spikecheck.geometry import (
@@ -154,6 +155,8 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         kept_after_spike=kept_after_spike(raw, d, spikes),
         startup_until=int(steps[min(n - 1, max(thresholds.startup_points,
                                                int(n * thresholds.startup_share)) - 1)]),
+        same_order=same_order(d.resid, steps, float(geom.steps_per_epoch), float(geom.origin),
+                              k) if geom.known and not inferred else None,
     )
     decision = decide(evidence, thresholds)
     if decision.position is not None or decision.direction is not None:
