@@ -508,7 +508,7 @@ def _mnist_example_log(n: int = 977, b: int = 32, epochs: int = 4, every: int = 
             if i % every:
                 continue
             size = b if i < steps - 1 else n - (steps - 1) * b
-            out.append("Train Epoch: {} [{}/{} ({:.0f}%)]\tLoss: {:.6f}".format(
+            out.append("Train Epoch: {} [{}/{} ({:.0f}%)]\tLoss: {:.6f}".format(  # noqa: UP032 (as printed)
                 e, i * size, n, 100.0 * i / steps, 2.0 - 0.01 * (e * steps + i) / 10))
         out.append("\nTest set: Average loss: 1.7640, Accuracy: 56/256 (22%)\n")
     return "\n".join(out) + "\n"
