@@ -303,6 +303,9 @@ def test_a_learning_rate_restarted_every_k_steps_is_periodic_not_the_epoch(name)
     assert rep.period.steps == pytest.approx(entry["training"]["period"], abs=0.5)
     # the restart period is not explained away as a batch size nobody types
     assert rep.geometry_mismatch is None
+    from spikecheck.render.words import headline
+
+    assert "learning-rate schedule restarted every K steps" in headline(rep)
 
 
 def test_a_restart_cycle_is_not_blamed_on_an_odd_batch_size():

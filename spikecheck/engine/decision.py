@@ -201,9 +201,15 @@ def decide(ev: Evidence, th: Thresholds = THRESHOLDS) -> Decision:
         pfit = ev.period
         if pfit is not None and pfit.strength >= th.period_strength and \
                 geom.source != "inferred" and not _whole_epochs(pfit, geom):
-            why = (f"{pfit.support} anomalies recur every {pfit.period:.1f} steps, which is "
-                   f"not the epoch ({geom.steps_per_epoch:g} steps): a loss scaler, "
-                   "evaluation or checkpointing every K steps, or a data shard boundary")
+            if pfit.method == "level-scan":
+                why = (f"the loss level jumps every {pfit.period:.1f} steps ({pfit.support} "
+                       f"cycles), which is not the epoch ({geom.steps_per_epoch:g} steps): a "
+                       "learning-rate schedule restarted every K steps, or something else "
+                       "that runs every K steps")
+            else:
+                why = (f"{pfit.support} anomalies recur every {pfit.period:.1f} steps, which "
+                       f"is not the epoch ({geom.steps_per_epoch:g} steps): a loss scaler, "
+                       "evaluation or checkpointing every K steps, or a data shard boundary")
             return Decision(Verdict.PERIODIC, [dx.make(Cause.UNKNOWN, 0.5, why)])
     if major:
         al = ev.alignment

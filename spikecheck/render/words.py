@@ -119,11 +119,15 @@ def headline(report: Report) -> str:
             s += f"; chance of that by luck: {fmt_p(p)}"
         return s
     if r.verdict == "periodic-not-epoch":
-        s = "anomalies recur"
+        level = r.period.method == "level-scan"
+        s = "the loss level jumps" if level else "anomalies recur"
         if r.period.steps is not None:
             s += f" every {r.period.steps:.1f} steps"
         if r.geometry.known and r.geometry.source != "inferred":
             s += f", but an epoch is {r.geometry.steps_per_epoch:g} steps"
+        if level:
+            return s + (": a learning-rate schedule restarted every K steps (warm restarts, "
+                        "step cycles), or something else that runs every K steps")
         return s + ": something runs every K steps (evaluation, checkpoint, loss scaler)"
     if r.verdict == "spikes-not-epoch-aligned":
         ups = [s for s in r.spikes if s.direction == "up"]
