@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spikecheck.engine.median_network import sliding_median
+
 Z_SPIKE = 6.0  # robust z above which a point is an anomaly
 MIN_LOG_HEIGHT = np.log(1.25)  # and at least 25% above (or below) the baseline
 BLOCK = 256  # points per block of the local noise scale
 CHUNK = 1 << 14  # points per chunk of the rolling median: 2.7 MB of windows stay in cache
 INTERP_CHUNK = 1 << 20  # points interpolated at a time in local_scale (bounds memory)
-SCIPY_FROM = 2_500_000  # series length from which scipy's median filter pays for its import
 
 
 @dataclass(frozen=True)
@@ -28,35 +29,36 @@ class Detrended:
 def rolling_median(x: np.ndarray, window: int) -> np.ndarray:
     """Centered rolling median with edge padding.
 
-    scipy's median filter is about 4x faster than the chunked numpy partition (0.4 s
-    against 1.5 s for 10M points, window 21) but costs 0.35 s to import, so it is used
-    only on long series.
+    By comparator networks (engine/median_network.py): the same medians as a partition of
+    every window, about 3x faster (0.03 s for 1M points, window 21), and faster than
+    scipy's median filter at 10M points without its 0.3 s import.
     """
     n = x.size
     window = max(1, min(window, n if n % 2 else n - 1))
     if window <= 1 or n < 3:
         return x.copy()
     h = window // 2
-    median_filter = None
-    if n >= SCIPY_FROM:  # importing scipy.ndimage costs ~0.35 s: worth it on long series
-        try:
-            from scipy.ndimage import median_filter
-        except ImportError:  # scipy is the `fast` extra: the numpy path gives the same medians
-            median_filter = None
-    if median_filter is not None:
-        out = median_filter(np.asarray(x, dtype=np.float64), size=window, mode="nearest")
-    else:
-        padded = np.concatenate((np.full(h, x[0]), x, np.full(h, x[-1])))
-        out = np.empty(n, dtype=np.float64)
-        view = np.lib.stride_tricks.sliding_window_view(padded, window)
-        for start in range(0, n, CHUNK):
-            block = np.array(view[start:start + CHUNK])
-            block.partition(h, axis=1)
-            out[start:start + CHUNK] = block[:, h]
+    padded = np.concatenate((np.full(h, x[0]), x, np.full(h, x[-1])))
+    if np.isfinite(padded).all():
+        out = sliding_median(padded, window, n)
+    else:  # NaN or inf: a partition puts NaN last, a network would spread it
+        out = _partition_median(padded, window, n)
     # The end of the series is continued past its last point (see _edge_medians); its
     # start keeps the first value repeated: a loss falls steeply and far from straight in
     # the first steps of training, and that fall is no spike.
     out[n - h:] = _edge_medians(x[n - window:][::-1], h)[::-1]
+    return out
+
+
+def _partition_median(padded: np.ndarray, window: int, n: int) -> np.ndarray:
+    """The median of every window by a partition, a chunk of windows at a time."""
+    h = window // 2
+    out = np.empty(n, dtype=np.float64)
+    view = np.lib.stride_tricks.sliding_window_view(padded, window)
+    for start in range(0, n, CHUNK):
+        block = np.array(view[start:start + CHUNK])
+        block.partition(h, axis=1)
+        out[start:start + CHUNK] = block[:, h]
     return out
 
 
