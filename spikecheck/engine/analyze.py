@@ -29,6 +29,7 @@ from spikecheck.engine.period import (
     period_from_events,
     period_from_phase_scan,
 )
+from spikecheck.engine.running_mean import PREFIX as RM_PREFIX
 from spikecheck.engine.running_mean import recover_running_mean, with_running_mean_finding
 from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events, rolling_median
 from spikecheck.engine.stats import binom_sf, exp_capped, median_of_gaps
@@ -502,8 +503,8 @@ def _looks_like_running_mean(y: np.ndarray, steps: np.ndarray, spe: float, origi
     """A running mean reset each epoch: point-to-point change shrinks like 1/position."""
     if steps.size < 50 or (steps[-1] - steps[0]) < 2 * spe:
         return False
-    if steps.size > 2_000_000:
-        y, steps = y[:2_000_000], steps[:2_000_000]  # a prefix shows the habit of the log
+    if steps.size > RM_PREFIX:
+        y, steps = y[:RM_PREFIX], steps[:RM_PREFIX]  # a prefix shows the habit of the log
     pos = np.mod(steps - origin, spe)
     dy = np.abs(np.diff(y))
     p = pos[1:]

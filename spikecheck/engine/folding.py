@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spikecheck.engine.stats import binom_sf, exp_capped, norm_sf
+from spikecheck.engine.median_network import median_of_columns
+from spikecheck.engine.stats import binom_sf, exp_capped, median, norm_sf
 
 PROFILE = (-5, 10)  # folded offsets reported, in logged points from the epoch start
 BACKGROUND_GAP = (-10, 20)  # offsets excluded from the background
@@ -287,7 +288,7 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     nb = np.bincount(b, minlength=bins)
     if np.any(nb < 3):
         return None
-    mad = float(np.median(np.abs(r - np.median(r)))) * 1.4826 or float(np.std(r)) or 1.0
+    mad = median(np.abs(r - median(r))) * 1.4826 or float(np.std(r)) or 1.0
     rc = np.clip(r, -8 * mad, 8 * mad)
     means = np.bincount(b, weights=rc, minlength=bins) / nb
     within = np.bincount(b, weights=rc ** 2, minlength=bins) / nb - means ** 2
@@ -330,14 +331,18 @@ def _boundaries_seen(phase: Phase) -> int:
 
 
 def _sorted_sample(n: int, k: int) -> np.ndarray:
-    """np.sort(default_rng(0).choice(n, k, replace=False)): the same draw, put in order
-    by a mask rather than a sort (the indices are distinct)."""
-    drawn = np.random.default_rng(0).choice(n, k, replace=False)
-    if n > 8 * k:  # a sparse draw: sorting it is cheaper than a pass over n
-        return np.sort(drawn)
-    mask = np.zeros(n, dtype=bool)
-    mask[drawn] = True
-    return np.flatnonzero(mask)
+    """k distinct indices of range(n), in order, spread evenly: one drawn at random from
+    each of k equal stretches (default_rng(0): the same sample every run).
+
+    Work in k, not n, and no n-sized temporary (a draw without replacement shuffled a
+    copy of range(n): 30 ms at 1M points); a random point in each stretch, not every
+    n/k-th point, so a period in the steps cannot line up with the sample.
+    """
+    if k >= n:
+        return np.arange(n)
+    edges = np.arange(k + 1, dtype=np.int64) * n // k
+    lengths = np.diff(edges)
+    return edges[:-1] + (np.random.default_rng(0).random(k) * lengths).astype(np.int64)
 
 
 def _distinct(a: np.ndarray, ordered: bool) -> np.ndarray:
@@ -421,16 +426,17 @@ def level_shift(y: np.ndarray, phase: Phase, points_per_epoch: float) -> LevelSh
     first = np.flatnonzero(phase.valid & (phase.rel == 0))
     # one point per epoch: the first logged point at or after the boundary
     pick = first[np.unique(phase.epoch[first], return_index=True)[1]]
-    win = np.arange(m)
+    win = range(m)
 
     def inside(i: np.ndarray) -> np.ndarray:
         """anchors whose windows, and their references' windows, lie inside the series"""
         return i[(i - half - m >= 0) & (i + half + m <= n)]
 
     def shift_at(i: np.ndarray) -> np.ndarray:
-        """median of the m points from i on minus the median of the m points before i"""
-        return np.median(y[i[:, None] + win], axis=1) - np.median(y[i[:, None] - m + win],
-                                                                  axis=1)
+        """median of the m points from i on minus the median of the m points before i (m
+        is odd: a network picks the very middle value np.median would, 10x faster)"""
+        return median_of_columns([y[i + t] for t in win]) - \
+            median_of_columns([y[i - m + t] for t in win])
 
     def contrast(i: np.ndarray) -> np.ndarray:
         """the shift at i against the shifts half an epoch either side: the loss falls
@@ -439,9 +445,7 @@ def level_shift(y: np.ndarray, phase: Phase, points_per_epoch: float) -> LevelSh
         return shift_at(i) - 0.5 * (shift_at(i - half) + shift_at(i + half))
 
     pick = inside(pick)
-    cand = np.arange(half + m, n - half - m + 1)  # == inside(np.arange(n))
-    if cand.size > 400_000:
-        cand = cand[_sorted_sample(cand.size, 400_000)]
+    cand = half + m + _sorted_sample(max(0, n - 2 * (half + m) + 1), 400_000)  # inside()
     # The null: the same contrast at anchors whose windows touch no boundary, every m-th
     # one so their windows do not overlap (overlapping medians understate the spread).
     far = (np.abs(phase.rel[cand]) > m) & (np.abs(phase.rel[cand - half]) > m) & \

@@ -58,18 +58,23 @@ def selection_network(n: int, ranks: tuple[int, ...]) -> tuple[Comparator, ...]:
 
 
 def _run(network: tuple[Comparator, ...], wires: list[np.ndarray]) -> None:
-    """Apply the network in place to a list of equal-length arrays (wires are owned)."""
+    """Apply the network to a list of equal-length arrays, replacing the list's entries.
+
+    The arrays passed in are only read (they may be views of the caller's data): a wire's
+    first result is a new array, later ones are written into it.
+    """
+    owned = [False] * len(wires)
     minimum, maximum = np.minimum, np.maximum
     for a, b, keep_min, keep_max in network:
         wa, wb = wires[a], wires[b]
-        if keep_min and keep_max:
-            low = minimum(wa, wb)
-            maximum(wa, wb, out=wb)
+        low = minimum(wa, wb, out=wa if owned[a] and not keep_max else None) \
+            if keep_min else None
+        if keep_max:
+            wires[b] = maximum(wa, wb, out=wb if owned[b] else None)
+            owned[b] = True
+        if keep_min:
             wires[a] = low
-        elif keep_min:
-            minimum(wa, wb, out=wa)
-        else:
-            maximum(wa, wb, out=wb)
+            owned[a] = True
 
 
 def median_of_columns(columns: list[np.ndarray]) -> np.ndarray:
@@ -77,7 +82,7 @@ def median_of_columns(columns: list[np.ndarray]) -> np.ndarray:
     n = len(columns)
     if n % 2 == 0:
         raise ValueError("median_of_columns needs an odd number of columns")
-    wires = [np.array(c, dtype=np.float64) for c in columns]
+    wires = [np.asarray(c, dtype=np.float64) for c in columns]
     _run(selection_network(n, (n // 2,)), wires)
     return wires[n // 2]
 
@@ -123,8 +128,8 @@ def sliding_median(padded: np.ndarray, window: int, n: int) -> np.ndarray:
         span = (nb - 1) * k + 1  # padded[s + offset + j * k] for the chunk's blocks j
 
         def wire(offset: int, s: int = s, span: int = span) -> np.ndarray:
-            """one input of every block of the chunk (a copy: the networks overwrite it)"""
-            return np.array(padded[s + offset:s + offset + span:k], dtype=np.float64)
+            """one input of every block of the chunk (a view: the networks only read it)"""
+            return padded[s + offset:s + offset + span:k]
 
         core = [wire(k - 1 + t) for t in range(window - k + 1)]
         _run(core_net, core)
@@ -135,7 +140,7 @@ def sliding_median(padded: np.ndarray, window: int, n: int) -> np.ndarray:
                 continue
             others = [wire(t) for t in range(j, k - 1)] + \
                 [wire(window + t) for t in range(j)]
-            wires = [m.copy() for m in middle] + others
+            wires = middle + others
             _run(merge_net, wires)
             out[s + j:s + nb * k:k] = wires[k - 1]
     return out[:n]

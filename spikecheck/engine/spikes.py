@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spikecheck.engine.median_network import sliding_median
+from spikecheck.engine.stats import median
 
 Z_SPIKE = 6.0  # robust z above which a point is an anomaly
 MIN_LOG_HEIGHT = np.log(1.25)  # and at least 25% above (or below) the baseline
@@ -109,8 +110,7 @@ def local_scale(resid: np.ndarray, block: int = BLOCK) -> np.ndarray:
     if med.size >= 5:
         med = rolling_median(med, 5)
     tiny = 1e-12 * max(1.0, float(a.max()) if n else 1.0)
-    # a is not read after this: its median may reorder it instead of copying it
-    floor = 1.4826 * np.median(a, overwrite_input=True) * 0.25
+    floor = 1.4826 * median(a) * 0.25
     del a
     # Interpolated a chunk at a time and scaled in place: the same numbers as
     # np.interp(np.arange(n), ...) * 1.4826 without three full-size temporaries.

@@ -63,6 +63,39 @@ def median_of_gaps(gaps) -> float:
     return float(np.median(gaps))
 
 
+FAST_MEDIAN_FROM = 50_000  # below this np.median's partition is as quick
+
+
+def median(a) -> float:
+    """np.median(a) of a 1-D array, the same number, about twice as fast on large float arrays.
+
+    np.median partitions the whole array around three ranks (the middle two and the last,
+    for its NaN check). Here a sorted sample of 4,096 values brackets the middle; one pass
+    counts the values below the bracket and keeps those inside it (a few thousand), and
+    only those are partitioned. When the bracket misses the middle, or a NaN makes the
+    counts disagree, it is np.median after all.
+    """
+    import numpy as np
+
+    a = np.asarray(a)
+    n = a.size
+    if n < FAST_MEDIAN_FROM or a.ndim != 1 or a.dtype != np.float64:
+        return float(np.median(a))
+    k_lo, k_hi = (n - 1) // 2, n // 2
+    sample = np.sort(a[:: n // 4096])
+    mid, margin = sample.size // 2, 4 * int(math.sqrt(sample.size))
+    lo, hi = sample[max(0, mid - margin)], sample[min(sample.size - 1, mid + margin)]
+    below = int(np.count_nonzero(a < lo))
+    inside = a[(a >= lo) & (a <= hi)]
+    above = int(np.count_nonzero(a > hi))
+    if below + inside.size + above != n or not below <= k_lo < k_hi + 1 <= below + inside.size:
+        return float(np.median(a))  # NaN in it, or the middle outside the bracket
+    inside.partition([k_lo - below, k_hi - below])
+    # np.median's mean of the middle one or two values: (x1 + x2) / 2 in the same order
+    return float(np.mean(inside[[k_lo - below, k_hi - below]] if n % 2 == 0
+                         else inside[k_lo - below:k_lo - below + 1]))
+
+
 def normal_scores(x):
     """Rank-based normal scores of x: every value replaced by the standard normal quantile
     of its rank. Whatever the tails of x, the scores are exactly normal in distribution,
