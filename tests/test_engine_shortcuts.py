@@ -31,6 +31,8 @@ def _arrays(rng: np.random.Generator):
 def test_the_fast_median_is_np_median_to_the_bit(seed):
     for a in _arrays(np.random.default_rng(seed)):
         assert stats.median(a) == float(np.median(a))
+        a32 = a.astype(np.float32)  # the analysis arrays of a long series
+        assert stats.median(a32) == float(np.median(a32))
 
 
 def test_the_fast_median_of_an_array_with_nan_is_nan_like_np_median():

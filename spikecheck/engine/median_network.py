@@ -119,7 +119,8 @@ def sliding_median(padded: np.ndarray, window: int, n: int) -> np.ndarray:
     need = blocks * k + window - 1  # the last block may run past n: pad with its end value
     if padded.size < need:
         padded = np.concatenate((padded, np.full(need - padded.size, padded[-1])))
-    out = np.empty(blocks * k, dtype=np.float64)
+    # float32 in, float32 out (a median is one of its values); anything else in float64
+    out = np.empty(blocks * k, dtype=np.float32 if padded.dtype == np.float32 else np.float64)
     ranks = range(h - k + 1, h + 1)
     for b0 in range(0, blocks, CHUNK_BLOCKS):
         nb = min(CHUNK_BLOCKS, blocks - b0)
