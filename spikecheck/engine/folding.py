@@ -52,8 +52,8 @@ def phase_of(steps: np.ndarray, spe: float, origin: float, log_every: int) -> Ph
     offset = np.empty(n, _int_type(-(spe / 2 + 2), spe / 2 + 2) if ordered else np.int64)
     for a in range(0, n, PHASE_CHUNK):
         kc, oc = _phase_chunk(steps[a:a + PHASE_CHUNK], spe, origin, integer)
-        k = _widened(k, kc)  # float rounding of huge steps can pass the bounds: no wrapping
-        offset = _widened(offset, oc)
+        if not integer:  # float rounding of huge steps can pass the bounds: no wrapping
+            k, offset = _widened(k, kc), _widened(offset, oc)
         k[a:a + kc.size] = kc
         offset[a:a + oc.size] = oc
     rel = offset if log_every <= 1 else np.floor_divide(offset, log_every)
