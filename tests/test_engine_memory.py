@@ -36,6 +36,11 @@ def test_a_long_series_is_detrended_in_float32_with_its_residual_computed_on_rea
     at = np.array([0, 17, 499, 12345])
     assert np.array_equal(d.resid[at], whole[at]) and d.resid[499] == whole[499]
     assert np.array_equal(whole, d.y - d.baseline)
+    # whole-array use, as new code may make of it: the full array's answers
+    assert np.array_equal(d.resid > 0.2, whole > 0.2)
+    assert np.array_equal(np.abs(d.resid), np.abs(whole))
+    assert float(np.median(d.resid)) == float(np.median(whole))
+    assert np.array_equal(2 * d.resid - whole, whole)
 
 
 def test_float32_detrending_gives_the_float64_verdict_and_spikes(monkeypatch):

@@ -16,10 +16,11 @@ CHUNK = 1 << 14  # points per chunk of the rolling median: 2.7 MB of windows sta
 INTERP_CHUNK = 1 << 20  # points interpolated at a time in local_scale (bounds memory)
 
 
-class Residual:
+class Residual(np.lib.mixins.NDArrayOperatorsMixin):
     """y - baseline of a long series, computed where it is read instead of kept whole (40 MB
     less at 10M points): an element, a slice or a mask of it holds the very numbers of
-    the full array, one subtraction per element either way."""
+    the full array, one subtraction per element either way. Arithmetic, comparisons and
+    numpy functions on the whole of it work too (on a full array made for the occasion)."""
 
     __slots__ = ("y", "baseline")
 
@@ -43,6 +44,10 @@ class Residual:
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         whole = self.y - self.baseline
         return whole if dtype is None else whole.astype(dtype)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        inputs = tuple(np.asarray(x) if isinstance(x, Residual) else x for x in inputs)
+        return getattr(ufunc, method)(*inputs, **kwargs)
 
 
 @dataclass(frozen=True)
