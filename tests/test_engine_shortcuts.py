@@ -13,7 +13,7 @@ from spikecheck.engine.running_mean import _shrink_slope
 
 
 def _arrays(rng: np.random.Generator):
-    n = int(rng.integers(stats.FAST_MEDIAN_FROM, 4 * stats.FAST_MEDIAN_FROM))
+    n = int(rng.integers(stats.FAST_SELECT_FROM, 4 * stats.FAST_SELECT_FROM))
     yield rng.normal(size=n)
     yield rng.normal(size=n + 1)  # odd and even lengths
     yield np.round(rng.normal(size=n), 1)  # many ties
@@ -35,15 +35,35 @@ def test_the_fast_median_is_np_median_to_the_bit(seed):
         assert stats.median(a32) == float(np.median(a32))
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_quantile_is_np_quantile_to_the_bit(seed):
+    rng = np.random.default_rng(seed)
+    qs = [0.0, 0.05, 0.5, 0.95, 1.0, *rng.uniform(0, 1, 4)]
+    for a in _arrays(rng):
+        for q in qs:
+            assert stats.quantile(a, q) == float(np.quantile(a, q))
+    for n in (1, 2, 3, 7, 100, 1001):  # the small path
+        a = rng.standard_t(2, size=n)
+        for q in qs:
+            assert stats.quantile(a, q) == float(np.quantile(a, q))
+
+
+def test_the_quantile_of_an_array_with_nan_is_nan_like_np_quantile():
+    for n in (50, 3 * stats.FAST_SELECT_FROM):
+        a = np.random.default_rng(1).normal(size=n)
+        a[n // 3] = np.nan
+        assert math.isnan(stats.quantile(a, 0.95))
+
+
 def test_the_fast_median_of_an_array_with_nan_is_nan_like_np_median():
-    a = np.random.default_rng(0).normal(size=2 * stats.FAST_MEDIAN_FROM)
+    a = np.random.default_rng(0).normal(size=2 * stats.FAST_SELECT_FROM)
     a[1234] = np.nan
     assert math.isnan(stats.median(a))
 
 
 def test_small_and_non_float_arrays_go_to_np_median():
     assert stats.median(np.array([3, 1, 2])) == 2.0
-    ints = np.arange(stats.FAST_MEDIAN_FROM + 2)
+    ints = np.arange(stats.FAST_SELECT_FROM + 2)
     assert stats.median(ints) == float(np.median(ints))
 
 

@@ -32,7 +32,13 @@ from spikecheck.engine.period import (
 from spikecheck.engine.running_mean import PREFIX as RM_PREFIX
 from spikecheck.engine.running_mean import recover_running_mean, with_running_mean_finding
 from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events, rolling_median
-from spikecheck.engine.stats import binom_sf, exp_capped, median_of_gaps, median_positive_gap
+from spikecheck.engine.stats import (
+    binom_sf,
+    exp_capped,
+    median_of_gaps,
+    median_positive_gap,
+    quantile,
+)
 from spikecheck.geometry import (
     EpochGeometry,
     GeometryInputs,
@@ -274,7 +280,7 @@ def _median_gap(steps: np.ndarray) -> float:
 
 def _q95_abs(z: np.ndarray) -> float:
     a = np.abs(z if z.size <= 2_000_000 else z[:: z.size // 1_000_000])
-    return float(np.quantile(a, 0.95)) if a.size else 0.0
+    return quantile(a, 0.95) if a.size else 0.0
 
 
 # --- pieces -------------------------------------------------------------------------------
