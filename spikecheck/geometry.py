@@ -187,12 +187,15 @@ def infer_log_every(steps: np.ndarray) -> int:
     """The logging interval: the most common gap between consecutive logged steps."""
     if steps.size < 2:
         return 1
+    from spikecheck.engine.stats import positive_gap_range
+
+    span = positive_gap_range(steps)
+    if span is None:
+        return 1
+    if span[0] == span[1]:  # one interval throughout: no sort of every gap
+        return int(span[0])
     gaps = np.diff(steps)
     gaps = gaps[gaps > 0]
-    if gaps.size == 0:
-        return 1
-    if gaps.min() == gaps.max():  # one interval throughout: no sort of every gap
-        return int(gaps[0])
     vals, counts = np.unique(gaps, return_counts=True)
     return int(vals[np.argmax(counts)])
 
@@ -215,6 +218,20 @@ def infer_first_step(steps: np.ndarray, log_every: int) -> int:
     return 1 if int(steps[0]) == 1 else 0
 
 
+def _all_whole(e: np.ndarray, chunk: int = 1 << 20) -> bool:
+    """np.all(np.abs(e - np.round(e)) < 1e-9), a chunk at a time."""
+    return all(bool(np.all(np.abs(c - np.round(c)) < 1e-9))
+               for c in (e[a:a + chunk] for a in range(0, e.size, chunk)))
+
+
+def _exact_as_floats(steps: np.ndarray) -> bool:
+    """Whether converting the steps to float64 would change none of them."""
+    if steps.dtype.kind == "f":
+        return steps.dtype == np.float64
+    return steps.dtype.kind in "iu" and (steps.size == 0 or max(
+        abs(int(steps.min())), abs(int(steps.max()))) <= 2**53)
+
+
 def geometry_from_epochs(steps: np.ndarray, epochs: np.ndarray) -> tuple[float, float] | None:
     """Steps per epoch and origin from a per-point epoch column, integer or fractional.
 
@@ -222,27 +239,31 @@ def geometry_from_epochs(steps: np.ndarray, epochs: np.ndarray) -> tuple[float, 
     epochs (Hugging Face: epoch = step / steps_per_epoch) are fitted by least squares.
     """
     ok = np.isfinite(epochs)
-    s, e = steps[ok].astype(np.float64), epochs[ok]
+    if ok.all() and _exact_as_floats(steps):
+        # a long log's columns are read where they are, not copied: integer steps within
+        # 2**53 are the same numbers as floats, and the few picked below are converted
+        s, e = steps, epochs
+    else:
+        s, e = steps[ok].astype(np.float64), epochs[ok]
     if s.size < 2 or np.ptp(e) <= 0:
         return None
-    if np.all(np.abs(e - np.round(e)) < 1e-9):
-        change = np.flatnonzero(np.diff(e) > 0) + 1
+    if _all_whole(e):
+        change = np.flatnonzero(e[1:] > e[:-1]) + 1  # == np.diff(e) > 0 for finite e
         if change.size == 0:
             return None
         starts_e = e[change]
-        starts_s = s[change]
+        starts_s = s[change].astype(np.float64)
         if change.size >= 2:
             # Fit start step = origin + spe * epoch over the epoch starts seen.
             spe, origin = np.polyfit(starts_e, starts_s, 1)
         else:
-            spe = (starts_s[0] - s[0]) / max(starts_e[0] - e[0], 1)
+            spe = (starts_s[0] - float(s[0])) / max(starts_e[0] - e[0], 1)
             origin = starts_s[0] - spe * starts_e[0]
         # Logged every k steps the first logged point of an epoch can sit up to k-1 steps
         # after the real start; pull the origin back to the earliest consistent start.
-        gaps = np.diff(s)
-        from spikecheck.engine.stats import median_of_gaps
+        from spikecheck.engine.stats import median_positive_gap
 
-        k = median_of_gaps(gaps[gaps > 0]) if np.any(gaps > 0) else 1.0
+        k = median_positive_gap(s)
         if k > 1:
             pinned = _origin_between_logged_points(s, e, change, spe)
             if pinned is not None:
@@ -251,7 +272,7 @@ def geometry_from_epochs(steps: np.ndarray, epochs: np.ndarray) -> tuple[float, 
             origin = origin + float(resid.min()) - (k - 1) / 2 if resid.size else origin
         return float(spe), float(origin)
     # Fractional epochs: step = origin + spe * epoch. Use points with a monotone epoch.
-    mono = np.concatenate(([True], np.diff(e) > 0))
+    mono = np.concatenate(([True], e[1:] > e[:-1]))
     if mono.sum() < 2:
         return None
     spe, origin = np.polyfit(e[mono], s[mono], 1)

@@ -252,13 +252,3 @@ def test_with_no_flags_the_seed_shape_is_found_and_placed_on_the_final_step():
     assert rep.alignment.position == "final-step"
 
 
-def test_the_numpy_path_and_scipys_give_the_same_medians(monkeypatch):
-    # scipy is the `fast` extra: without it long series take the numpy path, same numbers
-    pytest.importorskip("scipy")
-    from spikecheck.engine import spikes
-
-    x = np.random.default_rng(11).lognormal(size=5000)
-    monkeypatch.setattr(spikes, "SCIPY_FROM", 10)
-    with_scipy = spikes.rolling_median(x, 21)
-    monkeypatch.setattr(spikes, "SCIPY_FROM", 10**12)
-    assert np.array_equal(with_scipy, spikes.rolling_median(x, 21))

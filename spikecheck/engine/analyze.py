@@ -29,10 +29,17 @@ from spikecheck.engine.period import (
     period_from_events,
     period_from_phase_scan,
 )
+from spikecheck.engine.running_mean import PREFIX as RM_PREFIX
 from spikecheck.engine.running_mean import recover_running_mean, with_running_mean_finding
 from spikecheck.engine.same_order import same_order
 from spikecheck.engine.spikes import Detrended, RawEvent, detrend, find_events, rolling_median
-from spikecheck.engine.stats import binom_sf, exp_capped, median_of_gaps
+from spikecheck.engine.stats import (
+    binom_sf,
+    exp_capped,
+    median_of_gaps,
+    median_positive_gap,
+    quantile,
+)
 from spikecheck.geometry import (
     EpochGeometry,
     GeometryInputs,
@@ -256,7 +263,13 @@ def observed_boundaries(steps: np.ndarray, boundaries: np.ndarray, log_every: in
     if boundaries.size == 0 or steps.size == 0:
         return 0
     reach = max(3, 2 * log_every)
-    i = np.searchsorted(steps, boundaries, side="left")
+    if steps.dtype.kind == "i" and max(abs(int(steps[0])), abs(int(steps[-1]))) < 2**53 \
+            and np.all(np.abs(boundaries) < 2**62):
+        # integer steps against ceil(boundary): the same places, without the float copy
+        # of every step that searching int64 steps for float64 values makes
+        i = np.searchsorted(steps, np.ceil(boundaries).astype(np.int64), side="left")
+    else:
+        i = np.searchsorted(steps, boundaries, side="left")
     after = np.zeros(boundaries.size, dtype=bool)
     before = np.zeros(boundaries.size, dtype=bool)
     inside = i < steps.size
@@ -267,14 +280,12 @@ def observed_boundaries(steps: np.ndarray, boundaries: np.ndarray, log_every: in
 
 
 def _median_gap(steps: np.ndarray) -> float:
-    gaps = np.diff(steps[: 2_000_000])
-    gaps = gaps[gaps > 0]
-    return median_of_gaps(gaps) if gaps.size else 1.0
+    return median_positive_gap(steps[: 2_000_000])
 
 
 def _q95_abs(z: np.ndarray) -> float:
     a = np.abs(z if z.size <= 2_000_000 else z[:: z.size // 1_000_000])
-    return float(np.quantile(a, 0.95)) if a.size else 0.0
+    return quantile(a, 0.95) if a.size else 0.0
 
 
 # --- pieces -------------------------------------------------------------------------------
@@ -507,8 +518,8 @@ def _looks_like_running_mean(y: np.ndarray, steps: np.ndarray, spe: float, origi
     """A running mean reset each epoch: point-to-point change shrinks like 1/position."""
     if steps.size < 50 or (steps[-1] - steps[0]) < 2 * spe:
         return False
-    if steps.size > 2_000_000:
-        y, steps = y[:2_000_000], steps[:2_000_000]  # a prefix shows the habit of the log
+    if steps.size > RM_PREFIX:
+        y, steps = y[:RM_PREFIX], steps[:RM_PREFIX]  # a prefix shows the habit of the log
     pos = np.mod(steps - origin, spe)
     dy = np.abs(np.diff(y))
     p = pos[1:]

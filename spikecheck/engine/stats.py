@@ -63,6 +63,110 @@ def median_of_gaps(gaps) -> float:
     return float(np.median(gaps))
 
 
+GAP_CHUNK = 1 << 20  # steps read at a time by the gap helpers (bounds their memory)
+
+
+def positive_gap_range(steps) -> tuple | None:
+    """(smallest, largest) positive gap between consecutive steps, None when there is none;
+    a chunk at a time: no array of every gap for a log of millions of points."""
+    import numpy as np
+
+    lo = hi = None
+    for a in range(0, steps.size - 1, GAP_CHUNK):
+        g = np.diff(steps[a:a + GAP_CHUNK + 1])
+        g = g[g > 0]
+        if g.size:
+            glo, ghi = g.min(), g.max()
+            lo = glo if lo is None else min(lo, glo)
+            hi = ghi if hi is None else max(hi, ghi)
+    return None if lo is None else (lo, hi)
+
+
+def median_positive_gap(steps) -> float:
+    """median_of_gaps of the positive gaps between consecutive steps (1.0 when none is);
+    the gaps are only made into an array when they are not all the same."""
+    import numpy as np
+
+    span = positive_gap_range(steps)
+    if span is None:
+        return 1.0
+    if span[0] == span[1]:
+        return float(span[0])
+    gaps = np.diff(steps)
+    return median_of_gaps(gaps[gaps > 0])
+
+
+FAST_SELECT_FROM = 50_000  # below this np.partition of the whole array is as quick
+
+
+def _order_stats(a, k_lo: int, k_hi: int):
+    """(sorted a)[k_lo] and [k_hi] of a large 1-D float array, or None (then the caller
+    takes numpy's way): a sorted sample of about 4,096 values brackets the two ranks, one
+    pass counts the values below the bracket and keeps those inside it, and only those are
+    partitioned. None when the bracket misses the ranks or a NaN makes the counts disagree.
+    """
+    import numpy as np
+
+    n = a.size
+    sample = np.sort(a[:: max(1, n // 4096)])
+    s = sample.size
+    margin = 4 * int(math.sqrt(s)) + 1
+    i_lo, i_hi = k_lo * s // n - margin, k_hi * s // n + margin
+    lo = sample[i_lo] if i_lo >= 0 else -np.inf
+    hi = sample[i_hi] if i_hi < s else np.inf
+    below = int(np.count_nonzero(a < lo))
+    inside = a[(a >= lo) & (a <= hi)]
+    above = int(np.count_nonzero(a > hi))
+    if below + inside.size + above != n or not below <= k_lo <= k_hi < below + inside.size:
+        return None
+    inside.partition([k_lo - below, k_hi - below])
+    return inside[k_lo - below], inside[k_hi - below]
+
+
+def median(a) -> float:
+    """np.median(a) of a 1-D array, the same number, about twice as fast on large float arrays
+    and without np.median's copy of the array (see _order_stats)."""
+    import numpy as np
+
+    a = np.asarray(a)
+    n = a.size
+    if n < FAST_SELECT_FROM or a.ndim != 1 or a.dtype not in (np.float64, np.float32):
+        return float(np.median(a))
+    got = _order_stats(a, (n - 1) // 2, n // 2)
+    if got is None:
+        return float(np.median(a))
+    # np.median's mean of the middle one or two values: (x1 + x2) / 2 in the same order
+    return float(np.mean(np.array(got if n % 2 == 0 else got[:1], dtype=a.dtype)))
+
+
+def quantile(a, q: float) -> float:
+    """np.quantile(a, q) (its default, linear method) of a 1-D float64 array, the same
+    number: the two order statistics around (n - 1) * q, from a bracket on large arrays,
+    and numpy's interpolation between them, operation for operation (about 3x faster at
+    1M points)."""
+    import numpy as np
+
+    a = np.asarray(a)
+    n = a.size
+    if n == 0 or a.ndim != 1 or a.dtype != np.float64 or not 0 <= q <= 1:
+        return float(np.quantile(a, q))
+    virtual = (n - 1) * float(q)
+    k = min(int(math.floor(virtual)), n - 1)
+    k1 = min(k + 1, n - 1)
+    got = _order_stats(a, k, k1) if n >= FAST_SELECT_FROM else None
+    if got is None:
+        part = np.partition(a, [k, k1, n - 1])  # the last: a NaN sorts there
+        if np.isnan(part[-1]):
+            return float(np.quantile(a, q))
+        got = part[k], part[k1]
+    x0, x1 = float(got[0]), float(got[1])
+    if virtual >= n - 1:
+        return x1  # numpy takes the largest value (interpolating it with itself)
+    t = virtual - k
+    d = x1 - x0
+    return x1 - d * (1 - t) if t >= 0.5 else x0 + d * t
+
+
 def normal_scores(x):
     """Rank-based normal scores of x: every value replaced by the standard normal quantile
     of its rank. Whatever the tails of x, the scores are exactly normal in distribution,

@@ -174,3 +174,7 @@ def _guard(name: str, fn):
         raise ReadError(f"{name}: undecodable text ({exc.reason})") from None
     except OSError as exc:
         raise ReadError(f"{name}: {exc.strerror or exc}") from None
+    finally:
+        from spikecheck.readers import memory
+
+        memory.settle()  # the reader's temporaries are freed now it has returned
