@@ -4,7 +4,9 @@ step counters that are floats or that overflowed keep every point in write order
 from __future__ import annotations
 
 import builtins
+import json
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +15,8 @@ from hostile.harness import graceful, invoke, runs
 
 import spikecheck.readers.interface as reader_io
 from spikecheck.readers.csv import _CompleteLines
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def analysed(res) -> dict:
@@ -85,6 +89,41 @@ def test_a_chmod_000_run_directory_for_real(tmp_path):
     finally:
         (logdir / "locked").chmod(0o755)
     warning_with(run, "could not be read")
+
+
+@pytest.mark.parametrize("odd", ["fifo", "dangling", "socket"])
+def test_an_event_file_that_is_no_regular_file_is_skipped_with_a_note(tmp_path, odd,
+                                                                      monkeypatch):
+    """A FIFO (or a dangling link, a socket) named like an event file beside a real one:
+    once left out without a word; never opened (a FIFO nobody writes would block)."""
+    import socket
+    import subprocess
+    import sys
+
+    logdir = log_dir(tmp_path)
+    name = bad.EVENT_NAME.replace("1700000000", "1700000009")
+    other = logdir / "good" / name
+    if odd == "fifo":
+        os.mkfifo(other)
+    elif odd == "dangling":
+        other.symlink_to(tmp_path / "nowhere")
+    else:
+        monkeypatch.chdir(other.parent)  # a socket's path is limited to 108 bytes
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(name)
+        sock.close()  # the socket file stays
+    res = subprocess.run([sys.executable, "-m", "spikecheck", str(logdir), "--format", "json",
+                          "--steps-per-epoch", "20"], capture_output=True, text=True,
+                         timeout=120, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert res.returncode in (0, 1), res.stderr
+    by_run = {r["run"]: r for r in json.loads(res.stdout)["runs"]}
+    assert by_run["good"]["points"] == by_run["locked"]["points"] == bad.SPE * bad.EPOCHS
+    skipped = [w["params"]["error"] for w in by_run["good"]["warning_codes"]
+               if w["code"] == "file-skipped"]
+    what = {"fifo": "a named pipe (FIFO)", "dangling": "a dangling symbolic link",
+            "socket": "a socket"}[odd]
+    assert skipped == [f"{other}: {what}, not opened"]
+    assert not any(w["code"] == "file-skipped" for w in by_run["locked"]["warning_codes"])
 
 
 # --- step counters -------------------------------------------------------------------------
