@@ -203,3 +203,67 @@ def test_a_64mb_line_is_skipped_in_bounded_memory(tmp_path):
     assert out["points"] == [bad.SPE * bad.EPOCHS]
     assert "long-lines-skipped" in out["notes"]
     assert out["grew_mb"] < 150, out["grew_mb"]
+
+
+# --- text logs: a line holding many records ---------------------------------------------------
+
+
+def hf_records(n: int) -> bytes:
+    """`n` Hugging Face printed dicts on one line (a `print(trainer.state.log_history)`)."""
+    return "".join(f"{{'loss': {2 + (i % 7) / 10}, 'learning_rate': 5e-05, 'epoch': "
+                   f"{i / 1000:.3f}}}" for i in range(n)).encode() + b"\n"
+
+
+def text_run(res) -> tuple[dict, dict]:
+    run = analysed(res)
+    return run, {w["code"]: w["params"] for w in run["warning_codes"]}
+
+
+@pytest.mark.parametrize("records", [20_000, 200_000])
+def test_one_line_of_many_records_does_not_choose_the_style(tmp_path, records):
+    """A line of printed dicts before a nanoGPT log: once the dict style won on matches
+    (each record one) and the 500 loss lines after it were neither read nor counted.
+    200k records make the line longer than the head the style is chosen on."""
+    p = tmp_path / "train.log"
+    p.write_bytes(hf_records(records) + bad.nanogpt_bytes())
+    run, codes = text_run(invoke(p, "--format", "json"))
+    assert codes["text-style"]["style"] == "nanoGPT"
+    assert run["points"] == bad.SPE * bad.EPOCHS
+    assert codes["other-lines-skipped"] == {"read": bad.SPE * bad.EPOCHS, "skipped": 1}
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["per-line", "bulk"])
+def test_lines_of_another_style_are_counted_beside_a_line_of_many_records(
+        tmp_path, monkeypatch, bulk):
+    """The chosen style's lines, one line holding 1000 of its records, then 200 lines of
+    another logger: the skipped count was lines minus matches (700 - 1500 < 0) and no note
+    said 200 lines were not read. On both scans (per line, and bulk by line shape)."""
+    from spikecheck.readers import text_bulk
+
+    if bulk:
+        monkeypatch.setattr(text_bulk, "BULK_MIN_BYTES", 0)
+    steps, values = bad.loss_curve()
+    many = "".join(f"iter {s}: loss {v:.4f} " for s, v in zip(steps + 1000, values)) + "\n"
+    other = "".join(f"{{'loss': {v:.4f}, 'epoch': {s / 50:.2f}}}\n"
+                    for s, v in zip(steps[:200], values))
+    p = tmp_path / "train.log"
+    p.write_bytes(bad.nanogpt_bytes() + many.encode() + other.encode())
+    run, codes = text_run(invoke(p, "--format", "json"))
+    assert codes["text-style"]["style"] == "nanoGPT"
+    assert run["points"] == 2 * steps.size
+    assert codes["other-lines-skipped"] == {"read": steps.size + 1, "skipped": 200}
+    if bulk:  # the bulk scan really read it
+        assert text_bulk.LAST_STATS.bulk_lines > steps.size
+        assert text_bulk.LAST_STATS.matched_lines == steps.size + 1
+
+
+def test_pattern_lines_are_counted_once_however_many_matches(tmp_path):
+    steps, values = bad.loss_curve()
+    many = "".join(f"it={s} loss={v:.4f} " for s, v in zip(steps + 1000, values)) + "\n"
+    p = tmp_path / "train.log"
+    p.write_bytes(many.encode() + b"warning: something\n" * 30)
+    res = invoke(p, "--format", "json", "--pattern",
+                 r"it=(?P<step>[0-9]+) loss=(?P<loss>[0-9.]+)")
+    run, codes = text_run(res)
+    assert run["points"] == steps.size
+    assert codes["pattern-other-lines-skipped"] == {"matched": 1, "skipped": 30}

@@ -248,7 +248,8 @@ TEMPLATES: dict[str, str | Callable[[Mapping], str]] = {
     C.STYLE_REMARK: "{remark}",
     C.LEARNED_STYLE: _learned_style,
     C.OTHER_LINES_SKIPPED: "{read} loss lines read; {skipped} other lines skipped (evaluation "
-                           "lines, warnings, tracebacks, config dumps)",
+                           "lines, warnings, tracebacks, config dumps, another logger's "
+                           "lines)",
     C.PATTERN: "text log read with --pattern {pattern!r}",
     C.PATTERN_MATCHES_WITHOUT_COUNTER: "{matches} matches without a numeric {counter} skipped",
     C.PATTERN_OTHER_LINES_SKIPPED: "{matched} lines matched; {skipped} other lines skipped",
