@@ -267,3 +267,54 @@ def test_pattern_lines_are_counted_once_however_many_matches(tmp_path):
     run, codes = text_run(res)
     assert run["points"] == steps.size
     assert codes["pattern-other-lines-skipped"] == {"matched": 1, "skipped": 30}
+
+
+# --- text logs: a line longer than a chunk --------------------------------------------------
+
+
+def long_line_log(tmp_path, monkeypatch, tail: bytes) -> dict:
+    """A nanoGPT log, then `tail`; lines over 256 KB come in pieces (the real 8 MB made
+    small, the same code path)."""
+    from spikecheck.readers import chunks
+
+    monkeypatch.setattr(chunks, "MAX_LINE", 1 << 18)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 1 << 16)
+    p = tmp_path / "train.log"
+    p.write_bytes(bad.nanogpt_bytes() + tail)
+    return analysed(invoke(p, "--format", "json"))
+
+
+@pytest.mark.parametrize("filler", ["9", "\U0001f600"])
+def test_a_last_line_longer_than_a_chunk_without_line_end_is_not_read(
+        tmp_path, monkeypatch, filler):
+    """`iter 1: loss 1` then a megabyte with no line end (a log cut while written, or a
+    hostile tail): its first piece was read, step 1 restarted the run and the 500 points
+    before it were dropped as superseded (exit 2, too few points)."""
+    run = long_line_log(tmp_path, monkeypatch,
+                        b"iter 1: loss 1" + filler.encode() * (1 << 20))
+    assert run["points"] == bad.SPE * bad.EPOCHS
+    assert run["normalization"]["superseded"] == 0
+    assert run["normalization"]["unparsable"] == 1
+    assert "iter 1: loss 1" in warning_with(run, "no line end", "not read")
+
+
+def test_records_on_a_line_longer_than_a_chunk_are_read_whole(tmp_path, monkeypatch):
+    """Printed dicts on one 4 MB line (16 pieces): a record across a piece's end was lost
+    or its number read short; now every value is the printed one."""
+    from spikecheck.readers import chunks
+    from spikecheck.readers.interface import InputSource
+    from spikecheck.readers.text import STYLES, _rx, _scan
+
+    monkeypatch.setattr(chunks, "MAX_LINE", 1 << 18)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 1 << 16)
+    rng = np.random.default_rng(1)
+    values = np.round(rng.uniform(1, 3, 60_000), 7)
+    line = "".join(f"{{'loss': {v!r}, 'learning_rate': 5e-05, 'epoch': 0.5}}"
+                   for v in values.tolist())
+    p = tmp_path / "history.log"
+    p.write_text(line + "\n")
+    hf = next(s for s in STYLES if s.name == "hf-trainer")
+    cols, n, lines, _, matched = _scan(InputSource.from_arg(str(p)), _rx(hf), None,
+                                       frozenset({"step"}), [])
+    assert (n, lines, matched) == (values.size, 1, 1)
+    assert np.array_equal(cols["loss"], values)

@@ -418,6 +418,11 @@ def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
     matches (rx.split: the groups, and the text between matches): a match starts a new
     line when a line end precedes it, so a line holding many matches counts once and the
     lines skipped are counted exactly.
+
+    A line longer than chunks.MAX_LINE comes in pieces (no line end): the end of each
+    piece is scanned again with the next one (a number cut at the piece's end is not read
+    short), and when the line never ends (a last line cut while written) the matches of
+    all its pieces are taken back and the line is held in `cut`, as a short last line is.
     """
     names = sorted(rx.groupindex, key=rx.groupindex.get)
     parts_by_name: dict[str, list[np.ndarray]] = {n: [] for n in names}
@@ -443,8 +448,19 @@ def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
         fresh = fresh or "\n" in between[-1]
 
     current = -1
+    carry = ""  # the end of a piece of a long line, scanned again with what follows
+    open_line: tuple | None = None  # the state before the first piece of the open line
     for chunk in iter_chunks(src, cut) if chunks is None else chunks:
         lines += chunk.count("\n")
+        chunk, carry = carry + chunk, ""
+        if not chunk.endswith("\n"):  # a piece of a line that goes on
+            if open_line is None:
+                open_line = ([len(v) for v in parts_by_name.values()], len(header_epochs),
+                             count, matched, fresh, chunk[:200])
+            at = _piece_end(rx, chunk)
+            chunk, carry = chunk[:at], chunk[at:]
+        else:
+            open_line = None
         if header is None:
             take(chunk)
             continue
@@ -456,11 +472,33 @@ def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
             before = count
             take(piece)
             header_epochs.append(np.full(count - before, current, dtype=np.int64))
+    if open_line is not None and cut is not None:  # the last line has no end: not read
+        sizes, n_epochs, count, matched, fresh, head = open_line
+        for v, n in zip(parts_by_name.values(), sizes):
+            del v[n:]
+        del header_epochs[n_epochs:]
+        cut[:] = [head + "..."]
     cols = {n: (np.concatenate(v) if v else np.empty(0, dtype=np.int64 if n in int_groups
                                                       else np.float64))
             for n, v in parts_by_name.items()}
     he = np.concatenate(header_epochs) if header_epochs else np.empty(0, dtype=np.int64)
     return cols, count, lines, he, matched
+
+
+LONGEST_MATCH = 64 << 10  # more than any style's match (gaps of 4000, numbers of 300)
+
+
+def _piece_end(rx: re.Pattern[str], piece: str) -> int:
+    """Where to cut a piece of a long line so that no match is read short: before the first
+    match that reaches into its last LONGEST_MATCH characters (it may go on past the
+    piece), else at that mark. What follows is scanned again with the next piece. (The
+    matches are looked for from the piece's start: where a scan starts decides which
+    matches it finds.)"""
+    mark = len(piece) - min(LONGEST_MATCH, len(piece) // 2)  # half a piece at least: progress
+    for m in rx.finditer(piece):
+        if m.end() > mark:
+            return min(m.start(), mark)
+    return mark
 
 
 def _column(matches: list[tuple], idx: int, dtype: type) -> np.ndarray:
