@@ -457,8 +457,9 @@ def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
             if open_line is None:
                 open_line = ([len(v) for v in parts_by_name.values()], len(header_epochs),
                              count, matched, fresh, chunk[:200])
-            at = _piece_end(rx, chunk)
-            chunk, carry = chunk[:at], chunk[at:]
+            at, found = _piece_end(rx, chunk)
+            # a piece with no match before the cut holds nothing to read: not copied
+            chunk, carry = (chunk[:at] if found else ""), chunk[at:]
         else:
             open_line = None
         if header is None:
@@ -488,17 +489,19 @@ def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
 LONGEST_MATCH = 64 << 10  # more than any style's match (gaps of 4000, numbers of 300)
 
 
-def _piece_end(rx: re.Pattern[str], piece: str) -> int:
+def _piece_end(rx: re.Pattern[str], piece: str) -> tuple[int, bool]:
     """Where to cut a piece of a long line so that no match is read short: before the first
     match that reaches into its last LONGEST_MATCH characters (it may go on past the
-    piece), else at that mark. What follows is scanned again with the next piece. (The
-    matches are looked for from the piece's start: where a scan starts decides which
-    matches it finds.)"""
+    piece), else at that mark; and whether a match lies before the cut. What follows is
+    scanned again with the next piece. (The matches are looked for from the piece's start:
+    where a scan starts decides which matches it finds.)"""
     mark = len(piece) - min(LONGEST_MATCH, len(piece) // 2)  # half a piece at least: progress
+    found = False
     for m in rx.finditer(piece):
         if m.end() > mark:
-            return min(m.start(), mark)
-    return mark
+            return min(m.start(), mark), found
+        found = True
+    return mark, found
 
 
 def _column(matches: list[tuple], idx: int, dtype: type) -> np.ndarray:
