@@ -275,6 +275,21 @@ def test_json_mode_field_that_is_huge(tmp_path):
     assert all(len(w) < 400 for w in run["warnings"])
 
 
+def test_json_lines_whose_first_record_is_longer_than_the_head(tmp_path):
+    """A first record of 300 KB (a logged text sample) hid every line end from the 256 KB
+    head: the file was parsed as one document, "not valid JSON (Extra data)", exit 2."""
+    first = b'{"iteration": 0, "total_loss": 2.5, "sample": "' + b"a" * (300 << 10) + b'"}\n'
+    _, run = analyse(write(tmp_path, "metrics.json", first + bad.jsonl_bytes()))
+    assert run["points"] == FULL
+    assert run["normalization"]["duplicate_steps"] == 1  # its iteration 0, then the run's
+
+
+def test_one_json_document_on_one_long_line_is_still_a_document(tmp_path):
+    doc = bad.trainer_state_bytes().replace(b"\n", b"") + b" " * (300 << 10) + b"\n"
+    _, run = analyse(write(tmp_path, "trainer_state.json", doc))
+    assert run["points"] == FULL
+
+
 # ----------------------------------------------------------------- short or flat series
 
 

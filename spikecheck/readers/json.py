@@ -116,6 +116,9 @@ class JsonReader:
         if records and not text.startswith("[") and \
                 not (len(records) == 1 and "log_history" in records[0]):
             return "lines", None
+        if not records and text.startswith("{") and "\n" not in text and \
+                len(head) >= 256 * 1024 and _first_line_is_a_record(src):
+            return "lines", None  # JSON Lines whose first record is longer than the head
         try:
             with src.text_stream() as f:
                 doc = _loads(f.read())  # what json.load does
@@ -125,6 +128,22 @@ class JsonReader:
             raise ReadError(f"{src.name}: JSON nested too deeply to be a training log") \
                 from None
         return "document", doc
+
+
+def _first_line_is_a_record(src: InputSource) -> bool:
+    """The first line is a JSON object and another line follows: JSON Lines (a document
+    over one line has nothing after it; a pretty-printed one's first line is `{`)."""
+    with src.text_stream() as f:
+        first = f.readline()
+        try:
+            if not isinstance(_loads(first), dict):
+                return False
+        except (ValueError, RecursionError):
+            return False
+        for line in f:
+            if line.strip():
+                return line.lstrip().startswith("{")
+    return False
 
 
 def _lines(text: str) -> list[str]:
