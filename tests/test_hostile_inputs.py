@@ -155,6 +155,11 @@ def test_mostly_mixed_delimiters_is_an_error_that_says_so(tmp_path):
     ("train.log", bad.nanogpt_bytes().replace(b"\n", b"\r\n")),
     ("train.log", b"\xef\xbb\xbf" + bad.nanogpt_bytes()),
     ("metrics.json", "\ufeff".encode() + bad.jsonl_bytes()),
+    # UTF-32 with its byte order mark (PowerShell's Out-File -Encoding utf32): once read as
+    # a CSV of columns like '?i?t?e?r' and refused
+    ("train.log", b"\xff\xfe\x00\x00" + bad.nanogpt_bytes().decode().encode("utf-32-le")),
+    ("run.csv", b"\x00\x00\xfe\xff" + bad.csv_bytes().decode().encode("utf-32-be")),
+    ("metrics.json", b"\xff\xfe\x00\x00" + bad.jsonl_bytes().decode().encode("utf-32-le")),
 ])
 def test_encodings_and_line_ends(tmp_path, name, data):
     _, run = analyse(write(tmp_path, name, data))

@@ -18,6 +18,7 @@ from spikecheck.frameworks import KERAS, LIGHTNING
 from spikecheck.notes import Note, NoteCode
 from spikecheck.readers import memory
 from spikecheck.readers.interface import (
+    WIDE_BOMS,
     InputSource,
     NoTrainingLoss,
     ReadError,
@@ -164,7 +165,7 @@ class CsvReader:
 
     def sniff(self, src: InputSource) -> int:
         head = src.head(64 * 1024)
-        if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if b"\x00" in head[:4096] and not head.startswith(WIDE_BOMS):
             return 0
         layout = sniff_layout(head)
         if layout is None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spikecheck.notes import Note, NoteCode
+from spikecheck.readers.interface import WIDE_BOMS
 from spikecheck.readers.tensorboard import VALIDATION_RUN, choose_metric, is_event_file_name
 from spikecheck.readers.walk import walk
 
@@ -321,7 +322,7 @@ def _file_kind(f: Path) -> str | None:
     except OSError:
         return "text"  # unreadable: read it, so the error is reported, not hidden
     if not head.strip() or (b"\x00" in head[:4096]
-                            and not head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+                            and not head.startswith(WIDE_BOMS)):
         return None
     if not LOSS_WORDS.search(head):
         return None

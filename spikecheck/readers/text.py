@@ -24,7 +24,13 @@ from spikecheck.frameworks import TEXT_STYLES
 from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.chunks import MAX_LINE, iter_chunks, text_encoding, unify_newlines
 from spikecheck.readers.deadline import PatternTimeLimit
-from spikecheck.readers.interface import InputSource, NoTrainingLoss, ReadError, ReadOptions
+from spikecheck.readers.interface import (
+    WIDE_BOMS,
+    InputSource,
+    NoTrainingLoss,
+    ReadError,
+    ReadOptions,
+)
 from spikecheck.readers.textlines import (
     LOSS_ANY,
     LOSS_KEYS,
@@ -49,9 +55,18 @@ FIRM_LINES = 3
 DETECT_BYTES = 64 << 20
 
 INT = r"[0-9]{1,15}"  # 15 digits: every counter stays below vocabulary.MAX_STEP (2^53)
-_NUM = (  # one branch for numbers (a bad one like "1.2.3" fails float() and becomes NaN)
-    r"[-+]?(?:[0-9.]{1,300}(?:[eE][-+]?[0-9]{1,4})?|nan|NaN|NAN|inf|Inf|INF|Infinity)"
+# A number: a decimal comma (2,3087, as a German or French locale prints it), or one
+# branch of digits and points (a bad one like "1.2.3" fails float() and becomes NaN). Never
+# read short: the digits run to their end (a lookahead, as `re` has no atomic group before
+# Python 3.11), and a number that goes on with a comma and a digit is not taken as its
+# part before the comma (2,3087 once read as 2, silently: the line now reads 2.3087; a
+# thousands separator, 1,234.5, leaves the line unread and counted).
+_NUM = (
+    r"[-+]?(?:[0-9]{1,30},[0-9]{1,30}(?![0-9.]|,[0-9])"
+    r"|[0-9.]{1,300}(?![0-9.])(?:[eE][-+]?[0-9]{1,4})?(?!,[0-9])"
+    r"|nan|NaN|NAN|inf|Inf|INF|Infinity)"
 )
+DECIMAL_COMMA = re.compile(r"[-+]?[0-9]{1,30},[0-9]{1,30}")
 NUM = f"(?:{_NUM})"
 GAP = r"[^\n]{0,4000}?"  # the rest of a line between two fields, never across lines
 # In a style's expression the gap is tempered by the style's line anchor (_gap): it never
@@ -298,7 +313,7 @@ class TextReader:
     def sniff(self, src: InputSource) -> int:
         """A moderate score when a known style explains many lines; 1 for other text."""
         head = src.head()
-        if not head or b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if not head or b"\x00" in head[:4096] and not head.startswith(WIDE_BOMS):
             return 0
         text, style, n, key = _detect_head(src)
         self._detected = (src, style, key)
@@ -536,6 +551,8 @@ def _float_or_nan(s: str | None) -> float:
     try:
         return float(s)
     except ValueError:
+        if DECIMAL_COMMA.fullmatch(s):
+            return float(s.replace(",", "."))
         return math.nan
 
 
@@ -586,6 +603,8 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
         if ppl_note:
             notes.append(ppl_note)
     notes.extend(_cut_note(cut))
+    if _decimal_comma(src, rx):
+        notes.append(Note(NoteCode.DECIMAL_COMMA, {"metric": metric}))
     # A cut last line that is one of the style's loss lines held a point not read.
     unparsable = int(bool(cut) and rx.search(cut[0][:MAX_LINE]) is not None)
     skipped = lines - matched_lines
@@ -599,6 +618,13 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
     epochs = header_epochs if header is not None else cols.get("epoch")
     return finish_epoch_iter(src.name, style, options, metric, cols, values, epochs, notes,
                              unparsable)
+
+
+def _decimal_comma(src: InputSource, rx: re.Pattern[str]) -> bool:
+    """The log's loss lines print a decimal comma (judged on its first loss line: a locale
+    prints every number alike)."""
+    m = rx.search(_decode_head(src, SNIFF_TEXT))
+    return m is not None and "loss" in rx.groupindex and "," in (m.group("loss") or "")
 
 
 def _loss_values(style: Style, cols: dict[str, np.ndarray], metric: str) -> np.ndarray:
