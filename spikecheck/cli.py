@@ -699,6 +699,34 @@ def _render_options(fail_on: str, quiet: bool):
     return RenderOptions(fail_on=fail_on, quiet=quiet, color=color)
 
 
+STEP_SUMMARY_LIMIT = 1 << 20  # GitHub shows none of a step's summary past 1 MiB
+
+
+def _append_step_summary(summary: str, outcomes, options) -> None:
+    """The markdown summary appended to $GITHUB_STEP_SUMMARY, cut to what the file has room
+    for under GitHub's limit (a fleet of a thousand failing runs, a megabyte column name:
+    over the limit GitHub drops the whole summary, the other steps' parts included)."""
+    from dataclasses import replace
+
+    try:
+        held = os.stat(summary).st_size if os.path.isfile(summary) else 0
+    except OSError:
+        held = 0
+    room = STEP_SUMMARY_LIMIT - held
+    text, _ = _rendered("markdown", outcomes, replace(options, max_bytes=max(0, room)),
+                        None, [])
+    if not text:
+        click.echo(f"spikecheck: warning: GITHUB_STEP_SUMMARY already holds {held} bytes: no "
+                   "room for the summary under GitHub's 1 MiB limit", err=True)
+        return
+    try:
+        with open(summary, "a", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        click.echo(f"spikecheck: warning: cannot append to GITHUB_STEP_SUMMARY "
+                   f"({exc.strerror or exc})", err=True)
+
+
 def _side_outputs(outcomes, options, plot_path: str | None, junit_path: str | None,
                   quiet: bool) -> bool:
     """--junit, --plot and the GitHub step summary, written whatever --format is; True
@@ -715,13 +743,7 @@ def _side_outputs(outcomes, options, plot_path: str | None, junit_path: str | No
             _die(f"cannot write --junit {junit_path}: {exc.strerror or exc}")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        text, _ = _rendered("markdown", outcomes, options, None, [])
-        try:
-            with open(summary, "a", encoding="utf-8") as f:
-                f.write(text)
-        except OSError as exc:
-            click.echo(f"spikecheck: warning: cannot append to GITHUB_STEP_SUMMARY "
-                       f"({exc.strerror or exc})", err=True)
+        _append_step_summary(summary, outcomes, options)
     if plot_path:
         from spikecheck.render.plot import PlotUnavailable
 

@@ -102,17 +102,18 @@ class CsvLayout:
         return [col] + [i for i, h in enumerate(self.header) if i != col and h.lower() == name]
 
 
-def sniff_layout(head: bytes) -> CsvLayout | None:
+def sniff_layout(head: bytes, cut: bool | None = None) -> CsvLayout | None:
     """Delimiter and header from the first lines, or None when this is not a table.
 
     When no delimiter splits the first rows consistently but the header names a step or
     loss column (rows written with mixed delimiters), the header's delimiter is kept and
     the layout is marked inconsistent: rows that do not fit are skipped and counted.
+    `cut`: the head's last line may be cut (by default: a head of 256 KB or more).
     """
     encoding = sniff_encoding(head[:4096])
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
-    if len(head) >= 256 * 1024 and lines:
+    if (len(head) >= 256 * 1024 if cut is None else cut) and lines:
         lines = lines[:-1]  # the last line of the head may be cut
     if not lines:
         return None
@@ -136,6 +137,8 @@ def sniff_layout(head: bytes) -> CsvLayout | None:
             if len(raw) >= 2 and any(n in STEP_NAMES + LOSS_NAMES for n in names):
                 best, fits = (0, delim, raw), False
                 break
+    if best is None and _one_loss_column(lines):
+        best = (0, ",", [lines[0]])  # `loss` then a number a line (np.savetxt, a print)
     if best is None:
         return None
     raw = best[2]
@@ -143,11 +146,54 @@ def sniff_layout(head: bytes) -> CsvLayout | None:
                      "utf-8" if encoding == "utf-8-sig" else encoding)
 
 
+def _one_loss_column(lines: list[str]) -> bool:
+    """A header naming a loss over rows that are each one number: a one-column table."""
+    name = lines[0].strip().strip('"').strip()
+    rows = lines[1:21]
+    return bool(rows) and (name.lower() in LOSS_NAMES or is_training_loss_name(name)) and \
+        sum(_is_number(ln) for ln in rows) >= 0.8 * len(rows)
+
+
+def _head_layout(src: InputSource, n: int) -> CsvLayout | bool | None:
+    """The layout from the first n bytes, or from the whole first line when they hold no
+    line end (a header of 100 000 columns is longer than any head); False when that line
+    is longer than _CompleteLines.HOLD."""
+    head = src.head(n)
+    first = _long_first_line(src, head, n)
+    if first is None:
+        return sniff_layout(head, cut=len(head) >= n)
+    if first is False:
+        return False
+    return sniff_layout(first, cut=False)
+
+
+def _long_first_line(src: InputSource, head: bytes, n: int) -> bytes | bool | None:
+    """None when the first n bytes hold a line end or are the whole file; else the whole
+    first line in the file's encoding (read up to _CompleteLines.HOLD), or False when it
+    is longer than that."""
+    encoding = sniff_encoding(head[:4096])
+    text = head.decode(encoding, errors="replace")
+    if len(head) < n or "\n" in text or "\r" in text:
+        return None
+    with src.open() as f:
+        data = f.read(_CompleteLines.HOLD + 1)
+    text = data.decode(encoding, errors="replace")
+    ends = [i for i in (text.find("\n"), text.find("\r")) if i >= 0]
+    if not ends:
+        return False if len(data) > _CompleteLines.HOLD else data
+    return text[:min(ends) + 1].encode(encoding)
+
+
 def _split(line: str, delim: str) -> list[str]:
     try:
         return next(pycsv.reader([line], delimiter=delim))
-    except (StopIteration, pycsv.Error):
+    except StopIteration:
         return []
+    except pycsv.Error:
+        if len(line) <= pycsv.field_size_limit():
+            return []
+        # a field over the csv module's limit (a 1 MB column name): split plainly
+        return [f.strip('"') for f in line.split(delim)] if '"' not in line else []
 
 
 def _is_number(cell: str) -> bool:
@@ -167,8 +213,10 @@ class CsvReader:
         head = src.head(64 * 1024)
         if b"\x00" in head[:4096] and not head.startswith(WIDE_BOMS):
             return 0
-        layout = sniff_layout(head)
-        if layout is None:
+        layout = _head_layout(src, 64 * 1024)
+        if layout is False:  # a named table whose first line is too long: _layout says so
+            return 5 if src.name.lower().removesuffix(".gz").endswith((".csv", ".tsv")) else 0
+        if not isinstance(layout, CsvLayout):
             return 0
         if not layout.consistent:
             return 15  # a table header over rows that do not fit it: beats "any text"
@@ -187,8 +235,11 @@ class CsvReader:
         head = src.head(256 * 1024)
         if not head.strip():
             raise ReadError(f"{src.name}: file is empty")
-        layout = sniff_layout(head)
-        if layout is None:
+        layout = _head_layout(src, 256 * 1024)
+        if layout is False:
+            raise ReadError(f"{src.name}: its first line is longer than "
+                            f"{_CompleteLines.HOLD >> 20} MB: not a table header")
+        if not isinstance(layout, CsvLayout):
             raise ReadError(f"{src.name}: not a delimited table (tried comma, tab, semicolon)")
         return layout
 
@@ -197,8 +248,7 @@ class CsvReader:
         table, _ = _read_columns(src, layout, list(range(len(layout.header))))
         out = []
         for col, name in enumerate(layout.unique_names()):
-            values = _to_float(table[col]).values
-            n = int(np.count_nonzero(~np.isnan(values)))
+            n = _numbers_in(table.pop(col))
             if n:
                 out.append((name, n))
         return out
@@ -524,13 +574,24 @@ class _CompleteLines(io.RawIOBase):
         return True
 
     def read(self, n: int = -1) -> bytes:
-        while self._pos >= len(self._out) and not self._eof:
-            self._fill()
-        if n is None or n < 0:
-            n = len(self._out) - self._pos
-        chunk = self._out[self._pos:self._pos + n]
-        self._pos += len(chunk)
-        return chunk
+        """Up to n bytes (all with n < 0), short only at the end: pyarrow parses what one
+        read returns as a block, and blocks of a few rows of a table 100 000 columns wide
+        made a chunk per column per block (a 100 MB table took minutes)."""
+        parts = []
+        want = n if n is not None and n >= 0 else -1
+        while want:
+            if self._pos >= len(self._out):
+                if self._eof:
+                    break
+                self._fill()
+                continue
+            end = len(self._out) if want < 0 else self._pos + want
+            chunk = self._out[self._pos:end]
+            self._pos += len(chunk)
+            parts.append(chunk)
+            if want > 0:
+                want -= len(chunk)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
     def readinto(self, b) -> int:
         chunk = self.read(len(b))
@@ -643,7 +704,10 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[int]
         except pa.ArrowInvalid as exc:
             msg = str(exc).splitlines()[0]
             raise ReadError(f"{src.name}: cannot parse as CSV ({msg})") from None
-    return {c: table.column(f"c{c}") for c in columns}, stats
+    # by position, not table.column(name): looking a name up is linear in the columns, so
+    # a table of 100 000 of them took minutes to list
+    by_name = dict(zip(table.column_names, table.columns))
+    return {c: by_name[f"c{c}"] for c in columns}, stats
 
 
 SMALL_BYTES = 256 << 10  # up to ~7k rows parsing here (~3 us a row) beats importing pyarrow
@@ -790,6 +854,20 @@ def _lenient(cell: str, decimal_comma: bool) -> float | None:
         return float(cell)
     except ValueError:
         return None
+
+
+def _numbers_in(col) -> int:
+    """How many cells of a column hold a number (not NaN): from a number column's null
+    count and NaN count, without a copy to numpy (a table of 100 000 columns is listed)."""
+    if not isinstance(col, np.ndarray):
+        import pyarrow as pa
+
+        if pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
+            import pyarrow.compute as pc
+
+            nans = pc.sum(pc.is_nan(col)).as_py() if pa.types.is_floating(col.type) else 0
+            return len(col) - col.null_count - int(nans or 0)
+    return int(np.count_nonzero(~np.isnan(_to_float(col).values)))
 
 
 def _present(col) -> np.ndarray:
