@@ -260,7 +260,7 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
     same). What a directory walk skipped is counted in a note (--verbose lists it).
     """
     from spikecheck.fleet import Job
-    from spikecheck.readers.discover import discover, filtered_out_error
+    from spikecheck.readers.discover import discover, filtered_out_error, nothing_found_error
     from spikecheck.render.notes import note_text
     from spikecheck.render.sanitize import clean
 
@@ -286,6 +286,9 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
         by_tag = kinds == {"tensorboard"} and options.metric and ": " in options.metric
         if filtered_out:
             jobs.append(Job(path, error=filtered_out))
+            continue
+        if not found.runs and not found.unreadable:
+            jobs.append(Job(path, error=nothing_found_error(found)))
             continue
         if not found.runs or by_tag or (one_tb and found.runs[0].name == "."):
             jobs.append(Job(path))

@@ -161,6 +161,18 @@ def filtered_out_error(found: Discovery) -> str | None:
             "--include/--exclude (pyproject.toml's [tool.spikecheck] may set them too)")
 
 
+def nothing_found_error(found: Discovery) -> str:
+    """The error line for a directory in which the walk found no training log: what it
+    looked for, and what it set aside (a directory of configs and weights once read as
+    "no TensorBoard event files", as if only those were looked for)."""
+    n = len(found.skipped)
+    what = (f"{n} file{'s' if n != 1 else ''} set aside: --verbose lists "
+            f"{'them' if n != 1 else 'it'}") if n else "it holds no files"
+    return (f"{found.root}: no training log in this directory or below: no TensorBoard event "
+            f"files, and no CSV, text or JSON file with a loss in its first "
+            f"{HEAD_BYTES >> 10} KB ({what})")
+
+
 def _filtered(found: Discovery, include, exclude) -> list[FoundRun]:
     kept = []
     for run in found.runs:

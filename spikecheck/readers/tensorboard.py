@@ -88,7 +88,10 @@ def event_entries(directory: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
         raise ReadError(f"{directory}: {exc.strerror or exc}") from None
     files, odd = [], []
     for e in entries:
-        if not is_event_file_name(e.name) or e.name.endswith(".tmp"):
+        if not is_event_file_name(e.name):
+            continue
+        if e.name.endswith(".tmp"):  # a writer's file before its rename
+            odd.append((Path(e.path), "a temporary file (a write in progress?)"))
             continue
         try:
             mode = os.stat(e.path).st_mode
