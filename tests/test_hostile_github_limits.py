@@ -1,7 +1,9 @@
-"""$GITHUB_STEP_SUMMARY under GitHub's 1 MiB limit: past it GitHub shows none of the step's
-summary (the other commands' parts included). A fleet of failing runs, a megabyte column
-name or a summary file already near full once wrote past it; the summary is now cut to the
-room left, saying what was left out, and a name is clipped as the terminal clips it."""
+"""GitHub's limits for one step. $GITHUB_STEP_SUMMARY: past 1 MiB GitHub shows none of the
+step's summary (the other commands' parts included); a fleet of failing runs, a megabyte
+column name or a summary file already near full once wrote past it, and the summary is now
+cut to the room left, saying what was left out. Annotations: 10 errors and 10 warnings a
+step, the rest dropped without a word; past 10 a finding is a plain log line and a notice
+says how many."""
 
 from __future__ import annotations
 
@@ -66,3 +68,25 @@ def test_a_megabyte_column_name_is_clipped(tmp_path, monkeypatch, fmt):
     assert graceful(res) == "analysis"
     assert "train\\_losslossloss" in text and "…" in text
     assert len(text.encode()) < 50_000
+
+
+def test_findings_past_ten_annotations_are_log_lines_and_a_notice(tmp_path):
+    res = invoke(failing_runs(tmp_path, 13), "-j", "1", "--steps-per-epoch", bad.SPE,
+                 "--format", "github")
+    assert graceful(res) == "analysis"
+    lines = res.stdout.splitlines()
+    assert sum(ln.startswith("::error ") for ln in lines) == 10
+    plain = [ln for ln in lines if ln.startswith("spikecheck: error: ")]
+    assert len(plain) == 3 and all("anomalies recur" in ln for ln in plain)
+    assert [ln.split()[2] for ln in plain] == [f"{tmp_path}/runs/run{i:03d}/metrics.csv"
+                                               for i in (10, 11, 12)]
+    (notice,) = [ln for ln in lines if ln.startswith("::notice ")]
+    assert "3 failing runs and 0 warnings beyond the 10" in notice
+
+
+def test_ten_findings_are_all_annotations(tmp_path):
+    res = invoke(failing_runs(tmp_path, 10), "-j", "1", "--steps-per-epoch", bad.SPE,
+                 "--format", "github")
+    lines = res.stdout.splitlines()
+    assert sum(ln.startswith("::error ") for ln in lines) == 10
+    assert not any(ln.startswith(("::notice", "spikecheck: error")) for ln in lines)
