@@ -79,3 +79,12 @@ def test_the_other_loss_columns_note_does_not_list_a_namesake(tmp_path):
     codes = {w["code"]: w["params"] for w in run["warning_codes"]}
     assert codes["other-loss-columns"]["columns"] == ["train_gen_loss"]
     assert codes["namesake-columns"]["columns"] == [2, 3]
+
+
+def test_a_name_typed_with_other_unicode_composition_finds_its_column(tmp_path):
+    """`--metric löss` (o + combining diaeresis) against a header with one code point ö:
+    "no column 'löss' (columns: step, löss)", two names that look the same."""
+    steps, values = bad.loss_curve()
+    p = table(tmp_path, "step,l\u00f6ss", [steps, values])
+    (run,) = runs(invoke(p, "--format", "json", "--metric", "lo\u0308ss"))
+    assert run["points"] == steps.size and run["metric"] == "l\u00f6ss"

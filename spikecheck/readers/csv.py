@@ -463,6 +463,14 @@ def _match_column(layout: CsvLayout, name: str) -> int | None:
     for i, h in enumerate(layout.unique_names()):
         if h == name:
             return i
+    # the same letters composed otherwise (ö as one code point or o + combining
+    # diaeresis: a name typed on macOS against a header written on Linux) are the same name
+    import unicodedata
+
+    nfc = unicodedata.normalize("NFC", name).lower()
+    for i, h in enumerate(layout.header):
+        if unicodedata.normalize("NFC", h).lower() == nfc:
+            return i
     return None
 
 
