@@ -260,7 +260,7 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
     same). What a directory walk skipped is counted in a note (--verbose lists it).
     """
     from spikecheck.fleet import Job
-    from spikecheck.readers.discover import discover, filtered_out_error
+    from spikecheck.readers.discover import discover, filtered_out_error, nothing_found_error
     from spikecheck.render.notes import note_text
     from spikecheck.render.sanitize import clean
 
@@ -286,6 +286,9 @@ def _plan_jobs(paths, options, input_format, include, exclude, verbose) -> list:
         by_tag = kinds == {"tensorboard"} and options.metric and ": " in options.metric
         if filtered_out:
             jobs.append(Job(path, error=filtered_out))
+            continue
+        if not found.runs and not found.unreadable:
+            jobs.append(Job(path, error=nothing_found_error(found)))
             continue
         if not found.runs or by_tag or (one_tb and found.runs[0].name == "."):
             jobs.append(Job(path))
@@ -699,6 +702,34 @@ def _render_options(fail_on: str, quiet: bool):
     return RenderOptions(fail_on=fail_on, quiet=quiet, color=color)
 
 
+STEP_SUMMARY_LIMIT = 1 << 20  # GitHub shows none of a step's summary past 1 MiB
+
+
+def _append_step_summary(summary: str, outcomes, options) -> None:
+    """The markdown summary appended to $GITHUB_STEP_SUMMARY, cut to what the file has room
+    for under GitHub's limit (a fleet of a thousand failing runs, a megabyte column name:
+    over the limit GitHub drops the whole summary, the other steps' parts included)."""
+    from dataclasses import replace
+
+    try:
+        held = os.stat(summary).st_size if os.path.isfile(summary) else 0
+    except OSError:
+        held = 0
+    room = STEP_SUMMARY_LIMIT - held
+    text, _ = _rendered("markdown", outcomes, replace(options, max_bytes=max(0, room)),
+                        None, [])
+    if not text:
+        click.echo(f"spikecheck: warning: GITHUB_STEP_SUMMARY already holds {held} bytes: no "
+                   "room for the summary under GitHub's 1 MiB limit", err=True)
+        return
+    try:
+        with open(summary, "a", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        click.echo(f"spikecheck: warning: cannot append to GITHUB_STEP_SUMMARY "
+                   f"({exc.strerror or exc})", err=True)
+
+
 def _side_outputs(outcomes, options, plot_path: str | None, junit_path: str | None,
                   quiet: bool) -> bool:
     """--junit, --plot and the GitHub step summary, written whatever --format is; True
@@ -715,13 +746,7 @@ def _side_outputs(outcomes, options, plot_path: str | None, junit_path: str | No
             _die(f"cannot write --junit {junit_path}: {exc.strerror or exc}")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        text, _ = _rendered("markdown", outcomes, options, None, [])
-        try:
-            with open(summary, "a", encoding="utf-8") as f:
-                f.write(text)
-        except OSError as exc:
-            click.echo(f"spikecheck: warning: cannot append to GITHUB_STEP_SUMMARY "
-                       f"({exc.strerror or exc})", err=True)
+        _append_step_summary(summary, outcomes, options)
     if plot_path:
         from spikecheck.render.plot import PlotUnavailable
 

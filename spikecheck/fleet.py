@@ -288,6 +288,7 @@ class _Pool:
         window = 2 * size + 2  # every worker busy, one more queued each, and a spare
         started: dict = {}  # future -> when it was first seen running
         limit = self.settings.timeout
+        finished = False  # every batch done: the pool is waited for as it closes
         try:
             while queue or pending:
                 try:
@@ -331,11 +332,16 @@ class _Pool:
                     _kill(executor)
                     return [i for f in pending if f not in overdue for i in futures[f]
                             if i not in results] + [*queue]
+            finished = True
         except BaseException:  # Ctrl-C, SIGTERM: no worker outlives the command
             _kill(executor)
             raise
         finally:
-            executor.shutdown(wait=False, cancel_futures=True)
+            # Not waiting left the pool's manager thread closing its wake-up pipe while the
+            # interpreter's exit hook wrote to it: now and then "Exception ignored in:
+            # <module 'threading'> ... OSError: Bad file descriptor" on stderr. With every
+            # batch done the wait is short; after a kill or a break it is not waited for.
+            executor.shutdown(wait=finished, cancel_futures=True)
         return []
 
     def _after_break(self, futures, started, results, on_result) -> list[int]:

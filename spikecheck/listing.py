@@ -65,7 +65,12 @@ def _is_log_directory(path: str, input_format: str | None) -> bool:
 
 def _list_directory(listed: Listed, options, include, exclude) -> None:
     from spikecheck.readers import ReadError
-    from spikecheck.readers.discover import discover, filtered_out_error, mlflow_metrics
+    from spikecheck.readers.discover import (
+        discover,
+        filtered_out_error,
+        mlflow_metrics,
+        nothing_found_error,
+    )
     from spikecheck.readers.registry import check_path, list_metrics
     from spikecheck.readers.tensorboard import TensorBoardReader
 
@@ -79,6 +84,8 @@ def _list_directory(listed: Listed, options, include, exclude) -> None:
         why = filtered_out_error(found)
         if why:
             raise ReadError(why)
+        if not found.unreadable:
+            raise ReadError(nothing_found_error(found))
         listed.metrics = list_metrics(root, options)  # TensorBoard's own error says why
         return
     tb = TensorBoardReader()

@@ -39,6 +39,7 @@ class NoteCode:
     THOUSANDS_SEPARATORS = "thousands-separators"
     DECIMAL_COMMA = "decimal-comma"
     OTHER_LOSS_COLUMNS = "other-loss-columns"
+    NAMESAKE_COLUMNS = "namesake-columns"  # a header that names two columns alike
     # text logs
     TEXT_STYLE = "text-style"  # which listed style the log is read in
     STYLE_REMARK = "style-remark"  # what the style's numbers mean (the style's own remark)

@@ -9,7 +9,7 @@ import os
 
 import pytest
 from hostile import badinputs as bad
-from hostile.harness import error_line, graceful, invoke
+from hostile.harness import error_line, graceful, invoke, runs
 
 
 def one_error(res, *words: str) -> str:
@@ -62,7 +62,7 @@ def test_a_run_directory_whose_event_file_is_a_device_says_so(tmp_path):
     run = tmp_path / "run"
     run.mkdir()
     (run / bad.EVENT_NAME).symlink_to("/dev/zero")
-    line = one_error(invoke(run), "none is a regular file")
+    line = one_error(invoke(run), bad.EVENT_NAME, "a device, not opened")
     assert "()" not in line
 
 
@@ -118,3 +118,26 @@ def test_a_tree_deeper_than_the_recursion_limit_is_listed(deep_tree):
     lines = res.stdout.splitlines()[1:]  # step and loss of one run (a name clipped to show)
     assert len(lines) == 2 and all(ln.startswith("  a/a/a/") and ln.endswith("\t500")
                                    for ln in lines), lines
+
+
+@pytest.mark.parametrize("listing", [False, True])
+def test_a_directory_of_side_files_says_what_was_looked_for(tmp_path, listing):
+    """Configs and weights only: "no TensorBoard event files", as if nothing else counted."""
+    (tmp_path / "config.yaml").write_text("lr: 0.1\n")
+    (tmp_path / "model.pt").write_bytes(b"\x80\x02weights")
+    res = invoke(tmp_path, *(["--list"] if listing else []))
+    line = one_error(res, "no training log in this directory or below",
+                     "no CSV, text or JSON file with a loss", "2 files set aside")
+    assert str(tmp_path) in line
+
+
+def test_a_run_directory_of_only_a_temporary_event_file(tmp_path):
+    """A writer's `.tmp` file before its rename: "none is a regular file" (it is one)."""
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / (bad.EVENT_NAME + ".tmp")).write_bytes(bad.event_file_bytes())
+    one_error(invoke(run), "a temporary file (a write in progress?), not opened")
+    (run / bad.EVENT_NAME).write_bytes(bad.event_file_bytes())
+    res = invoke(run, "--format", "json", "--steps-per-epoch", bad.SPE)
+    assert graceful(res) == "analysis"
+    assert any("temporary file" in w for w in runs(res)[0]["warnings"])

@@ -155,6 +155,11 @@ def test_mostly_mixed_delimiters_is_an_error_that_says_so(tmp_path):
     ("train.log", bad.nanogpt_bytes().replace(b"\n", b"\r\n")),
     ("train.log", b"\xef\xbb\xbf" + bad.nanogpt_bytes()),
     ("metrics.json", "\ufeff".encode() + bad.jsonl_bytes()),
+    # UTF-32 with its byte order mark (PowerShell's Out-File -Encoding utf32): once read as
+    # a CSV of columns like '?i?t?e?r' and refused
+    ("train.log", b"\xff\xfe\x00\x00" + bad.nanogpt_bytes().decode().encode("utf-32-le")),
+    ("run.csv", b"\x00\x00\xfe\xff" + bad.csv_bytes().decode().encode("utf-32-be")),
+    ("metrics.json", b"\xff\xfe\x00\x00" + bad.jsonl_bytes().decode().encode("utf-32-le")),
 ])
 def test_encodings_and_line_ends(tmp_path, name, data):
     _, run = analyse(write(tmp_path, name, data))
@@ -273,6 +278,86 @@ def test_json_mode_field_that_is_huge(tmp_path):
                    f'"iter": {s % 50 + 1}, "loss": {v}}}\n' for s, v in zip(steps, values))
     _, run = analyse(write(tmp_path, "x.log.json", text.encode()))
     assert all(len(w) < 400 for w in run["warnings"])
+
+
+def test_json_lines_whose_first_record_is_longer_than_the_head(tmp_path):
+    """A first record of 300 KB (a logged text sample) hid every line end from the 256 KB
+    head: the file was parsed as one document, "not valid JSON (Extra data)", exit 2."""
+    first = b'{"iteration": 0, "total_loss": 2.5, "sample": "' + b"a" * (300 << 10) + b'"}\n'
+    _, run = analyse(write(tmp_path, "metrics.json", first + bad.jsonl_bytes()))
+    assert run["points"] == FULL
+    assert run["normalization"]["duplicate_steps"] == 1  # its iteration 0, then the run's
+
+
+def test_an_integer_of_400_digits_as_a_step_or_a_loss(tmp_path):
+    """`"iteration": 1000...0` (400 digits) ended in "internal error: OverflowError"
+    (math.isfinite on an int too large for a float)."""
+    lines = bad.jsonl_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b'"iteration": 1,', b'"iteration": 1' + b"0" * 400 + b",")
+    _, run = analyse(write(tmp_path, "metrics.json", b"\n".join(lines)))
+    assert run["points"] == FULL - 1 and run["normalization"]["unparsable"] == 1
+    state = bad.trainer_state_bytes().replace(b'"loss": ', b'"loss": 1' + b"0" * 400 + b", "
+                                              b'"x": ', 1)
+    _, run = analyse(write(tmp_path, "trainer_state.json", state))
+    assert run["points"] == FULL - 1 and run["normalization"]["dropped_nonfinite"] == 1
+
+
+def test_json_lines_files_concatenated_with_byte_order_marks(tmp_path):
+    """`cat a.jsonl b.jsonl`, each written with a BOM: the record after the join was
+    dropped without a word."""
+    steps, values = bad.loss_curve()
+    data = b"\xef\xbb\xbf" + bad.jsonl_bytes(steps[:250], values[:250]) + b"\xef\xbb\xbf" + \
+        bad.jsonl_bytes(steps[250:], values[250:])
+    _, run = analyse(write(tmp_path, "metrics.json", data))
+    assert run["points"] == FULL
+
+
+def test_lines_that_are_no_objects_before_json_lines_are_counted(tmp_path):
+    """`null` and `[1, 2]` lines first: once the whole file was refused as no JSON."""
+    _, run = analyse(write(tmp_path, "metrics.json", b"null\n[1, 2]\n" + bad.jsonl_bytes()))
+    assert run["points"] == FULL
+    assert any("2 lines that are not JSON objects" in w for w in run["warnings"])
+
+
+@pytest.mark.parametrize("layout", ["one line", "line end", "indented"])
+def test_a_json_array_of_records(tmp_path, layout):
+    """`json.dump(history, f)`: read by the text reader as printed dicts (steps from row
+    numbers, the step key ignored) or refused as a cut line; now the JSON reader's."""
+    import json
+
+    steps, values = bad.loss_curve()
+    records = [{"step": int(s) * 10, "loss": float(v)} for s, v in zip(steps, values)]
+    text = json.dumps(records, indent=1 if layout == "indented" else None)
+    _, run = analyse(write(tmp_path, "history.json",
+                           (text + ("\n" if layout == "line end" else "")).encode()),
+                     "--steps-per-epoch", bad.SPE * 10)
+    assert run["points"] == FULL and run["last_step"] == 10 * int(steps[-1])
+    assert any("JSON array" in w for w in run["warnings"])
+
+
+@pytest.mark.parametrize("encode", [
+    lambda b: b"\xff\xfe" + b.decode().encode("utf-16-le"),
+    lambda b: b.replace(b"\n", b"\r"),
+], ids=["utf-16-bom", "cr-only"])
+def test_json_lines_in_utf16_or_with_cr_line_ends(tmp_path, encode):
+    """Read as text logs (and refused) or as one document ("Extra data"), as CSV and text
+    logs in these encodings and line ends are read."""
+    _, run = analyse(write(tmp_path, "metrics.json", encode(bad.jsonl_bytes())))
+    assert run["points"] == FULL
+
+
+def test_trainer_state_with_steps_as_strings_says_so(tmp_path):
+    import re
+
+    state = re.sub(rb'"step": (\d+)', rb'"step": "\1"', bad.trainer_state_bytes())
+    line = fails(write(tmp_path, "trainer_state.json", state))
+    assert f"{FULL} 'loss' entries but none with a numeric step (e.g. step '0')" in line
+
+
+def test_one_json_document_on_one_long_line_is_still_a_document(tmp_path):
+    doc = bad.trainer_state_bytes().replace(b"\n", b"") + b" " * (300 << 10) + b"\n"
+    _, run = analyse(write(tmp_path, "trainer_state.json", doc))
+    assert run["points"] == FULL
 
 
 # ----------------------------------------------------------------- short or flat series

@@ -102,3 +102,33 @@ def test_plot_draws_extreme_values_with_no_internal_error_or_stray_warning(tmp_p
     assert res.returncode == 1, res.stderr
     assert res.stderr == ""  # --quiet: not even the "wrote" line
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["per-line", "bulk"])
+def test_a_text_log_with_a_decimal_comma_is_read_whole_or_not_at_all(tmp_path, monkeypatch,
+                                                                      bulk):
+    """`iter 5: loss 2,3087` (a C++ trainer under a German locale) was read as loss 2: every
+    value cut at its comma, the analysis run on integers, nothing said. Now 2.3087 and a
+    note; a thousands separator (1,234.5) leaves its line unread and counted, never 1."""
+    import re
+
+    from spikecheck.readers import text_bulk
+
+    if bulk:
+        monkeypatch.setattr(text_bulk, "BULK_MIN_BYTES", 0)
+    steps, values = bad.loss_curve()
+    comma = re.sub(rb"loss (\d+)\.", rb"loss \1,", bad.nanogpt_bytes())
+    p = tmp_path / "train.log"
+    p.write_bytes(comma)
+    run = analysed(invoke(p, "--format", "json", "--steps-per-epoch", bad.SPE))
+    assert run["points"] == steps.size
+    assert any("uses a decimal comma" in w for w in run["warnings"])
+    first = run["spikes"][0]
+    assert first["peak_value"] == pytest.approx(values[first["peak_step"]], abs=1e-4)
+
+    lines = bad.nanogpt_bytes().split(b"\n")
+    lines[7] = b"iter 7: loss 1,234.5, time 12.3ms, mfu 30.1%"
+    p.write_bytes(b"\n".join(lines))
+    run = analysed(invoke(p, "--format", "json", "--steps-per-epoch", bad.SPE))
+    assert run["points"] == steps.size - 1
+    assert any("1 other lines skipped" in w for w in run["warnings"])

@@ -98,7 +98,7 @@ NANOGPT = next(s for s in STYLES if s.name == "nanoGPT")
 
 
 def _scan_both(path, style=NANOGPT, key=None, monkeypatch=None):
-    """text._scan and text_bulk.scan_bulk on one file: the same four results."""
+    """text._scan and text_bulk.scan_bulk on one file: the same five results."""
     rx = _rx(style, key)
     header = re.compile(style.header, re.MULTILINE) if style.header else None
     groups = INT_GROUPS if style.kind != "row" else frozenset({"step"})
@@ -111,6 +111,7 @@ def _scan_both(path, style=NANOGPT, key=None, monkeypatch=None):
     got = text_bulk.scan_bulk(src, rx, header, groups, cut_b, _column)
     assert got is not None
     assert got[1:3] == want[1:3]
+    assert got[4] == want[4]  # the lines holding a match
     assert list(got[0]) == list(want[0])
     for name in want[0]:
         assert got[0][name].dtype == want[0][name].dtype, name
@@ -226,7 +227,7 @@ def test_stdin_scans_the_same(tmp_path, monkeypatch):
     cut_b: list[str] = []
     want = _scan(src, rx, None, INT_GROUPS, cut_a)
     got = text_bulk.scan_bulk(src, rx, None, INT_GROUPS, cut_b, _column)
-    assert got is not None and got[1:3] == want[1:3] and cut_a == cut_b
+    assert got is not None and got[1:3] == want[1:3] and got[4] == want[4] and cut_a == cut_b
     for name in want[0]:
         assert np.array_equal(got[0][name], want[0][name], equal_nan=True), name
 

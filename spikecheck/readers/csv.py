@@ -18,6 +18,7 @@ from spikecheck.frameworks import KERAS, LIGHTNING
 from spikecheck.notes import Note, NoteCode
 from spikecheck.readers import memory
 from spikecheck.readers.interface import (
+    WIDE_BOMS,
     InputSource,
     NoTrainingLoss,
     ReadError,
@@ -52,7 +53,11 @@ TENSOR_CELL = re.compile(r"tensor\(\s{0,5}([^,)\s]{1,50})")
 
 @dataclass(frozen=True)
 class CsvLayout:
-    """The delimiter and header of a CSV log, and which columns hold what."""
+    """The delimiter and header of a CSV log, and which columns hold what.
+
+    Columns are named by their position (0-based) inside the reader: a header may repeat
+    a name, and each column is still its own.
+    """
 
     delimiter: str
     raw_header: list[str]
@@ -60,28 +65,55 @@ class CsvLayout:
     consistent: bool = True  # the first rows have as many fields as the header
     encoding: str = "utf-8"
 
-    def find(self, names: tuple[str, ...]) -> str | None:
-        lower = {h.lower(): raw for h, raw in zip(self.header, self.raw_header)}
+    def find(self, names: tuple[str, ...]) -> int | None:
+        """The first column whose name is one of `names` (in their order), any case."""
+        lower: dict[str, int] = {}
+        for i, h in enumerate(self.header):
+            lower.setdefault(h.lower(), i)
         for name in names:
             if name in lower:
                 return lower[name]
         return None
 
-    def stripped(self, raw: str) -> str:
-        return self.header[self.raw_header.index(raw)]
+    def stripped(self, col: int) -> str:
+        return self.header[col]
+
+    def unique_names(self) -> list[str]:
+        """Each column's name, a repeated one suffixed .1, .2 as pandas.read_csv names them
+        (the names --list shows and --metric / --step-column take)."""
+        taken = set(self.header)
+        seen: dict[str, int] = {}
+        out = []
+        for h in self.header:
+            k = seen.get(h, 0)
+            seen[h] = k + 1
+            name = h
+            while k and name in taken:
+                name = f"{h}.{k}"
+                k += 1
+            if name != h:
+                taken.add(name)
+            out.append(name)
+        return out
+
+    def same_name(self, col: int) -> list[int]:
+        """Every column named as `col` is, up to case and surrounding spaces (col first)."""
+        name = self.header[col].lower()
+        return [col] + [i for i, h in enumerate(self.header) if i != col and h.lower() == name]
 
 
-def sniff_layout(head: bytes) -> CsvLayout | None:
+def sniff_layout(head: bytes, cut: bool | None = None) -> CsvLayout | None:
     """Delimiter and header from the first lines, or None when this is not a table.
 
     When no delimiter splits the first rows consistently but the header names a step or
     loss column (rows written with mixed delimiters), the header's delimiter is kept and
     the layout is marked inconsistent: rows that do not fit are skipped and counted.
+    `cut`: the head's last line may be cut (by default: a head of 256 KB or more).
     """
     encoding = sniff_encoding(head[:4096])
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
-    if len(head) >= 256 * 1024 and lines:
+    if (len(head) >= 256 * 1024 if cut is None else cut) and lines:
         lines = lines[:-1]  # the last line of the head may be cut
     if not lines:
         return None
@@ -105,6 +137,8 @@ def sniff_layout(head: bytes) -> CsvLayout | None:
             if len(raw) >= 2 and any(n in STEP_NAMES + LOSS_NAMES for n in names):
                 best, fits = (0, delim, raw), False
                 break
+    if best is None and _one_loss_column(lines):
+        best = (0, ",", [lines[0]])  # `loss` then a number a line (np.savetxt, a print)
     if best is None:
         return None
     raw = best[2]
@@ -112,11 +146,54 @@ def sniff_layout(head: bytes) -> CsvLayout | None:
                      "utf-8" if encoding == "utf-8-sig" else encoding)
 
 
+def _one_loss_column(lines: list[str]) -> bool:
+    """A header naming a loss over rows that are each one number: a one-column table."""
+    name = lines[0].strip().strip('"').strip()
+    rows = lines[1:21]
+    return bool(rows) and (name.lower() in LOSS_NAMES or is_training_loss_name(name)) and \
+        sum(_is_number(ln) for ln in rows) >= 0.8 * len(rows)
+
+
+def _head_layout(src: InputSource, n: int) -> CsvLayout | bool | None:
+    """The layout from the first n bytes, or from the whole first line when they hold no
+    line end (a header of 100 000 columns is longer than any head); False when that line
+    is longer than _CompleteLines.HOLD."""
+    head = src.head(n)
+    first = _long_first_line(src, head, n)
+    if first is None:
+        return sniff_layout(head, cut=len(head) >= n)
+    if first is False:
+        return False
+    return sniff_layout(first, cut=False)
+
+
+def _long_first_line(src: InputSource, head: bytes, n: int) -> bytes | bool | None:
+    """None when the first n bytes hold a line end or are the whole file; else the whole
+    first line in the file's encoding (read up to _CompleteLines.HOLD), or False when it
+    is longer than that."""
+    encoding = sniff_encoding(head[:4096])
+    text = head.decode(encoding, errors="replace")
+    if len(head) < n or "\n" in text or "\r" in text:
+        return None
+    with src.open() as f:
+        data = f.read(_CompleteLines.HOLD + 1)
+    text = data.decode(encoding, errors="replace")
+    ends = [i for i in (text.find("\n"), text.find("\r")) if i >= 0]
+    if not ends:
+        return False if len(data) > _CompleteLines.HOLD else data
+    return text[:min(ends) + 1].encode(encoding)
+
+
 def _split(line: str, delim: str) -> list[str]:
     try:
         return next(pycsv.reader([line], delimiter=delim))
-    except (StopIteration, pycsv.Error):
+    except StopIteration:
         return []
+    except pycsv.Error:
+        if len(line) <= pycsv.field_size_limit():
+            return []
+        # a field over the csv module's limit (a 1 MB column name): split plainly
+        return [f.strip('"') for f in line.split(delim)] if '"' not in line else []
 
 
 def _is_number(cell: str) -> bool:
@@ -134,16 +211,18 @@ class CsvReader:
 
     def sniff(self, src: InputSource) -> int:
         head = src.head(64 * 1024)
-        if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if b"\x00" in head[:4096] and not head.startswith(WIDE_BOMS):
             return 0
-        layout = sniff_layout(head)
-        if layout is None:
+        layout = _head_layout(src, 64 * 1024)
+        if layout is False:  # a named table whose first line is too long: _layout says so
+            return 5 if src.name.lower().removesuffix(".gz").endswith((".csv", ".tsv")) else 0
+        if not isinstance(layout, CsvLayout):
             return 0
         if not layout.consistent:
             return 15  # a table header over rows that do not fit it: beats "any text"
         if any(_is_number(h) for h in layout.header if h):
             return 10  # no header row: a headerless table, read as a last resort
-        known = layout.find(STEP_NAMES + LOSS_NAMES + EPOCH_NAMES + ("value",))
+        known = layout.find(STEP_NAMES + LOSS_NAMES + EPOCH_NAMES + ("value",)) is not None
         if not known and any(KV_CELL.search(h) or LOG_CELL.search(h) for h in layout.header):
             # `lr: 0.01, loss: 2.3` or `Epoch 3, Batch 40` lines split at commas or tabs:
             # a text log, not a table (the text reader explains it or says what it found).
@@ -156,18 +235,20 @@ class CsvReader:
         head = src.head(256 * 1024)
         if not head.strip():
             raise ReadError(f"{src.name}: file is empty")
-        layout = sniff_layout(head)
-        if layout is None:
+        layout = _head_layout(src, 256 * 1024)
+        if layout is False:
+            raise ReadError(f"{src.name}: its first line is longer than "
+                            f"{_CompleteLines.HOLD >> 20} MB: not a table header")
+        if not isinstance(layout, CsvLayout):
             raise ReadError(f"{src.name}: not a delimited table (tried comma, tab, semicolon)")
         return layout
 
     def list_metrics(self, src: InputSource, options: ReadOptions) -> list[tuple[str, int]]:
         layout = self._layout(src)
-        table, _ = _read_columns(src, layout, layout.raw_header)
+        table, _ = _read_columns(src, layout, list(range(len(layout.header))))
         out = []
-        for raw, name in zip(layout.raw_header, layout.header):
-            values = _to_float(table[raw]).values
-            n = int(np.count_nonzero(~np.isnan(values)))
+        for col, name in enumerate(layout.unique_names()):
+            n = _numbers_in(table.pop(col))
             if n:
                 out.append((name, n))
         return out
@@ -178,13 +259,17 @@ class CsvReader:
         step_col = self._step_column(layout, options, src)
         epoch_col = layout.find(EPOCH_NAMES)
         loss_cols = self._loss_columns(layout, options, src, step_col, epoch_col, notes)
-        wanted = [c for c in dict.fromkeys([step_col, epoch_col, *loss_cols]) if c]
+        chosen = [c for c in dict.fromkeys([step_col, epoch_col, *loss_cols]) if c is not None]
+        # A chosen column's namesakes (a header that repeats `loss`) are read to compare.
+        twins = {c: layout.same_name(c)[1:] for c in chosen if len(loss_cols) == 1 or
+                 c not in loss_cols}
+        wanted = list(dict.fromkeys(chosen + [t for ts in twins.values() for t in ts]))
         table, stats = _read_columns(src, layout, wanted)
         n_rows = len(table[wanted[0]]) if wanted else 0
         # Each column becomes numpy and its arrow memory is let go at once: at 10M rows
         # the arrow table and the numpy columns are never all held together.
-        parsed_cols: dict[str, _Parsed] = {}
-        present_cols: dict[str, np.ndarray] = {}
+        parsed_cols: dict[int, _Parsed] = {}
+        present_cols: dict[int, np.ndarray] = {}
         for c in wanted:
             col = table.pop(c)
             parsed_cols[c] = _to_float(col)
@@ -192,6 +277,10 @@ class CsvReader:
                 present_cols[c] = _present(col)
             del col
             memory.release()  # the column's arrow buffers, before the next is converted
+        for c, others in twins.items():
+            if others:
+                notes.append(_namesakes_note(layout, c, others, parsed_cols, src, options,
+                                             step=c == step_col, loss=c in loss_cols))
         notes.extend(stats.notes(layout))
         if n_rows == 0:
             if stats.skipped or stats.cut_line:
@@ -205,7 +294,7 @@ class CsvReader:
                 f"{stats.example!r}"
             )
 
-        epochs = parsed_cols[epoch_col].values if epoch_col else None
+        epochs = parsed_cols[epoch_col].values if epoch_col is not None else None
         whole_epochs = False
         if step_col is None:
             # One row per epoch (Keras CSVLogger, YOLO results.csv): read, and flagged, so the
@@ -236,7 +325,7 @@ class CsvReader:
                 present &= ~np.isnan(steps)
             if not present.any():
                 continue
-            metric = layout.stripped(col)
+            metric = layout.unique_names()[col]
             if parsed.bad and np.isnan(values[present]).all() and \
                     parsed.bad >= np.count_nonzero(present):
                 if len(loss_cols) == 1:
@@ -299,7 +388,7 @@ class CsvReader:
         return series
 
     def _step_column(self, layout: CsvLayout, options: ReadOptions, src: InputSource
-                     ) -> str | None:
+                     ) -> int | None:
         if options.step_column:
             col = _match_column(layout, options.step_column)
             if col is None:
@@ -311,13 +400,13 @@ class CsvReader:
         return layout.find(STEP_NAMES)
 
     def _loss_columns(self, layout: CsvLayout, options: ReadOptions, src: InputSource,
-                      step_col: str | None, epoch_col: str | None, notes: list[Note]
-                      ) -> list[str]:
+                      step_col: int | None, epoch_col: int | None, notes: list[Note]
+                      ) -> list[int]:
         if options.metric:
             col = _match_column(layout, options.metric)
             if col is None:
                 # W&B exports name columns "<run> - <metric>": --metric train/loss picks all runs.
-                cols = [raw for raw, h in zip(layout.raw_header, layout.header)
+                cols = [i for i, h in enumerate(layout.header)
                         if (m := WANDB_SUFFIX.match(h)) and m.group("metric") == options.metric]
                 if cols:
                     return cols
@@ -330,22 +419,25 @@ class CsvReader:
         if col is not None:
             return [col]
         # TensorBoard's "download CSV": Wall time, Step, Value.
-        if step_col is not None and layout.find(("value",)) is not None:
-            return [layout.find(("value",))]  # type: ignore[list-item]
-        wandb = [raw for raw, h in zip(layout.raw_header, layout.header)
+        value = layout.find(("value",))
+        if step_col is not None and value is not None:
+            return [value]
+        wandb = [i for i, h in enumerate(layout.header)
                  if (m := WANDB_SUFFIX.match(h)) and not h.endswith(("__MIN", "__MAX"))
                  and is_training_loss_name(m.group("metric"))]
         if wandb:
             return wandb
-        lossy = [raw for raw, h in zip(layout.raw_header, layout.header)
-                 if is_training_loss_name(h) and raw not in (step_col, epoch_col)]
+        lossy = [i for i, h in enumerate(layout.header)
+                 if is_training_loss_name(h) and i not in (step_col, epoch_col)]
         if lossy:
-            if len(lossy) > 1:
+            others = [c for c in lossy[1:] if c not in layout.same_name(lossy[0])]
+            if others:
+                names = layout.unique_names()
                 notes.append(Note(NoteCode.OTHER_LOSS_COLUMNS,
-                                  {"columns": [layout.stripped(c) for c in lossy[1:]]}))
+                                  {"columns": [names[c] for c in others]}))
             return [lossy[0]]
-        ppl = [raw for raw, h in zip(layout.raw_header, layout.header)
-               if is_perplexity_name(h) and raw not in (step_col, epoch_col)]
+        ppl = [i for i, h in enumerate(layout.header)
+               if is_perplexity_name(h) and i not in (step_col, epoch_col)]
         if ppl:
             return [ppl[0]]  # read as log(perplexity)
         if epoch_col is not None and step_col is None:
@@ -359,14 +451,62 @@ class CsvReader:
         )
 
 
-def _match_column(layout: CsvLayout, name: str) -> str | None:
-    for raw, h in zip(layout.raw_header, layout.header):
+def _match_column(layout: CsvLayout, name: str) -> int | None:
+    """The column an option names: by its name (the first of namesakes), any case, or by
+    the pandas-style name of a repeated one (`loss.1`: the second column named loss)."""
+    for i, h in enumerate(layout.header):
         if h == name:
-            return raw
-    for raw, h in zip(layout.raw_header, layout.header):
+            return i
+    for i, h in enumerate(layout.header):
         if h.lower() == name.lower():
-            return raw
+            return i
+    for i, h in enumerate(layout.unique_names()):
+        if h == name:
+            return i
+    # the same letters composed otherwise (ö as one code point or o + combining
+    # diaeresis: a name typed on macOS against a header written on Linux) are the same name
+    import unicodedata
+
+    nfc = unicodedata.normalize("NFC", name).lower()
+    for i, h in enumerate(layout.header):
+        if unicodedata.normalize("NFC", h).lower() == nfc:
+            return i
     return None
+
+
+def _namesakes_note(layout: CsvLayout, col: int, others: list[int],
+                    parsed: dict[int, _Parsed], src: InputSource, options: ReadOptions,
+                    step: bool, loss: bool) -> Note:
+    """Columns named alike (`loss` twice, or `loss` and `Loss`): the first one chosen is
+    read and a note says so; when they hold other numbers and the user named none of them
+    (--metric, --step-column), which one is meant cannot be guessed: exit 2."""
+    names = layout.unique_names()
+    first = parsed[col].values
+    differ = 0
+    for c in others:
+        other = parsed[c].values
+        same = (first == other) | (np.isnan(first) & np.isnan(other))
+        differ = max(differ, int(first.size - np.count_nonzero(same)))
+    option = "--step-column" if step else "--metric" if loss else None
+    chosen_by_user = (step and options.step_column) or (loss and options.metric)
+    if differ and option and not chosen_by_user:
+        choices = " or ".join(f"{option} {_quoted(names[c])} (column {c + 1})"
+                              for c in (col, *others))
+        raise ReadError(
+            f"{src.name}: {len(others) + 1} columns are named {layout.header[col]!r} and "
+            f"hold different values ({differ} of {first.size} rows): which one to read "
+            f"cannot be guessed; pass {choices}")
+    return Note(NoteCode.NAMESAKE_COLUMNS, {
+        "name": layout.header[col], "read": names[col],
+        "columns": [c + 1 for c in (col, *others)], "rows_differing": differ,
+        "others": [names[c] for c in others]})
+
+
+def _quoted(name: str) -> str:
+    """A column name as a shell argument."""
+    import shlex
+
+    return shlex.quote(name)
 
 
 class _ReadStats:
@@ -442,13 +582,24 @@ class _CompleteLines(io.RawIOBase):
         return True
 
     def read(self, n: int = -1) -> bytes:
-        while self._pos >= len(self._out) and not self._eof:
-            self._fill()
-        if n is None or n < 0:
-            n = len(self._out) - self._pos
-        chunk = self._out[self._pos:self._pos + n]
-        self._pos += len(chunk)
-        return chunk
+        """Up to n bytes (all with n < 0), short only at the end: pyarrow parses what one
+        read returns as a block, and blocks of a few rows of a table 100 000 columns wide
+        made a chunk per column per block (a 100 MB table took minutes)."""
+        parts = []
+        want = n if n is not None and n >= 0 else -1
+        while want:
+            if self._pos >= len(self._out):
+                if self._eof:
+                    break
+                self._fill()
+                continue
+            end = len(self._out) if want < 0 else self._pos + want
+            chunk = self._out[self._pos:end]
+            self._pos += len(chunk)
+            parts.append(chunk)
+            if want > 0:
+                want -= len(chunk)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
     def readinto(self, b) -> int:
         chunk = self.read(len(b))
@@ -497,7 +648,7 @@ class _CompleteLines(io.RawIOBase):
             self._emitted = True
 
 
-def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
+def _read_columns(src: InputSource, layout: CsvLayout, columns: list[int]
                   ) -> tuple[dict, _ReadStats]:
     """The named columns as arrow arrays (numbers where they parse, strings otherwise), or
     as float64 numpy arrays (NaN = empty) when a small plain file is read without pyarrow."""
@@ -508,7 +659,7 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
         text = line.decode("utf-8", errors="replace").rstrip()
         fields = _split(text, layout.delimiter)
         return len(fields) == len(layout.raw_header) and (
-            text.endswith('"') or layout.raw_header[-1] not in columns)
+            text.endswith('"') or len(layout.raw_header) - 1 not in columns)
 
     small = _read_small(src, layout, columns, whole)
     if small is not None:
@@ -518,11 +669,8 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
 
     if _size_at_least(src, BIG_BYTES):  # a table worth keeping freed memory for
         memory.reuse_freed_memory()
-    # pyarrow sees positional names: a header may repeat a name (the first one is used)
-    first = {}
-    for i, raw in enumerate(layout.raw_header):
-        first.setdefault(raw, f"c{i}")
-    wanted = list(dict.fromkeys(first[c] for c in columns))
+    # pyarrow sees positional names: a header may repeat a name
+    wanted = [f"c{i}" for i in dict.fromkeys(columns)]
     read_opts = pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(layout.raw_header))],
                                   skip_rows=1,
                                   block_size=16 << 20)
@@ -564,7 +712,10 @@ def _read_columns(src: InputSource, layout: CsvLayout, columns: list[str]
         except pa.ArrowInvalid as exc:
             msg = str(exc).splitlines()[0]
             raise ReadError(f"{src.name}: cannot parse as CSV ({msg})") from None
-    return {c: table.column(first[c]) for c in columns}, stats
+    # by position, not table.column(name): looking a name up is linear in the columns, so
+    # a table of 100 000 of them took minutes to list
+    by_name = dict(zip(table.column_names, table.columns))
+    return {c: by_name[f"c{c}"] for c in columns}, stats
 
 
 SMALL_BYTES = 256 << 10  # up to ~7k rows parsing here (~3 us a row) beats importing pyarrow
@@ -582,7 +733,7 @@ NULL_CELLS = frozenset(("", "null", "None", "N/A"))  # what the pyarrow path rea
 PLAIN_NUMBER = frozenset("0123456789.eE+-")
 
 
-def _read_small(src: InputSource, layout: CsvLayout, columns: list[str], whole
+def _read_small(src: InputSource, layout: CsvLayout, columns: list[int], whole
                 ) -> tuple[dict, _ReadStats] | None:
     """A small file with no quotes, every row as wide as the header and every wanted cell a
     plain decimal number or empty: its columns as float64 (NaN where empty), read without
@@ -608,10 +759,7 @@ def _read_small(src: InputSource, layout: CsvLayout, columns: list[str], whole
     if not lines[0].strip():
         return None
     width = len(layout.raw_header)
-    index = {}
-    for i, raw in enumerate(layout.raw_header):
-        index.setdefault(raw, i)
-    wanted = [index[c] for c in dict.fromkeys(columns)]
+    wanted = list(dict.fromkeys(columns))
     cells: list[list[str]] = [[] for _ in wanted]
     delim = layout.delimiter
     for line in lines[1:]:
@@ -623,12 +771,12 @@ def _read_small(src: InputSource, layout: CsvLayout, columns: list[str], whole
         for out, i in zip(cells, wanted):
             out.append(fields[i])
     table = {}
-    for raw, col in zip(dict.fromkeys(columns), cells):
+    for i, col in zip(wanted, cells):
         numbers = [c for c in col if c not in NULL_CELLS]
         if not PLAIN_NUMBER.issuperset("".join(numbers)):
             return None
         try:
-            table[raw] = np.array([np.nan if c in NULL_CELLS else float(c) for c in col],
+            table[i] = np.array([np.nan if c in NULL_CELLS else float(c) for c in col],
                                   dtype=np.float64)
         except ValueError:
             return None
@@ -714,6 +862,20 @@ def _lenient(cell: str, decimal_comma: bool) -> float | None:
         return float(cell)
     except ValueError:
         return None
+
+
+def _numbers_in(col) -> int:
+    """How many cells of a column hold a number (not NaN): from a number column's null
+    count and NaN count, without a copy to numpy (a table of 100 000 columns is listed)."""
+    if not isinstance(col, np.ndarray):
+        import pyarrow as pa
+
+        if pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
+            import pyarrow.compute as pc
+
+            nans = pc.sum(pc.is_nan(col)).as_py() if pa.types.is_floating(col.type) else 0
+            return len(col) - col.null_count - int(nans or 0)
+    return int(np.count_nonzero(~np.isnan(_to_float(col).values)))
 
 
 def _present(col) -> np.ndarray:

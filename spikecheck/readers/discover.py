@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spikecheck.notes import Note, NoteCode
+from spikecheck.readers.interface import WIDE_BOMS
 from spikecheck.readers.tensorboard import VALIDATION_RUN, choose_metric, is_event_file_name
 from spikecheck.readers.walk import walk
 
@@ -158,6 +159,18 @@ def filtered_out_error(found: Discovery) -> str | None:
         return None
     return (f"{found.root}: none of its {n} training log{'s' if n != 1 else ''} passed "
             "--include/--exclude (pyproject.toml's [tool.spikecheck] may set them too)")
+
+
+def nothing_found_error(found: Discovery) -> str:
+    """The error line for a directory in which the walk found no training log: what it
+    looked for, and what it set aside (a directory of configs and weights once read as
+    "no TensorBoard event files", as if only those were looked for)."""
+    n = len(found.skipped)
+    what = (f"{n} file{'s' if n != 1 else ''} set aside: --verbose lists "
+            f"{'them' if n != 1 else 'it'}") if n else "it holds no files"
+    return (f"{found.root}: no training log in this directory or below: no TensorBoard event "
+            f"files, and no CSV, text or JSON file with a loss in its first "
+            f"{HEAD_BYTES >> 10} KB ({what})")
 
 
 def _filtered(found: Discovery, include, exclude) -> list[FoundRun]:
@@ -321,7 +334,7 @@ def _file_kind(f: Path) -> str | None:
     except OSError:
         return "text"  # unreadable: read it, so the error is reported, not hidden
     if not head.strip() or (b"\x00" in head[:4096]
-                            and not head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+                            and not head.startswith(WIDE_BOMS)):
         return None
     if not LOSS_WORDS.search(head):
         return None

@@ -290,7 +290,13 @@ def sniff_encoding(head: bytes) -> str:
     return _sniff_encoding(head)
 
 
+# Byte order marks of the encodings whose text holds NUL bytes (not binary content).
+WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
 def _sniff_encoding(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"  # PowerShell's Out-File -Encoding utf32
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
     if head.startswith(b"\xef\xbb\xbf"):

@@ -19,7 +19,7 @@ import numpy as np
 from spikecheck.frameworks import HF
 from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.chunks import iter_chunks
-from spikecheck.readers.interface import InputSource, ReadError, ReadOptions
+from spikecheck.readers.interface import InputSource, ReadError, ReadOptions, sniff_encoding
 from spikecheck.readers.vocabulary import (
     LOSS_NAMES,
     MAX_STEP,
@@ -37,6 +37,7 @@ STEP_KEYS = STEP_NAMES
 LOSS_KEYS = LOSS_NAMES
 SNIFF_LINES = 50
 BROKEN_LINE = "lines that start like a JSON object but do not parse"
+NOT_OBJECT = "lines that are not JSON objects"  # null, [1, 2], a banner: no record lost
 # Skip reasons that lost a point of the log (the others are records of something else).
 UNPARSABLE = frozenset({BROKEN_LINE, "records without a step", "records without epoch/iter"})
 
@@ -50,8 +51,11 @@ def _is_num(x: object) -> bool:
 
 
 def _is_count(x: object) -> bool:
-    """A number usable as a step, epoch or iteration: finite and below 2^53."""
-    return _is_num(x) and math.isfinite(x) and abs(x) <= MAX_STEP  # type: ignore[arg-type]
+    """A number usable as a step, epoch or iteration: finite and below 2^53 (an integer
+    of 400 digits is no count, and no float either: compared as an int)."""
+    if isinstance(x, int):
+        return not isinstance(x, bool) and abs(x) <= MAX_STEP
+    return isinstance(x, float) and math.isfinite(x) and abs(x) <= MAX_STEP
 
 
 def _step_array(steps: list) -> np.ndarray:
@@ -74,19 +78,23 @@ class JsonReader:
     name = "json"
 
     def sniff(self, src: InputSource) -> int:
-        """High for trainer_state.json and for JSON Lines of metric records; else low."""
-        head = src.head()
-        text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-        if not text.startswith(("{", "[")):
-            return 0
-        if '"log_history"' in text:
+        """High for trainer_state.json, JSON Lines of metric records and a JSON array of
+        them; else low."""
+        text, cut = _head_text(src)
+        if text.startswith("{") and '"log_history"' in text:
             return 95
-        records = _head_records(text, len(head) >= 256 * 1024)
+        records = _head_records(text, cut)
         if records:
             keys = set().union(*(r.keys() for r in records))
             if any(_looks_like_loss(k) for k in keys) or keys & set(STEP_KEYS):
                 return 90
             return 40
+        if not text.startswith(("{", "[")):
+            return 0
+        first = _first_array_record(text)
+        if first is not None and (any(_looks_like_loss(k) for k in first)
+                                  or set(first) & set(STEP_KEYS)):
+            return 85  # [{"step": 0, "loss": 2.3}, ...]: json.dump of a history
         return 30 if text.startswith("{") else 20
 
     def read(self, src: InputSource, options: ReadOptions) -> list[LossSeries]:
@@ -110,12 +118,14 @@ class JsonReader:
 
     def _kind(self, src: InputSource) -> tuple[str, object]:
         """'lines' for JSON Lines, or 'document' with the parsed document."""
-        head = src.head()
-        text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-        records = _head_records(text, len(head) >= 256 * 1024)
+        text, cut = _head_text(src)
+        records = _head_records(text, cut)
         if records and not text.startswith("[") and \
                 not (len(records) == 1 and "log_history" in records[0]):
             return "lines", None
+        if not records and text.startswith("{") and "\n" not in text and cut and \
+                _first_line_is_a_record(src):
+            return "lines", None  # JSON Lines whose first record is longer than the head
         try:
             with src.text_stream() as f:
                 doc = _loads(f.read())  # what json.load does
@@ -125,6 +135,44 @@ class JsonReader:
             raise ReadError(f"{src.name}: JSON nested too deeply to be a training log") \
                 from None
         return "document", doc
+
+
+def _head_text(src: InputSource) -> tuple[str, bool]:
+    """The head as text in the file's encoding (UTF-16 with a byte order mark too), line
+    ends unified as iter_chunks unifies them (a CR-only file is lines), leading byte order
+    marks and blanks dropped; and whether the head is cut (the file goes on)."""
+    head = src.head()
+    text = head.decode(sniff_encoding(head[:4096]), errors="replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff \t\n")
+    return text, len(head) >= 256 * 1024
+
+
+def _first_array_record(text: str) -> dict | None:
+    """The first element of a JSON array that opens the text, when it is an object."""
+    at = len(text) - len(text[1:].lstrip()) if text.startswith("[") else -1
+    if at < 0 or not text.startswith("{", at):
+        return None
+    try:
+        obj, _ = json.JSONDecoder().raw_decode(text, at)
+    except (ValueError, RecursionError):
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+def _first_line_is_a_record(src: InputSource) -> bool:
+    """The first line is a JSON object and another line follows: JSON Lines (a document
+    over one line has nothing after it; a pretty-printed one's first line is `{`)."""
+    with src.text_stream() as f:
+        first = f.readline()
+        try:
+            if not isinstance(_loads(first), dict):
+                return False
+        except (ValueError, RecursionError):
+            return False
+        for line in f:
+            if line.strip():
+                return line.lstrip().startswith("{")
+    return False
 
 
 def _lines(text: str) -> list[str]:
@@ -166,6 +214,10 @@ def _head_records(text: str, cut: bool) -> list[dict]:
     out = []
     failed = 0
     for ln in lines:
+        ln = ln.strip().lstrip("\ufeff")  # files concatenated: a byte order mark mid-file
+        if not ln.startswith("{"):
+            failed += 1  # null, [1, 2], a banner line: not a record, not the end of them
+            continue
         try:
             obj = _loads(ln)
         except (ValueError, RecursionError):
@@ -188,8 +240,10 @@ def _iter_records(src: InputSource, broken: Counter | None = None
         for line in _lines(chunk):
             n += 1
             if not line.startswith("{"):
-                line = line.strip()
+                line = line.strip().lstrip("\ufeff")  # a byte order mark mid-file
                 if not line.startswith("{"):
+                    if line and broken is not None:
+                        broken[NOT_OBJECT] += 1
                     continue
             try:
                 obj = _loads(line)
@@ -231,6 +285,11 @@ def _read_document(src: InputSource, doc: object, options: ReadOptions) -> LossS
         steps.append(e["step"])
         values.append(_num(e[metric]))
         epochs.append(_num(e.get("epoch")))
+    if not steps and n_nostep:
+        example = next(e.get("step") for e in records if metric in e)
+        raise ReadError(
+            f"{src.name}: trainer_state.json log_history has {n_nostep} {metric!r} entries "
+            f"but none with a numeric step (e.g. step {_label(repr(example))})")
     if not steps:
         found = sorted({k for e in records for k in e if "loss" in k.lower()})
         raise ReadError(
@@ -294,7 +353,10 @@ def _hf_steps_per_epoch(doc: dict, steps: np.ndarray, epochs: np.ndarray | None
 
 def _num(x: object) -> float:
     if _is_num(x):
-        return float(x)  # type: ignore[arg-type]
+        try:
+            return float(x)  # type: ignore[arg-type]
+        except OverflowError:  # an integer of 400 digits
+            return math.inf if x > 0 else -math.inf  # type: ignore[operator]
     if isinstance(x, str):
         try:
             return float(x)

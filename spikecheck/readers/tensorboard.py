@@ -73,13 +73,50 @@ def _write_order(path: Path) -> tuple:
 
 def event_files(directory: Path) -> list[Path]:
     """The event files directly in `directory`, in write order."""
+    return event_entries(directory)[0]
+
+
+def event_entries(directory: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The event files directly in `directory` (in write order), and the entries named like
+    event files that are no regular file, with what they are: a FIFO would block the read
+    that opened it, so they are never opened, and the caller says they were skipped."""
+    import stat
+
     try:
         entries = list(os.scandir(directory))
     except OSError as exc:
         raise ReadError(f"{directory}: {exc.strerror or exc}") from None
-    files = [Path(e.path) for e in entries
-             if is_event_file_name(e.name) and e.is_file() and not e.name.endswith(".tmp")]
-    return sorted(files, key=_write_order)
+    files, odd = [], []
+    for e in entries:
+        if not is_event_file_name(e.name):
+            continue
+        if e.name.endswith(".tmp"):  # a writer's file before its rename
+            odd.append((Path(e.path), "a temporary file (a write in progress?)"))
+            continue
+        try:
+            mode = os.stat(e.path).st_mode
+        except OSError as exc:
+            odd.append((Path(e.path), "a dangling symbolic link" if os.path.islink(e.path)
+                        else exc.strerror or str(exc)))
+            continue
+        if stat.S_ISREG(mode):
+            files.append(Path(e.path))
+        elif not stat.S_ISDIR(mode):  # a directory is walked, not read as a file
+            odd.append((Path(e.path), _file_kind(mode)))
+    return sorted(files, key=_write_order), sorted(odd)
+
+
+def _file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    import stat
+
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def find_runs(root: Path, unreadable: list[str] | None = None) -> list[Path]:
@@ -630,9 +667,13 @@ class TensorBoardReader:
 
     @staticmethod
     def _files(rd: Path, limit: int | None = None) -> list[tuple[str, Callable[[], _Opened]]]:
-        files = event_files(rd)
+        """Each event file of a run directory with its opener; an entry named like one that
+        is no regular file (a FIFO, a socket, a dangling link) is an opener that fails
+        without opening it, so the run says it was skipped (never a silent drop)."""
+        files, odd = event_entries(rd)
         return [(str(f) if len(files) == 1 else f.name,
-                 (lambda f=f: _Opened(path=f, limit=limit))) for f in files]
+                 (lambda f=f: _Opened(path=f, limit=limit))) for f in files] + \
+            [(str(f), (lambda f=f, what=what: _not_opened(f, what))) for f, what in odd]
 
     @staticmethod
     def _metric_for(metric: str | None, path: Path, runs: list[Path]
@@ -668,6 +709,10 @@ class TensorBoardReader:
         if metric not in run.points:
             raise ReadError(f"{name}: tag {metric!r} has no readable points")
         return build_series(run, metric)
+
+
+def _not_opened(path: Path, what: str) -> _Opened:
+    raise ReadError(f"{path}: {what}, not opened")
 
 
 def _with_note(series: LossSeries, note: Note) -> LossSeries:

@@ -24,7 +24,13 @@ from spikecheck.frameworks import TEXT_STYLES
 from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.chunks import MAX_LINE, iter_chunks, text_encoding, unify_newlines
 from spikecheck.readers.deadline import PatternTimeLimit
-from spikecheck.readers.interface import InputSource, NoTrainingLoss, ReadError, ReadOptions
+from spikecheck.readers.interface import (
+    WIDE_BOMS,
+    InputSource,
+    NoTrainingLoss,
+    ReadError,
+    ReadOptions,
+)
 from spikecheck.readers.textlines import (
     LOSS_ANY,
     LOSS_KEYS,
@@ -42,11 +48,25 @@ from spikecheck.series import LossSeries
 
 SNIFF_TEXT = 256 * 1024  # how much of the head decides the style
 QUICK_TEXT = 64 * 1024  # enough when a style already explains many lines there
+# Past the head, a style found on fewer lines than this in a chunk (a piece of one endless
+# line of printed dicts) is only a candidate: later chunks are searched for a style that
+# explains more lines, up to DETECT_BYTES of content, then the best candidate is taken.
+FIRM_LINES = 3
+DETECT_BYTES = 64 << 20
 
 INT = r"[0-9]{1,15}"  # 15 digits: every counter stays below vocabulary.MAX_STEP (2^53)
-_NUM = (  # one branch for numbers (a bad one like "1.2.3" fails float() and becomes NaN)
-    r"[-+]?(?:[0-9.]{1,300}(?:[eE][-+]?[0-9]{1,4})?|nan|NaN|NAN|inf|Inf|INF|Infinity)"
+# A number: a decimal comma (2,3087, as a German or French locale prints it), or one
+# branch of digits and points (a bad one like "1.2.3" fails float() and becomes NaN). Never
+# read short: the digits run to their end (a lookahead, as `re` has no atomic group before
+# Python 3.11), and a number that goes on with a comma and a digit is not taken as its
+# part before the comma (2,3087 once read as 2, silently: the line now reads 2.3087; a
+# thousands separator, 1,234.5, leaves the line unread and counted).
+_NUM = (
+    r"[-+]?(?:[0-9]{1,30},[0-9]{1,30}(?![0-9.]|,[0-9])"
+    r"|[0-9.]{1,300}(?![0-9.])(?:[eE][-+]?[0-9]{1,4})?(?!,[0-9])"
+    r"|nan|NaN|NAN|inf|Inf|INF|Infinity)"
 )
+DECIMAL_COMMA = re.compile(r"[-+]?[0-9]{1,30},[0-9]{1,30}")
 NUM = f"(?:{_NUM})"
 GAP = r"[^\n]{0,4000}?"  # the rest of a line between two fields, never across lines
 # In a style's expression the gap is tempered by the style's line anchor (_gap): it never
@@ -205,14 +225,18 @@ def style_names() -> list[str]:
 # --------------------------------------------------------------------------- reading text
 
 
-def _decode_head(src: InputSource, n: int) -> str:
-    """The first n bytes as text with newlines unified (cut lines at the end dropped)."""
+def _decode_head(src: InputSource, n: int, whole_lines: bool = True) -> str:
+    """The first n bytes as text with newlines unified, a line cut at the end dropped.
+
+    With whole_lines, a head that is one cut line is no text at all: the head of an endless
+    line of printed dicts is no ground to choose a style on (the log's lines are unseen).
+    Without, that line is kept (what the content looks like, for sniffing and messages)."""
     head = src.head(n)
     text = head.decode(text_encoding(src), errors="replace")
     text = unify_newlines(text)
     if len(head) >= n:
         cut = text.rfind("\n")
-        if cut > 0:
+        if cut >= 0 or whole_lines:
             text = text[: cut + 1]
     return text
 
@@ -221,16 +245,18 @@ def _decode_head(src: InputSource, n: int) -> str:
 
 
 def detect_style(text: str) -> tuple[Style | None, int, str | None]:
-    """The style whose lines occur most often in text, how many, and its metric key.
+    """The style whose lines occur most often in text, on how many lines, and its key.
 
-    The table's styles compete with the line model's layout learned from the same text:
-    the line model wins only when it explains more lines (a table style knows more about
-    its trainer: running means, update counters).
+    Lines, not matches: one line holding a thousand printed dicts is one line, and does
+    not outvote the log's hundred loss lines of another style. The table's styles compete
+    with the line model's layout learned from the same text: the line model wins only when
+    it explains more lines (a table style knows more about its trainer: running means,
+    update counters).
     """
     best, best_n, best_key = None, 0, None
     for style in STYLES:
         for key in (style.metric, *style.alt_metrics):
-            n = len(_rx(style, key).findall(text))
+            n = lines_matched(_rx(style, key), text)
             if n:
                 break
         if n > best_n:
@@ -244,10 +270,23 @@ def detect_style(text: str) -> tuple[Style | None, int, str | None]:
     layout = learn_layout(text)
     if layout is not None:
         style = layout_style(layout)
-        n = len(_rx(style, layout.key).findall(text))
+        n = lines_matched(_rx(style, layout.key), text)
         if n > best_n:
             best, best_n, best_key = style, n, layout.key
     return best, best_n, best_key
+
+
+def lines_matched(rx: re.Pattern[str], text: str) -> int:
+    """How many lines of text hold at least one match (each line looked at once)."""
+    n, line_end = 0, -1
+    for m in rx.finditer(text):
+        at = m.start()
+        if at > line_end:
+            n += 1
+            line_end = text.find("\n", at)
+            if line_end < 0:
+                line_end = len(text)
+    return n
 
 
 _LOSS_KV = (r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(LOSS_KEYS, key=len,
@@ -280,10 +319,14 @@ class TextReader:
     def sniff(self, src: InputSource) -> int:
         """A moderate score when a known style explains many lines; 1 for other text."""
         head = src.head()
-        if not head or b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if not head or b"\x00" in head[:4096] and not head.startswith(WIDE_BOMS):
             return 0
         text, style, n, key = _detect_head(src)
         self._detected = (src, style, key)
+        if style is None and text == "":  # one endless line: what it holds tells the format
+            text = _decode_head(src, QUICK_TEXT, whole_lines=False)
+            style, _, key = detect_style(text)
+            n = len(_rx(style, key).findall(text)) if style is not None else 0
         lines = max(1, text.count("\n"))
         if style is not None and style.name == "mlflow":
             return 60 if n >= 0.9 * lines else (20 if n else 1)
@@ -328,11 +371,19 @@ class TextReader:
         _, style, n, key = _detect_head(src)
         if style is not None:
             return style, key
-        # Nothing in the head (a long preamble): look further, chunk by chunk.
+        # Nothing in the head (a long preamble, an endless line): look further, chunk by
+        # chunk; a style on a line or two is a candidate while another may explain more.
+        candidate: tuple[Style, int, str | None] | None = None
+        seen = 0
         for chunk in iter_chunks(src):
             style, n, key = detect_style(chunk)
-            if style is not None:
-                return style, key
+            if style is not None and (candidate is None or n > candidate[1]):
+                candidate = (style, n, key)
+            seen += len(chunk)
+            if candidate is not None and (candidate[1] >= FIRM_LINES or seen >= DETECT_BYTES):
+                break
+        if candidate is not None:
+            return candidate[0], candidate[2]
         raise NoTrainingLoss(_no_style_message(src))
 
 
@@ -355,7 +406,7 @@ def _line_anchor(style: Style) -> str:
 
 def _no_style_message(src: InputSource) -> str:
     """What the log holds and a --pattern made from its own first loss line."""
-    pattern, found = suggest_pattern(_decode_head(src, SNIFF_TEXT))
+    pattern, found = suggest_pattern(_decode_head(src, SNIFF_TEXT, whole_lines=False))
     if pattern is None:
         pattern = EXAMPLE_PATTERN
         how = "e.g."
@@ -377,36 +428,63 @@ INT_GROUPS = frozenset({"step", "iter", "iters", "epoch"})
 def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
           int_groups: frozenset[str] = INT_GROUPS, cut: list[str] | None = None,
           chunks: Iterable[str] | None = None
-          ) -> tuple[dict[str, np.ndarray], int, int, np.ndarray]:
+          ) -> tuple[dict[str, np.ndarray], int, int, np.ndarray, int]:
     """Every named group of every match as arrays in write order, the match count, the
-    number of lines, and (with a header expression) the header epoch of each match.
+    number of lines, (with a header expression) the header epoch of each match, and the
+    number of lines that hold a match.
 
     Matches become numpy columns chunk by chunk, so memory follows the points, not the
     file. With a header expression the chunk is split at header lines and each match gets
-    the epoch of the last header before it (-1 before any header).
+    the epoch of the last header before it (-1 before any header). The chunk is cut at the
+    matches (rx.split: the groups, and the text between matches): a match starts a new
+    line when a line end precedes it, so a line holding many matches counts once and the
+    lines skipped are counted exactly.
+
+    A line longer than chunks.MAX_LINE comes in pieces (no line end): the end of each
+    piece is scanned again with the next one (a number cut at the piece's end is not read
+    short), and when the line never ends (a last line cut while written) the matches of
+    all its pieces are taken back and the line is held in `cut`, as a short last line is.
     """
     names = sorted(rx.groupindex, key=rx.groupindex.get)
     parts_by_name: dict[str, list[np.ndarray]] = {n: [] for n in names}
     header_epochs: list[np.ndarray] = []
-    count = lines = 0
+    count = lines = matched = 0
+    width = rx.groups + 1
+    fresh = True  # a line end since the last match (or no match yet)
+
+    def take(text: str) -> None:
+        nonlocal count, matched, fresh
+        parts = rx.split(text)
+        k = (len(parts) - 1) // width
+        between = parts[::width]  # k + 1 stretches of text around the k matches
+        if k:
+            count += k
+            matched += int(fresh or "\n" in between[0]) + \
+                sum(1 for t in between[1:k] if "\n" in t)
+            fresh = False
+            for name in names:
+                dtype = np.int64 if name in int_groups else np.float64
+                parts_by_name[name].append(_strings_column(parts[rx.groupindex[name]::width],
+                                                           dtype))
+        fresh = fresh or "\n" in between[-1]
+
     current = -1
-
-    def take(found: list) -> None:
-        nonlocal count
-        if not found:
-            return
-        if not isinstance(found[0], tuple):
-            found = [(x,) for x in found]
-        count += len(found)
-        for name in names:
-            idx = rx.groupindex[name] - 1
-            dtype = np.int64 if name in int_groups else np.float64
-            parts_by_name[name].append(_column(found, idx, dtype))
-
+    carry = ""  # the end of a piece of a long line, scanned again with what follows
+    open_line: tuple | None = None  # the state before the first piece of the open line
     for chunk in iter_chunks(src, cut) if chunks is None else chunks:
         lines += chunk.count("\n")
+        chunk, carry = carry + chunk, ""
+        if not chunk.endswith("\n"):  # a piece of a line that goes on
+            if open_line is None:
+                open_line = ([len(v) for v in parts_by_name.values()], len(header_epochs),
+                             count, matched, fresh, chunk[:200])
+            at, found = _piece_end(rx, chunk)
+            # a piece with no match before the cut holds nothing to read: not copied
+            chunk, carry = (chunk[:at] if found else ""), chunk[at:]
+        else:
+            open_line = None
         if header is None:
-            take(rx.findall(chunk))
+            take(chunk)
             continue
         pieces = header.split(chunk)  # [text, epoch, text, epoch, text...]
         for i, piece in enumerate(pieces):
@@ -414,42 +492,73 @@ def _scan(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
                 current = int(piece)
                 continue
             before = count
-            take(rx.findall(piece))
+            take(piece)
             header_epochs.append(np.full(count - before, current, dtype=np.int64))
+    if open_line is not None and cut is not None:  # the last line has no end: not read
+        sizes, n_epochs, count, matched, fresh, head = open_line
+        for v, n in zip(parts_by_name.values(), sizes):
+            del v[n:]
+        del header_epochs[n_epochs:]
+        cut[:] = [head + "..."]
     cols = {n: (np.concatenate(v) if v else np.empty(0, dtype=np.int64 if n in int_groups
                                                       else np.float64))
             for n, v in parts_by_name.items()}
     he = np.concatenate(header_epochs) if header_epochs else np.empty(0, dtype=np.int64)
-    return cols, count, lines, he
+    return cols, count, lines, he, matched
+
+
+LONGEST_MATCH = 64 << 10  # more than any style's match (gaps of 4000, numbers of 300)
+
+
+def _piece_end(rx: re.Pattern[str], piece: str) -> tuple[int, bool]:
+    """Where to cut a piece of a long line so that no match is read short: before the first
+    match that reaches into its last LONGEST_MATCH characters (it may go on past the
+    piece), else at that mark; and whether a match lies before the cut. What follows is
+    scanned again with the next piece. (The matches are looked for from the piece's start:
+    where a scan starts decides which matches it finds.)"""
+    mark = len(piece) - min(LONGEST_MATCH, len(piece) // 2)  # half a piece at least: progress
+    found = False
+    for m in rx.finditer(piece):
+        if m.end() > mark:
+            return min(m.start(), mark), found
+        found = True
+    return mark, found
 
 
 def _column(matches: list[tuple], idx: int, dtype: type) -> np.ndarray:
     """One capture group of every match as a numpy array ('' or junk: -1 / NaN)."""
-    get = itemgetter(idx)
-    n = len(matches)
+    return _strings_column(list(map(itemgetter(idx), matches)), dtype)
+
+
+def _strings_column(values: list[str | None], dtype: type) -> np.ndarray:
+    """Captured texts as a numpy array ('', None (a group that took no part) or junk:
+    -1 / NaN)."""
+    n = len(values)
     try:
-        return np.fromiter(map(get, matches), dtype=dtype, count=n)
-    except (ValueError, OverflowError):
+        return np.fromiter(values, dtype=dtype, count=n)
+    except (ValueError, OverflowError, TypeError):
         pass
     if dtype is np.int64:
-        return np.fromiter((_int_or(get(m), -1) for m in matches), dtype=np.int64, count=n)
-    return np.fromiter((_float_or_nan(get(m)) for m in matches), dtype=np.float64, count=n)
+        return np.fromiter((_int_or(v, -1) for v in values), dtype=np.int64, count=n)
+    return np.fromiter((_float_or_nan(v) for v in values), dtype=np.float64, count=n)
 
 
-def _int_or(s: str, default: int) -> int:
+def _int_or(s: str | None, default: int) -> int:
     try:
         return int(s) if s else default
     except (ValueError, OverflowError):
         return default
 
 
-def _float_or_nan(s: str) -> float:
+def _float_or_nan(s: str | None) -> float:
     if not s:
         return math.nan
     s = s.removeprefix("tensor(")
     try:
         return float(s)
     except ValueError:
+        if DECIMAL_COMMA.fullmatch(s):
+            return float(s.replace(",", "."))
         return math.nan
 
 
@@ -477,7 +586,7 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
     scanned = scan_bulk(src, rx, header, int_groups, cut, _column)
     if scanned is None:
         scanned = _scan(src, rx, header, int_groups, cut)
-    cols, n_match, lines, header_epochs = scanned
+    cols, n_match, lines, header_epochs, matched_lines = scanned
     if not n_match:
         if cut and rx.search(cut[0][:MAX_LINE]):
             raise ReadError(f"{src.name}: its only loss line has no line end (a log cut "
@@ -500,11 +609,14 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
         if ppl_note:
             notes.append(ppl_note)
     notes.extend(_cut_note(cut))
+    if _decimal_comma(src, rx):
+        notes.append(Note(NoteCode.DECIMAL_COMMA, {"metric": metric}))
     # A cut last line that is one of the style's loss lines held a point not read.
     unparsable = int(bool(cut) and rx.search(cut[0][:MAX_LINE]) is not None)
-    skipped = lines - n_match
+    skipped = lines - matched_lines
     if skipped > 0:
-        notes.append(Note(NoteCode.OTHER_LINES_SKIPPED, {"read": n_match, "skipped": skipped}))
+        notes.append(Note(NoteCode.OTHER_LINES_SKIPPED,
+                          {"read": matched_lines, "skipped": skipped}))
     if style.kind == "step":
         return finish_step(src.name, style, metric, cols, values, notes, unparsable)
     if style.kind == "row":
@@ -512,6 +624,13 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
     epochs = header_epochs if header is not None else cols.get("epoch")
     return finish_epoch_iter(src.name, style, options, metric, cols, values, epochs, notes,
                              unparsable)
+
+
+def _decimal_comma(src: InputSource, rx: re.Pattern[str]) -> bool:
+    """The log's loss lines print a decimal comma (judged on its first loss line: a locale
+    prints every number alike)."""
+    m = rx.search(_decode_head(src, SNIFF_TEXT))
+    return m is not None and "loss" in rx.groupindex and "," in (m.group("loss") or "")
 
 
 def _loss_values(style: Style, cols: dict[str, np.ndarray], metric: str) -> np.ndarray:
@@ -581,8 +700,8 @@ def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
     cut: list[str] = []
     # a user's expression may backtrack without end: a time limit per chunk (exit 2)
     with PatternTimeLimit(f"--pattern {options.pattern!r}", src.name) as limit:
-        cols, n_match, lines, _ = _scan(src, rx, None, frozenset(), cut,
-                                        chunks=limit.chunks(iter_chunks(src, cut)))
+        cols, n_match, lines, _, matched_lines = _scan(
+            src, rx, None, frozenset(), cut, chunks=limit.chunks(iter_chunks(src, cut)))
         # a cut last line the pattern matches held a point that was not read
         cut_match = bool(cut) and rx.search(cut[0][:MAX_LINE]) is not None
     if not n_match:
@@ -595,10 +714,10 @@ def _read_pattern(src: InputSource, options: ReadOptions) -> LossSeries:
     if not good.all():
         notes.append(Note(NoteCode.PATTERN_MATCHES_WITHOUT_COUNTER,
                           {"matches": int((~good).sum()), "counter": counter}))
-    skipped = lines - n_match
+    skipped = lines - matched_lines
     if skipped > 0:
         notes.append(Note(NoteCode.PATTERN_OTHER_LINES_SKIPPED,
-                          {"matched": n_match, "skipped": skipped}))
+                          {"matched": matched_lines, "skipped": skipped}))
     metric = options.metric or "loss"
     cols = {k: v[good] for k, v in cols.items()}
     values = cols["loss"]

@@ -68,10 +68,11 @@ class BulkStats:
     (Plain classes in this module rather than dataclasses: it is imported on every text
     log's path, and building a dataclass costs a little start-up.)"""
 
-    __slots__ = ("lines", "bulk_lines", "per_line_lines", "shapes", "blocks")
+    __slots__ = ("lines", "bulk_lines", "per_line_lines", "shapes", "blocks", "matched_lines")
 
     def __init__(self) -> None:
         self.lines = self.bulk_lines = self.per_line_lines = self.shapes = self.blocks = 0
+        self.matched_lines = 0  # lines holding at least one match (text._scan's count)
 
     def __repr__(self) -> str:
         return "BulkStats(" + ", ".join(f"{k}={getattr(self, k)}" for k in self.__slots__) + ")"
@@ -538,6 +539,9 @@ class _Scan:
         if heads is not None and heads[0].size:
             self.current = int(heads[1][-1])
         count = bulk.size + fl.size
+        # fl is sorted (lines in order, matches within a line in order): its distinct lines
+        self.stats.matched_lines += bulk.size + (int(np.count_nonzero(np.diff(fl))) + 1
+                                                 if fl.size else 0)
         return cols, count, epochs
 
     def _bulk_columns(self, buf: np.ndarray, starts: np.ndarray, shape_of: np.ndarray,
@@ -663,9 +667,10 @@ def _texts(cells: np.ndarray, encoding: str) -> Callable[[], list[str]]:
 
 def scan_bulk(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | None,
               int_groups: frozenset[str], cut: list[str], column: Callable
-              ) -> tuple[dict[str, np.ndarray], int, int, np.ndarray] | None:
-    """text._scan's result (columns, matches, lines, header epochs) read in bulk, or None
-    where the bulk path does not apply (the caller then scans per line)."""
+              ) -> tuple[dict[str, np.ndarray], int, int, np.ndarray, int] | None:
+    """text._scan's result (columns, matches, lines, header epochs, lines with a match)
+    read in bulk, or None where the bulk path does not apply (the caller then scans per
+    line)."""
     global LAST_STATS
     encoding = chunks.text_encoding(src)
     if encoding not in ("utf-8", "utf-8-sig", "latin-1"):
@@ -703,7 +708,7 @@ def scan_bulk(src: InputSource, rx: re.Pattern[str], header: re.Pattern[str] | N
     memory.release()  # the blocks' buffers, before the analysis allocates its own
     out = dict(zip(names, sink.result()))
     he = epoch_sink.result()[0] if epoch_sink is not None else np.empty(0, dtype=np.int64)
-    return out, sink.n, scan.stats.lines, he
+    return out, sink.n, scan.stats.lines, he, scan.stats.matched_lines
 
 
 def _size(src: InputSource) -> int | None:

@@ -3,7 +3,10 @@
     ::error file=runs/a.csv,title=spikecheck%3A epoch-aligned-spikes::runs/a.csv (loss): ...
 
 `::error` for a run that fails --fail-on (or cannot be read), `::warning` for a finding
-below it; clean runs print nothing. Escaping is the one GitHub documents (the runner's
+below it; clean runs print nothing. GitHub shows 10 error and 10 warning annotations a
+step and drops the rest without a word (actions/toolkit, docs/problem-matchers.md): past
+10 of a level a finding is a plain log line, and one `::notice` says how many were not
+annotated. Escaping is the one GitHub documents (the runner's
 CommandStringConvert): in the message % -> %25, CR -> %0D, LF -> %0A; in properties also
 : -> %3A and , -> %2C. Text from logs is cleaned first, so with newlines encoded no name
 can begin a line, and so cannot start a workflow command of its own.
@@ -40,6 +43,9 @@ def command(level: str, message: str, **props: str | None) -> str:
     return f"{head}::{escape_data(sanitize.clean(message, keep_newlines=True))}"
 
 
+ANNOTATIONS_PER_LEVEL = 10  # GitHub's limit per step for each of error and warning
+
+
 def annotation(o: RunOutcome) -> str | None:
     """The annotation for one run, or None for a clean run with nothing to say."""
     st = status(o)
@@ -66,11 +72,28 @@ class GithubRenderer:
     """Annotations on the pull request and the run page, then a one-line tally."""
 
     def render(self, outcomes: list[RunOutcome], options: RenderOptions, out: TextIO) -> None:
-        """One ::error / ::warning line per finding, then a plain tally line."""
+        """One ::error / ::warning line per finding (10 of each, then plain lines), then a
+        plain tally line."""
+        shown = {"error": 0, "warning": 0}
+        plain = {"error": 0, "warning": 0}
         for o in outcomes:
             line = annotation(o)
-            if line:
+            if not line:
+                continue
+            level = line[2:].split(" ", 1)[0].split(":", 1)[0]
+            if shown[level] < ANNOTATIONS_PER_LEVEL:
+                shown[level] += 1
                 out.write(line + "\n")
+                continue
+            plain[level] += 1  # the same finding, as a log line GitHub does not drop
+            message = line.split("::", 2)[2].replace("%0A", " | ").replace("%0D", " ")
+            out.write(f"spikecheck: {level}: {message.replace('%25', '%')}\n")
+        if plain["error"] or plain["warning"]:
+            out.write(command(
+                "notice", f"{plain['error']} failing runs and {plain['warning']} warnings "
+                f"beyond the {ANNOTATIONS_PER_LEVEL} of each GitHub annotates in a step are "
+                "in this log (spikecheck: error/warning lines) and the job summary",
+                title="spikecheck: more findings than annotations") + "\n")
         fails = sum(1 for o in outcomes if o.failed)
         warns = sum(1 for o in outcomes if status(o) == "warn")
         out.write(f"spikecheck: {len(outcomes)} run{'s' if len(outcomes) != 1 else ''}, "

@@ -42,6 +42,7 @@ class RenderOptions:
     width: int | None = None
     color: bool | None = None
     max_spikes: int = 6
+    max_bytes: int | None = None  # markdown: cut to fit (GitHub's step-summary limit)
 
 
 class Renderer(Protocol):

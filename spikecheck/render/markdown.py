@@ -34,11 +34,11 @@ ZWJ = "\u200d"
 _AUTOLINK = re.compile(r"(?i)(?:www|https?|ftps?|mailto|xmpp|file|data|javascript)(?=[.:])")
 
 
-def md(s: object) -> str:
+def md(s: object, limit: int | None = None) -> str:
     """Untrusted text as literal markdown: one line, punctuation escaped, HTML and autolinks
-    neutralized."""
+    neutralized; clipped to `limit` characters."""
     out = []
-    text = _AUTOLINK.sub(lambda m: m.group(0) + ZWJ, sanitize.clean(s))
+    text = _AUTOLINK.sub(lambda m: m.group(0) + ZWJ, sanitize.clean(s, limit=limit))
     for ch in text:
         if ch == "@":
             out.append(ZWJ + _ENTITIES[ch])
@@ -64,10 +64,15 @@ def _table(header: list[str], rows: list[list[str]], align: str | None = None) -
     return lines
 
 
+def _name(s: object) -> str:
+    """A run, file or metric name (from a log: a column may be named with a megabyte)."""
+    return md(s, sanitize.MAX_NAME)
+
+
 def _run_label(o: RunOutcome) -> str:
     if o.report is None:
-        return md(o.name)
-    return f"{md(o.report.source)} ({md(o.report.metric)})"
+        return _name(o.name)
+    return f"{_name(o.report.source)} ({_name(o.report.metric)})"
 
 
 def summary_lines(outcomes: list[RunOutcome], options: RenderOptions) -> list[str]:
@@ -83,14 +88,14 @@ def summary_lines(outcomes: list[RunOutcome], options: RenderOptions) -> list[st
     for o in outcomes:
         st = status(o)
         if o.report is None:
-            rows.append([ICON[st], md(o.name), "", "", "**error**", md(o.error or "")])
+            rows.append([ICON[st], _name(o.name), "", "", "**error**", md(o.error or "")])
             continue
         r = o.report
         cause = ""
         if r.diagnosis:
             cause = f"{_code(r.diagnosis[0].cause)} ({r.diagnosis[0].confidence:.2f})"
-        rows.append([ICON[st], md(r.source), md(r.metric), str(r.points), _code(r.verdict),
-                     cause])
+        rows.append([ICON[st], _name(r.source), _name(r.metric), str(r.points),
+                     _code(r.verdict), cause])
     return [head, ""] + _table(["", "run", "metric", "points", "verdict", "cause"], rows,
                                "---r--")
 
@@ -102,7 +107,7 @@ def details_lines(o: RunOutcome, max_spikes: int = 6) -> list[str]:
     if st == "pass" and not dropped:
         return []
     if o.report is None:
-        return [f"### {ICON[st]} {md(o.name)}: unreadable", "", md(o.error or ""), ""]
+        return [f"### {ICON[st]} {_name(o.name)}: unreadable", "", md(o.error or ""), ""]
     r = o.report
     lines = [f"### {ICON[st]} {_run_label(o)}: {_code(r.verdict)}", ""]
     if dropped:
@@ -165,9 +170,50 @@ class MarkdownRenderer:
     """A markdown report for pull requests, wikis and the GitHub job summary."""
 
     def render(self, outcomes: list[RunOutcome], options: RenderOptions, out: TextIO) -> None:
-        """Write the summary table, then a section per run with a finding."""
-        lines = summary_lines(outcomes, options) + [""]
-        if not options.quiet:
-            for o in outcomes:
-                lines += details_lines(o, options.max_spikes)
-        out.write("\n".join(lines).rstrip("\n") + "\n\n")
+        """Write the summary table, then a section per run with a finding (within
+        options.max_bytes, when set)."""
+        head = summary_lines(outcomes, options)
+        sections = [] if options.quiet else [details_lines(o, options.max_spikes)
+                                             for o in outcomes]
+        lines = head + [""] + [ln for s in sections for ln in s]
+        text = "\n".join(lines).rstrip("\n") + "\n\n"
+        if options.max_bytes is not None and len(text.encode()) > options.max_bytes:
+            text = _cut_to_fit(head, sections, options.max_bytes)
+        out.write(text)
+
+
+CUT_NOTE = ("*Cut to fit GitHub's 1 MiB limit for a step summary (over it, none of it "
+            "would show): {rows} table rows and {sections} run sections left out. The full "
+            "report: `--format markdown` or `--format json`.*")
+
+
+def _cut_to_fit(head: list[str], sections: list[list[str]], max_bytes: int) -> str:
+    """The heading, as many table rows and then run sections as fit in max_bytes with the
+    note that says what was left out; "" when not even the heading and note fit."""
+    def size(lines: list[str]) -> int:
+        return sum(len(ln.encode()) + 1 for ln in lines)
+
+    note_room = len(CUT_NOTE.encode()) + 64
+    top, rows = head[:4], head[4:]  # heading, blank line, table header and separator
+    room = max_bytes - note_room - size(top) - 2
+    kept_rows = 0
+    for row in rows:
+        if size([row]) > room:
+            break
+        room -= size([row])
+        kept_rows += 1
+    kept: list[str] = []
+    sections = [s for s in sections if s]
+    kept_sections = 0
+    if kept_rows == len(rows):
+        for s in sections:
+            if size(s) > room:
+                break
+            room -= size(s)
+            kept += s
+            kept_sections += 1
+    if room < 0 or (not kept_rows and rows):
+        return ""
+    note = CUT_NOTE.format(rows=len(rows) - kept_rows, sections=len(sections) - kept_sections)
+    lines = top + rows[:kept_rows] + [""] + kept + [note]
+    return "\n".join(lines).rstrip("\n") + "\n\n"

@@ -57,6 +57,15 @@ def _row_numbers(p: Mapping) -> str:
             "interval, to get optimizer steps)")
 
 
+def _namesake_columns(p: Mapping) -> str:
+    cols = ", ".join(str(c) for c in p["columns"])
+    head = f"{len(p['columns'])} columns are named {p['name']!r} (columns {cols}): "
+    if not p["rows_differing"]:
+        return head + f"they hold the same values; {p['read']!r} is read"
+    return head + (f"they differ in {p['rows_differing']} rows; {p['read']!r} is read "
+                   f"(the others are {', '.join(map(repr, p['others']))})")
+
+
 def _wrong_fields(p: Mapping) -> str:
     d = p["delimiter"]
     return (f"{p['rows']} rows without the header's {p['fields']} fields separated by "
@@ -234,11 +243,13 @@ TEMPLATES: dict[str, str | Callable[[Mapping], str]] = {
     C.DECIMAL_COMMA: "{metric!r} uses a decimal comma (0,5 = 0.5)",
     C.OTHER_LOSS_COLUMNS: lambda p: (f"other loss columns not analysed: "
                                      f"{', '.join(p['columns'])} (choose with --metric)"),
+    C.NAMESAKE_COLUMNS: _namesake_columns,
     C.TEXT_STYLE: "text log in {style} style ({example!r})",
     C.STYLE_REMARK: "{remark}",
     C.LEARNED_STYLE: _learned_style,
     C.OTHER_LINES_SKIPPED: "{read} loss lines read; {skipped} other lines skipped (evaluation "
-                           "lines, warnings, tracebacks, config dumps)",
+                           "lines, warnings, tracebacks, config dumps, another logger's "
+                           "lines)",
     C.PATTERN: "text log read with --pattern {pattern!r}",
     C.PATTERN_MATCHES_WITHOUT_COUNTER: "{matches} matches without a numeric {counter} skipped",
     C.PATTERN_OTHER_LINES_SKIPPED: "{matched} lines matched; {skipped} other lines skipped",
