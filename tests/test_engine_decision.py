@@ -425,3 +425,16 @@ def test_a_predicted_final_step_spike_leads_a_shape_it_leaves_behind():
     # unshuffled data keeps its own runs: sorted data is still named first there
     series, geo = _fixture_run("runs/unshuf-digits-mlp-sgdm-sorted.csv")
     assert analyze(series, geo).cause == "unshuffled-data"
+
+
+def test_huge_counts_stay_cheap_in_the_new_checks():
+    # a batch size of 2^62 must not list every multiple of 8 below 2^64, and an epoch of
+    # 2^63 - 1 steps must not overflow the same-order test (it needs two whole epochs)
+    from spikecheck.engine.geometry_check import plausible_batch_sizes
+    from spikecheck.engine.same_order import same_order
+
+    sizes = plausible_batch_sizes(2**62)
+    assert len(sizes) < 100  # a few dozen candidates, not 2^59 multiples of 8
+    assert 2**63 in sizes and 2**62 + 8 in sizes
+    steps = np.arange(500)
+    assert same_order(np.zeros(500), steps, float(2**63 - 1), 0.0, 1) is None

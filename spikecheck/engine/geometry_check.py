@@ -91,7 +91,8 @@ def plausible_batch_sizes(b: int) -> list[int]:
     cands = {b + d for d in (-2, -1, 1, 2)}
     cands |= {b * f for f in (2, 4)} | {b // f for f in (2, 4) if b % f == 0}
     cands |= {1 << e for e in range(0, hi.bit_length() + 1)}
-    cands |= set(range(8, hi + 1, 8))
+    near8 = b - b % 8  # the multiples of 8 near b (not all up to 4b: b may be 2^62)
+    cands |= {near8 + 8 * i for i in range(-16, 17)}
     return sorted((c for c in cands if lo <= c <= hi and c != b), key=lambda c: (abs(c - b), c))
 
 

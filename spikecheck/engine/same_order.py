@@ -41,6 +41,8 @@ def same_order(resid: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     """
     if not float(spe).is_integer() or spe < 2 * (2 * EDGE + MIN_POSITIONS) or steps.size < 4:
         return None
+    if spe > float(steps[-1]) - float(steps[0]):  # not two whole epochs (and no overflow)
+        return None
     k = max(1, int(log_every))
     ispe = int(spe)
     rel = steps.astype(np.int64) - int(round(origin))
