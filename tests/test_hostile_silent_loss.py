@@ -318,3 +318,20 @@ def test_records_on_a_line_longer_than_a_chunk_are_read_whole(tmp_path, monkeypa
                                        frozenset({"step"}), [])
     assert (n, lines, matched) == (values.size, 1, 1)
     assert np.array_equal(cols["loss"], values)
+
+
+@pytest.mark.parametrize("name,text", [
+    ("train.log", "".join(f"step {i} loss {2 - i / 100:.3f}\n" for i in range(60))),
+    ("train.jsonl", "".join(f'{{"step": {i}, "loss": {2 - i / 100:.3f}}}\n' for i in range(60))),
+])
+def test_step_column_on_a_log_that_is_no_csv_is_an_error_not_ignored(tmp_path, name, text):
+    """Round 3 left it: --step-column was ignored without a word on text and JSON logs."""
+    from click.testing import CliRunner
+
+    from spikecheck.cli import main
+
+    f = tmp_path / name
+    f.write_text(text)
+    res = CliRunner().invoke(main, [str(f), "--step-column", "iteration"])
+    assert res.exit_code == 2
+    assert "--step-column names a CSV column" in res.output

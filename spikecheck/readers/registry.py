@@ -120,13 +120,23 @@ def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> lis
         reader = get_reader("tensorboard") if "tensorboard" in available() else None
         if reader is None:
             raise ReadError(f"{arg}: is a directory; pass the log file itself")
+        _step_column_applies(arg, "tensorboard", options)
         return _guard(arg, lambda: reader.read_directory(Path(arg), options))  # type: ignore[attr-defined]
     src = InputSource.from_arg(arg, options.max_input_bytes)
     try:
         reader = choose_reader(src, forced)
     except OSError as exc:
         raise ReadError(f"{arg}: {exc.strerror or exc}") from None
+    _step_column_applies(src.name, reader.name, options)
     return _guard(src.name, lambda: reader.read(src, options))
+
+
+def _step_column_applies(name: str, format_name: str, options: ReadOptions) -> None:
+    """--step-column names a CSV column; on any other log it would be ignored in silence."""
+    if options.step_column and format_name != "csv":
+        raise ReadError(f"{name}: --step-column names a CSV column, and this is a "
+                        f"{format_name} log (its steps come from the log itself); "
+                        "leave --step-column out")
 
 
 def _read_remote(url: str, options: ReadOptions, forced: str | None) -> list[LossSeries]:
