@@ -93,6 +93,7 @@ class NoteCode:
     PER_EPOCH_COLUMN = "per-epoch-column"
     GEOMETRY_DISAGREEMENT = "geometry-disagreement"  # two sources give other epoch lengths
     GEOMETRY_MISMATCH = "geometry-mismatch"  # the period found contradicts the flags
+    STEPS_LOOK_LIKE_SAMPLES = "steps-look-like-samples"  # steps advance by whole batches
     EPOCH_LENGTH_INFERRED = "epoch-length-inferred"
     ROWS_NOT_STEPS = "rows-not-steps"
     NONFINITE_DROPPED = "nonfinite-dropped"

@@ -438,3 +438,17 @@ def test_huge_counts_stay_cheap_in_the_new_checks():
     assert 2**63 in sizes and 2**62 + 8 in sizes
     steps = np.arange(500)
     assert same_order(np.zeros(500), steps, float(2**63 - 1), 0.0, 1) is None
+
+
+@pytest.mark.parametrize("gap,noted", [(16, True), (1, False), (10, False)])
+def test_steps_that_advance_by_whole_batches_are_said_to_look_like_samples(gap, noted):
+    # a CSV whose step column counts samples seen (0, 16, 32, ...) with -N 800 -B 16:
+    # 50-step epochs leave 3 points an epoch (inconclusive); the note says why
+    rng = np.random.default_rng(gap)
+    steps = np.arange(0, 800 * 8, gap)
+    rep = run(steps, 1 + 0.1 * rng.random(steps.size), dataset_size=800, batch_size=16)
+    codes = {n.code for n in rep.warnings}
+    assert (NoteCode.STEPS_LOOK_LIKE_SAMPLES in codes) is noted
+    if noted:
+        assert "--steps-per-epoch 800" in note_text(
+            next(n for n in rep.warnings if n.code == NoteCode.STEPS_LOOK_LIKE_SAMPLES))

@@ -96,6 +96,9 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
     if norm.duplicate_steps:
         warnings.append(Note(NoteCode.REPEATED_STEPS, {"steps": norm.duplicate_steps}))
     warnings.extend(geom.notes)
+    sampled = _steps_look_like_samples(steps, geom)
+    if sampled is not None:
+        warnings.append(sampled)
 
     d = detrend(values)
     raw = find_events(d)
@@ -277,6 +280,19 @@ def observed_boundaries(steps: np.ndarray, boundaries: np.ndarray, log_every: in
     has_prev = i > 0
     before[has_prev] = boundaries[has_prev] - steps[i[has_prev] - 1] <= reach
     return int(np.count_nonzero(after & before))
+
+
+def _steps_look_like_samples(steps: np.ndarray, geom: EpochGeometry) -> Note | None:
+    """A note when the steps may count samples: they advance by whole batches and span
+    more than the dataset, while the epoch comes from --dataset-size/--batch-size."""
+    b, n = geom.batch_size, geom.dataset_size
+    if geom.source != "dataset-size" or not b or b < 2 or not n or steps.size < 3:
+        return None
+    gap = _median_gap(steps)
+    if gap < b or gap % b or float(steps[-1] - steps[0]) < n:
+        return None
+    return Note(NoteCode.STEPS_LOOK_LIKE_SAMPLES,
+                {"gap": int(gap), "batch_size": int(b), "dataset_size": int(n)})
 
 
 def _median_gap(steps: np.ndarray) -> float:

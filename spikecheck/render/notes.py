@@ -318,6 +318,10 @@ TEMPLATES: dict[str, str | Callable[[Mapping], str]] = {
     C.PER_EPOCH_COLUMN: "the epoch column changes about every step: a per-epoch log",
     C.GEOMETRY_DISAGREEMENT: _disagreement,
     C.GEOMETRY_MISMATCH: _mismatch,
+    C.STEPS_LOOK_LIKE_SAMPLES: ("the steps advance by {gap} at a time, a multiple of "
+                                "--batch-size {batch_size}: if they count samples seen, an "
+                                "epoch is {dataset_size} of them (pass --steps-per-epoch "
+                                "{dataset_size} instead of --dataset-size/--batch-size)"),
     C.EPOCH_LENGTH_INFERRED: "the epoch length was inferred from the data ({steps_per_epoch:.1f} "
                              "steps): pass --dataset-size and --batch-size (or "
                              "--steps-per-epoch) to confirm it",
