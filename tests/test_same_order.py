@@ -68,3 +68,13 @@ def _run(path: str):
 ])
 def test_real_runs(path, cause):
     assert _run(path).cause == cause
+
+
+def test_a_long_run_compares_a_bounded_number_of_epoch_pairs():
+    # 400 epochs: 32 pairs spread over the run, not 199, and still no order found in noise
+    from spikecheck.engine.same_order import MAX_PAIRS
+
+    rng = np.random.default_rng(1)
+    n = 400 * 50
+    so = same_order(rng.normal(size=n), np.arange(n), 50.0, 0.0, 1)
+    assert so is not None and so.pairs == MAX_PAIRS and not same_batches(so)
