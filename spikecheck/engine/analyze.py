@@ -55,6 +55,7 @@ from spikecheck.verdicts import Inconclusive, Verdict
 
 MIN_POINTS = 8
 ALPHA_PERIOD = 1e-6  # a recurrence period found by chance less often than this is real
+LEVEL_SCAN_PREFIX = 2_000_000  # points the level scan reads of a long log
 ACF_STRENGTH = 0.3  # autocorrelation at the period for a shape that recurs
 
 
@@ -359,14 +360,19 @@ def _period_from_level_scan(steps: np.ndarray, d: Detrended, tol: int
     m = THRESHOLDS.level_scan_window
     if d.y.size < 8 * m:
         return None
-    shift = _level_shift_series(d.y, m)
+    # A schedule's habit shows early: a long log is scanned on its first LEVEL_SCAN_PREFIX
+    # points, so the scan's arrays stay small beside the series itself.
+    head = slice(0, LEVEL_SCAN_PREFIX)
+    steps = steps[head]
+    y = np.asarray(d.y[head], dtype=np.float64)
+    shift = _level_shift_series(y, m)
     fit = period_from_phase_scan(steps, shift, min_period=max(8 * tol, 3 * m))
     if fit is None or fit.strength < THRESHOLDS.period_strength:
         return None
     at = np.flatnonzero(np.mod(steps - fit.origin, fit.period) == 0)
     jump = float(np.median(shift[at])) if at.size else 0.0
     jump = exp_capped(jump) if d.log_scale else 1.0 + jump / max(
-        float(np.median(np.abs(d.baseline))), 1e-300)
+        float(np.median(np.abs(d.baseline[head]))), 1e-300)
     if jump < THRESHOLDS.min_level_jump:
         return None
     return PeriodFit(fit.period, fit.origin, fit.strength, fit.support, "level-scan",

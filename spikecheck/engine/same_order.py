@@ -45,36 +45,37 @@ def same_order(resid: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     if spe > float(steps[-1]) - float(steps[0]):  # not two whole epochs (and no overflow)
         return None
     k = max(1, int(log_every))
-    ispe = int(spe)
-    rel = steps.astype(np.int64) - int(round(origin))
-    epoch = np.floor_divide(rel, ispe)
-    pos = np.floor_divide(rel - epoch * ispe, k)
-    per = -(-ispe // k)
-    inner = (pos >= EDGE) & (pos < per - EDGE) & (epoch >= 1)
-    if per > MAX_POSITIONS:
-        inner &= pos % (per // MAX_POSITIONS + 1) == 0
-    if np.count_nonzero(inner) < 4 * MIN_POSITIONS:
-        return None
-    e, p, r = epoch[inner], pos[inner], resid[inner]
-    if np.any(np.diff(e) < 0):  # steps out of order: sort once, so each epoch is a run
-        order = np.argsort(e, kind="stable")
-        e, p, r = e[order], p[order], r[order]
-    first, last = int(e[0]), int(e[-1])
+    ispe, org = int(spe), int(round(origin))
+    per = -(-ispe // k)  # logged positions an epoch
+    stride = per // MAX_POSITIONS + 1  # positions used: every stride-th on long epochs
+    if steps.size > 1 and np.any(steps[1:] < steps[:-1]):
+        order = np.argsort(steps, kind="stable")  # rare: a log whose steps are not sorted
+        steps, resid = steps[order], np.asarray(resid)[order]
+    first = max(1, int((int(steps[0]) - org) // ispe))  # epoch 0 is the loss's fall
+    last = int((int(steps[-1]) - org) // ispe)
     if last - first < 1:
         return None
     starts = np.arange(first, last, 2)
     if starts.size > MAX_PAIRS:  # a thousand epochs need not all be compared
         starts = starts[np.linspace(0, starts.size - 1, MAX_PAIRS).astype(np.int64)]
+
+    def epoch_points(e: int) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, residuals) of epoch e's inner points: a slice of the sorted steps,
+        so only the epochs compared are ever touched (no full-size arrays)."""
+        lo, hi = np.searchsorted(steps, [org + e * ispe, org + (e + 1) * ispe])
+        pos = (steps[lo:hi].astype(np.int64) - (org + e * ispe)) // k
+        keep = (pos >= EDGE) & (pos < per - EDGE) & (pos % stride == 0)
+        return pos[keep], np.asarray(resid[lo:hi], dtype=np.float64)[keep]
+
     zs: list[float] = []
     cors: list[float] = []
     for a in starts.tolist():
-        lo, mid, hi = np.searchsorted(e, [a, a + 1, a + 2])
-        ia, ib = np.arange(lo, mid), np.arange(mid, hi)
-        common, ja, jb = np.intersect1d(p[ia], p[ib], assume_unique=False,
-                                        return_indices=True)
+        pa, ra = epoch_points(a)
+        pb, rb = epoch_points(a + 1)
+        common, ja, jb = np.intersect1d(pa, pb, assume_unique=False, return_indices=True)
         if common.size < MIN_POSITIONS:
             continue
-        c = _spearman(r[ia[ja]], r[ib[jb]])
+        c = _spearman(ra[ja], rb[jb])
         if c is None:
             continue
         cors.append(c)
