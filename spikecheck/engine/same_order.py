@@ -55,9 +55,12 @@ def same_order(resid: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     last = int((int(steps[-1]) - org) // ispe)
     if last - first < 1:
         return None
-    starts = np.arange(first, last, 2)
-    if starts.size > MAX_PAIRS:  # a thousand epochs need not all be compared
-        starts = starts[np.linspace(0, starts.size - 1, MAX_PAIRS).astype(np.int64)]
+    pairs = (last - first + 1) // 2  # disjoint pairs the span holds (an outlier step
+    # can make that 10^8: never listed, only the MAX_PAIRS spread over them)
+    if pairs < 1:
+        return None
+    picks = np.unique(np.linspace(0, pairs - 1, min(pairs, MAX_PAIRS)).astype(np.int64))
+    starts = first + 2 * picks
 
     def epoch_points(e: int) -> tuple[np.ndarray, np.ndarray]:
         """(positions, residuals) of epoch e's inner points: a slice of the sorted steps,
