@@ -22,6 +22,7 @@ from spikecheck.readers import ReadOptions
 from spikecheck.readers.registry import read_input
 from spikecheck.render.notes import note_text
 from spikecheck.series import normalize
+from tests.manifest_runs import manifest_run
 from tests.note_checks import params_of
 
 SEED = json.loads((FIXTURES / "seedcase" / "manifest.json").read_text())
@@ -280,23 +281,13 @@ def test_a_jump_in_the_first_steps_is_start_up_not_an_instability():
     assert run(steps, late).verdict == "spikes-not-epoch-aligned"
 
 
-def _dev_fixture(name: str):
-    entry = next(e for m in ("devhard", "devtwin")
-                 for e in json.loads((FIXTURES / m / "manifest.json").read_text())
-                 if e["file"].endswith(name))
-    series = read_input(str(FIXTURES / entry["file"]), ReadOptions())[0]
-    geo = GeometryInputs(**{k.lstrip("-").replace("-", "_"): int(v) for k, v in
-                            zip(entry["cli_args"][::2], entry["cli_args"][1::2])})
-    return series, geo, entry
-
-
-@pytest.mark.parametrize("name", ["dh-period-swissroll-adam-stepcycle-k110.csv",
-                                  "dh-period-swissroll-sgdm-cos-k30.csv",
-                                  "dh-period-swissroll-rmsprop-cos-k45.csv"])
+@pytest.mark.parametrize("name", ["devhard/plain/dh-period-swissroll-adam-stepcycle-k110.csv",
+                                  "devhard/plain/dh-period-swissroll-sgdm-cos-k30.csv",
+                                  "devhard/plain/dh-period-swissroll-rmsprop-cos-k45.csv"])
 def test_a_learning_rate_restarted_every_k_steps_is_periodic_not_the_epoch(name):
     # real runs (devhard): restarts lift the loss for a stretch, by less than single-step
     # noise; the level-jump scan finds K at one phase of every cycle
-    series, geo, entry = _dev_fixture(name)
+    series, geo, entry = manifest_run(name)
     rep = analyze(series, geo)
     assert rep.verdict == "periodic-not-epoch", rep.verdict
     assert rep.period.method == "level-scan"
@@ -357,14 +348,6 @@ def test_with_no_flags_a_lift_after_every_kth_step_is_a_reset_at_the_epoch_start
     assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "epoch-start-reset")
 
 
-def _fixture_run(path: str):
-    manifest = FIXTURES / path.split("/")[0] / "manifest.json"
-    entry = next(e for e in json.loads(manifest.read_text()) if e["file"] == path)
-    geo = {k.lstrip("-").replace("-", "_"): int(v) for k, v in
-           zip(entry["cli_args"][::2], entry["cli_args"][1::2])}
-    return read_input(str(FIXTURES / path), ReadOptions())[0], GeometryInputs(**geo)
-
-
 @pytest.mark.parametrize("path,cause", [
     # cosine warm restarts every epoch: lowest on the epoch's first step (the cycle's end),
     # high from the next one (the restart's first update): a reset, not memorisation
@@ -374,7 +357,7 @@ def _fixture_run(path: str):
 ])
 def test_a_low_first_step_then_a_jump_is_a_restart_and_a_level_that_stays_down_is_a_drop(
         path, cause):
-    series, geo = _fixture_run(path)
+    series, geo, _ = manifest_run(path)
     rep = analyze(series, geo)
     assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", cause)
 
@@ -383,7 +366,7 @@ def test_spikes_seen_through_a_k_step_mean_are_not_taken_for_running_mean_resets
     # logged every 6 steps as the mean of the last 6: the 20x final-step spike lands in
     # the first point of each epoch, a big change near each start as a running mean's
     # reset makes, but the changes anti-correlate as per-step values do
-    series, geo = _fixture_run("freshtwin/plain/logevery6-mean-cls5-adam-b20-r1-double.csv")
+    series, geo, _ = manifest_run("freshtwin/plain/logevery6-mean-cls5-adam-b20-r1-double.csv")
     rep = analyze(series, geo)
     assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
     assert "running-mean-logging" not in [d.cause for d in rep.diagnosis]
@@ -392,7 +375,7 @@ def test_spikes_seen_through_a_k_step_mean_are_not_taken_for_running_mean_resets
 def test_a_summed_loss_dips_to_r_over_b_on_the_short_final_batch():
     # loss summed over the batch and divided by the constant B = 50: the 2-sample final
     # batch reads 2/50 of a full one in every epoch (a real run, freshtwin)
-    series, geo = _fixture_run("freshtwin/plain/reg-friedmanclean-adagrad-b50-r2-sum.csv")
+    series, geo, _ = manifest_run("freshtwin/plain/reg-friedmanclean-adagrad-b50-r2-sum.csv")
     rep = analyze(series, geo)
     assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
     assert rep.diagnosis[0].expected_height == pytest.approx(2 / 50)
@@ -419,11 +402,11 @@ def test_a_predicted_final_step_spike_leads_a_shape_it_leaves_behind():
     # a GRU with the loss divided twice: 24x at the 1-sample final batch, and the loss
     # depressed for steps after it (the oversized update): the shape beside the spike is
     # its aftermath, the spike the cause
-    series, geo = _fixture_run("freshtwin/plain/gru-seqsum-adam-b24-r1-double.csv")
+    series, geo, _ = manifest_run("freshtwin/plain/gru-seqsum-adam-b24-r1-double.csv")
     rep = analyze(series, geo)
     assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
     # unshuffled data keeps its own runs: sorted data is still named first there
-    series, geo = _fixture_run("runs/unshuf-digits-mlp-sgdm-sorted.csv")
+    series, geo, _ = manifest_run("runs/unshuf-digits-mlp-sgdm-sorted.csv")
     assert analyze(series, geo).cause == "unshuffled-data"
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
-from conftest import FIXTURES
 
 from spikecheck.engine import analyze
 from spikecheck.engine.decision import same_batches
 from spikecheck.engine.same_order import same_order
 from spikecheck.engine.spikes import detrend
 from spikecheck.geometry import GeometryInputs
-from spikecheck.readers import ReadOptions
-from spikecheck.readers.registry import read_input
 from spikecheck.series import normalize
+from tests.manifest_runs import manifest_run
 
 
 def batch_losses(seed: int, fixed_order: bool, spe: int = 50, epochs: int = 8,
@@ -52,11 +48,8 @@ def test_the_verdict_names_the_data_order():
 
 
 def _run(path: str):
-    entry = next(e for e in json.loads((FIXTURES / path.split("/")[0] / "manifest.json")
-                                       .read_text()) if e["file"] == path)
-    geo = {k.lstrip("-").replace("-", "_"): int(v) for k, v in
-           zip(entry["cli_args"][::2], entry["cli_args"][1::2])}
-    return analyze(read_input(str(FIXTURES / path), ReadOptions())[0], GeometryInputs(**geo))
+    series, geo, _ = manifest_run(path)
+    return analyze(series, geo)
 
 
 @pytest.mark.parametrize("path,cause", [
