@@ -435,3 +435,24 @@ def test_steps_that_advance_by_whole_batches_are_said_to_look_like_samples(gap, 
     if noted:
         assert "--steps-per-epoch 800" in note_text(
             next(n for n in rep.warnings if n.code == NoteCode.STEPS_LOOK_LIKE_SAMPLES))
+
+
+def test_with_epochs_from_the_log_a_high_final_step_before_the_jump_is_the_short_batch():
+    # Keras batch losses with an epoch column and no flags: the final step of each epoch
+    # is high (a 1-sample batch under a loss divided twice) and the loss stays high after
+    # it. A reset leaves the final step alone (it happens after it), so the short batch
+    # explains both; with no --batch-size the height cannot be checked, only named.
+    series, _, _ = manifest_run(
+        "devhard/keras/dh-keras-labelnoise-sgdm-b16-r1-buggy-batchloss.csv")
+    assert series.epochs is not None
+    rep = analyze(series, GeometryInputs())
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
+    assert rep.diagnosis[0].expected_height is None
+
+
+def test_with_epochs_from_the_log_a_reset_that_spares_the_final_step_stays_a_reset():
+    steps, loss = curve(3000, seed=5)
+    phase = steps % 100
+    loss = loss * np.where((steps >= 100) & (phase >= 1), 1 + 2.0 * np.exp(-phase / 15.0), 1.0)
+    rep = run(steps, loss, epochs=steps // 100)
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "epoch-start-reset")

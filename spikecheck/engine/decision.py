@@ -483,8 +483,11 @@ def _boundary_cause(ev: Evidence, direction: str | None, position: str | None,
     if position == "epoch-start" and direction == "up":
         h, _ = dx.expected_partial_height(geom)
         fin = ev.final
-        if h is not None and h > 1 and fin is not None and fin.epochs >= th.min_boundaries \
-                and fin.p_up < th.alpha_supporting and fin.ratio >= th.min_supporting_height:
+        # With no batch geometry (epochs from the log alone), the short batch is possible.
+        unknown_batch = h is None and geom.final_batch is None and not ev.inferred and k == 1
+        if (unknown_batch or (h is not None and h > 1)) and fin is not None and \
+                fin.epochs >= th.min_boundaries and fin.p_up < th.alpha_supporting and \
+                fin.ratio >= th.min_supporting_height:
             # The step before the jump is itself high, on a short final batch: the jump is
             # that batch's oversized update carried on by momentum, not a reset.
             d = dx.partial_batch_diagnosis(geom, fin.ratio, ev.inferred,
