@@ -341,11 +341,7 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     mad = median(np.abs(r - median(r))) * 1.4826 or float(np.std(r)) or 1.0
     rc = np.clip(r, -8 * mad, 8 * mad)
     means = np.bincount(b, weights=rc, minlength=bins) / nb
-    within = np.bincount(b, weights=rc ** 2, minlength=bins) / nb - means ** 2
-    w = float(np.sum(within * nb) / max(1, nb.sum() - bins))
-    between = float(np.sum(nb * (means - np.average(means, weights=nb)) ** 2) / (bins - 1))
-    f = between / w if w > 0 else 0.0
-    prob = _f_sf(f, bins - 1)  # the points (nb.sum()) far outnumber the bins
+    prob = _shape_probability(rc, e0, b, ne, bins)
     odd = (ep % 2).astype(bool)
     m_odd = _bin_means(rc[odd], b[odd], bins)
     m_even = _bin_means(rc[~odd], b[~odd], bins)
@@ -440,13 +436,42 @@ def _bin_means(v: np.ndarray, b: np.ndarray, bins: int) -> np.ndarray:
         return np.bincount(b, weights=v, minlength=bins) / n
 
 
-def _f_sf(f: float, d1: int) -> float:
-    """Upper tail of the F(d1, d2) distribution for a large d2 (then d1 * F ~ chi2(d1)), by
-    the Wilson-Hilferty approximation of the chi-square."""
-    if f <= 0 or d1 <= 0:
+def _shape_probability(rc: np.ndarray, epoch: np.ndarray, b: np.ndarray, epochs: int,
+                       bins: int) -> float:
+    """Chance of this much difference between the phase bins with no shape in the epoch.
+
+    Each epoch is one replicate: the bins' means within every whole epoch, tested by a
+    two-way analysis of variance (bins against the epoch-to-epoch scatter of the same
+    bin). Slow wander of the loss (autocorrelated noise) moves a bin's mean within one
+    epoch by more than its points' count suggests, so a test over the points, taken as
+    independent, found shapes in plain AR(1) noise; epochs wander independently.
+    """
+    key = epoch * bins + b
+    cnt = np.bincount(key, minlength=epochs * bins).reshape(epochs, bins)
+    tot = np.bincount(key, weights=rc, minlength=epochs * bins).reshape(epochs, bins)
+    whole = np.all(cnt > 0, axis=1)
+    e = int(np.count_nonzero(whole))
+    if e < 3:
         return 1.0
-    x = f * d1
-    t = ((x / d1) ** (1 / 3) - (1 - 2 / (9 * d1))) / math.sqrt(2 / (9 * d1))
+    m = tot[whole] / cnt[whole]
+    m = m - m.mean(axis=1, keepdims=True)  # each epoch's own level out
+    cols = m.mean(axis=0)
+    ss_bins = e * float(np.sum(cols ** 2))
+    ss_res = float(np.sum((m - cols) ** 2))
+    d1, d2 = bins - 1, (e - 1) * (bins - 1)
+    if ss_res <= 0:
+        return 0.0 if ss_bins > 0 else 1.0
+    return _f_sf((ss_bins / d1) / (ss_res / d2), d1, d2)
+
+
+def _f_sf(f: float, d1: int, d2: int) -> float:
+    """Upper tail of the F(d1, d2) distribution, by Paulson's normal approximation (good
+    to a few percent of the p-value down to the tails tested here)."""
+    if f <= 0 or d1 <= 0 or d2 <= 0:
+        return 1.0
+    a, c = 2 / (9 * d1), 2 / (9 * d2)
+    f3 = f ** (1 / 3)
+    t = ((1 - c) * f3 - (1 - a)) / math.sqrt(a + c * f3 * f3)
     return norm_sf(t)
 
 
