@@ -456,3 +456,17 @@ def test_with_epochs_from_the_log_a_reset_that_spares_the_final_step_stays_a_res
     loss = loss * np.where((steps >= 100) & (phase >= 1), 1 + 2.0 * np.exp(-phase / 15.0), 1.0)
     rep = run(steps, loss, epochs=steps // 100)
     assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "epoch-start-reset")
+
+
+def test_a_dataset_size_far_off_is_named_beside_the_other_periodic_causes():
+    # the seed case with --dataset-size 20000 (the true 22225 is 11% more): the flags'
+    # epoch is 1250 steps, the spikes recur every 1390. No one flag fixes it exactly, so
+    # the verdict stays periodic, but the sizes that would make 1390 the epoch are said.
+    rep = analyze(seed_run("seed-numpy-sgdm-ls1-buggy"),
+                  GeometryInputs(dataset_size=20000, batch_size=16))
+    assert rep.verdict == "periodic-not-epoch"
+    evidence = rep.diagnosis[0].evidence
+    assert "--dataset-size" in evidence
+    lo, hi = (int(x.replace(",", "")) for x in
+              evidence.split("epoch of 1390 steps is ")[1].split(" samples")[0].split("-"))
+    assert lo <= 22225 <= hi and hi - lo == 15

@@ -210,6 +210,15 @@ def decide(ev: Evidence, th: Thresholds = THRESHOLDS) -> Decision:
                 why = (f"{pfit.support} anomalies recur every {pfit.period:.1f} steps, which "
                        f"is not the epoch ({geom.steps_per_epoch:g} steps): a loss scaler, "
                        "evaluation or checkpointing every K steps, or a data shard boundary")
+                if geom.source == "dataset-size" and geom.batch_size:
+                    # any period is ceil(N / B) for some N: the size itself may be off
+                    per_step = geom.batch_size * max(1, geom.grad_accum) * max(
+                        1, geom.world_size)
+                    lo = int((round(pfit.period) - 1) * per_step + 1)
+                    hi = int(round(pfit.period) * per_step)
+                    why += (f"; or --dataset-size is not the training set's: an epoch of "
+                            f"{pfit.period:.0f} steps is {lo:,}-{hi:,} samples at these "
+                            "batch settings")
             return Decision(Verdict.PERIODIC, [dx.make(Cause.UNKNOWN, 0.5, why)])
     if major:
         al = ev.alignment
