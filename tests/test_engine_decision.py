@@ -470,3 +470,32 @@ def test_a_dataset_size_far_off_is_named_beside_the_other_periodic_causes():
     lo, hi = (int(x.replace(",", "")) for x in
               evidence.split("epoch of 1390 steps is ")[1].split(" samples")[0].split("-"))
     assert lo <= 22225 <= hi and hi - lo == 15
+
+
+def test_with_no_flags_the_raised_level_after_an_isolated_final_step_peak_is_its_aftermath():
+    # the seed case with SGD momentum and no label smoothing (seed 1), no flags: the epoch
+    # is found on the recurring peak, and the loss stays raised for a while after it (the
+    # oversized update, carried by momentum). The level-shift test is the strongest, but
+    # a one-step peak standing alone is the short batch, not a reset.
+    rep = analyze(seed_run("seed-numpy-sgdm-ls0-buggy-s1"), GeometryInputs())
+    assert rep.geometry.steps_per_epoch == 1390
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
+    assert rep.alignment.position == "final-step"
+
+
+def test_a_run_that_ends_on_an_epoch_end_counts_that_final_step():
+    # seed 5, SGD momentum, no label smoothing: the single-sample losses are heavy-tailed,
+    # so the 16x bug shows hugely in some epochs only. The run stops on the final step of
+    # its eighth epoch; that step (z 7) is evidence though no point follows it: with it,
+    # two of eight final steps are huge and their median is 1.8x (not 1.7x of seven).
+    rep = analyze(seed_run("seed-numpy-sgdm-ls0-buggy-s5"), SEED_GEOMETRY)
+    assert rep.alignment.profile[4].offset == -1 and rep.alignment.profile[4].epochs == 8
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
+
+
+def test_dips_found_on_the_final_step_are_placed_there_not_at_the_folds_deepest_offset():
+    # seed 6, Adam with label smoothing, the loss fixed: the 1-sample final batch is lower
+    # in three of eight epochs (a correct loss, noisier), and a chance low two steps into
+    # the epoch is deeper in the fold. The exact test found the final step: no drop.
+    rep = analyze(seed_run("seed-numpy-adam-ls1-fixed-s6"), SEED_GEOMETRY)
+    assert rep.verdict == "clean", [d.evidence for d in rep.diagnosis]

@@ -209,7 +209,10 @@ def test_a_bug_that_does_not_show_is_labelled_by_what_the_log_shows():
     for e in hidden:
         assert e["intended_verdict"] != "clean"
         assert e["verdict"] == "clean"
-        assert e["oracle"]["detectable"] is False and "twin" in e["notes"]
+        # rated too weak to show: by the oracle against a twin, or (the first runs/ set)
+        # by its labeller's folded-z rule, which says so in the notes
+        assert (e.get("oracle", {}).get("detectable") is False and "twin" in e["notes"]) \
+            or "bug present but not visible" in e["notes"]
 
 
 def test_the_devclean_set_is_dev_and_trained_on_seeds_of_its_own():

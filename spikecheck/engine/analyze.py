@@ -505,7 +505,10 @@ def _align(raw: list[RawEvent], d: Detrended, steps: np.ndarray, values: np.ndar
             n_valid += 1
             if ok:
                 n_aligned += 1
-                aligned_epochs.add(int(phase.epoch[i]))
+                if steps[-1] >= origin + int(phase.epoch[i]) * spe - 0.5:
+                    # a boundary the log reaches: the end of the last epoch is evidence on
+                    # its final-step side, but the boundary after it is not in the log
+                    aligned_epochs.add(int(phase.epoch[i]))
     p_window = min(1.0, (hi - lo + 1) / spe)
     chance = binom_sf(n_aligned, n_valid, p_window) if n_valid else None
     return spikes, Alignment(

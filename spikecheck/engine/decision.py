@@ -365,6 +365,11 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
     """Where the boundary excess sits ('final-step', 'epoch-start', 'spread') and its
     measured height (the median loss there over the baseline)."""
     geom, fold, shift = ev.geometry, ev.fold, ev.shift
+    if how == "shift" and shift is not None and direction == "up" and \
+            _isolated_final_peak(ev, th):
+        # the epoch was placed on a one-step peak: the raised level after it is that
+        # step's aftermath (an oversized update), not a jump of its own
+        return "final-step", ev.final.ratio
     if how == "shift" and shift is not None:
         return "epoch-start", exp_capped(shift.shift)
     if how == "shape" and ev.shape is not None:
@@ -388,6 +393,15 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
         return "epoch-start", st.ratio
     if direction == "up" and st_up and not _short_final_batch(geom) and k == 1:
         return "epoch-start", st.ratio
+    if direction == "down" and how == "exact":
+        # the exact test that found it names its step: not the fold's deepest offset
+        # (a 1-sample final batch's dips beside a chance low two steps later)
+        exact = [(e.p_down, pos, e.ratio) for e, pos in ((fin, "final-step"),
+                                                          (st, "epoch-start"))
+                 if e is not None and e.ratio < 1.0]
+        if exact:
+            _, pos, ratio = min(exact)
+            return pos, ratio
     # Logged every k steps, the final step itself shows only in some epochs: when the
     # aligned spikes sit exactly on it, that is where the excess is.
     if k > 1 and direction == "up" and ev.spikes:
@@ -437,6 +451,17 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
         if 0 <= r <= 2:
             return "epoch-start", measured
     return "spread", measured
+
+
+def _isolated_final_peak(ev: Evidence, th: Thresholds) -> bool:
+    """With the epoch inferred from a recurring peak (placed on its final step), that peak
+    stands alone: significant, and isolated_peak times the point after it."""
+    fin, st = ev.final, ev.start
+    if not (ev.inferred and ev.geometry.source == "inferred") or fin is None or \
+            fin.epochs < 2 or fin.p_up >= 1e-3 or fin.ratio <= 1.0:
+        return False
+    nxt = st.ratio if st is not None else 1.0
+    return fin.ratio >= th.isolated_peak * max(nxt, 1e-12)
 
 
 def _short_final_batch(geom: EpochGeometry) -> bool:

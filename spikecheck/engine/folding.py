@@ -61,7 +61,9 @@ def phase_of(steps: np.ndarray, spe: float, origin: float, log_every: int) -> Ph
 
     first = first_boundary_index(float(steps[0]), spe, origin) if steps.size else 1
     last = math.floor((steps[-1] - origin) / spe + 1e-9) if steps.size else 0
-    valid = (k >= first) & (k <= last)
+    # the points before the next boundary belong to the last epoch, whose end the log
+    # may hold (a run that stops on an epoch's final step) though it holds no point after
+    valid = (k >= first) & ((k <= last) | ((k == last + 1) & (offset < 0)))
     return Phase(k, offset, rel, valid)
 
 
