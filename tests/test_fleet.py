@@ -108,27 +108,40 @@ def test_jsonl_has_one_line_per_run_equal_to_the_json_run_objects(tree):
     assert {json.loads(x)["run"]: json.loads(x) for x in lines} == doc
 
 
-def test_jsonl_streams_each_run_as_it_finishes(own_tree, monkeypatch):
-    """A run that takes 3 s does not hold back the lines of the runs done before it."""
+def test_jsonl_streams_each_run_as_it_finishes(own_tree, monkeypatch, tmp_path):
+    """A run held until the first line is out does not hold back the lines of the runs
+    done before it: the held run waits (in its worker) for a mark the parent makes when it
+    writes its first line, so the test needs no timing, only the order of events."""
     real = registry.read_input
+    first_line, waited_out = tmp_path / "first-line", tmp_path / "waited-out"
 
-    def slow_for_one(arg, options, forced=None):
+    def held_until_a_line_is_out(arg, options, forced=None):
         if arg.endswith("pfb-digits.csv"):
-            time.sleep(3)
+            deadline = time.monotonic() + 120  # only a broken stream waits this out
+            while not first_line.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if not first_line.exists():
+                waited_out.touch()
         return real(arg, options, forced)
 
-    monkeypatch.setattr(registry, "read_input", slow_for_one)
+    monkeypatch.setattr(registry, "read_input", held_until_a_line_is_out)
     import spikecheck.cli as cli
 
-    writes: list[tuple[float, str]] = []
+    writes: list[str] = []
     real_write = cli._write_stdout
-    monkeypatch.setattr(cli, "_write_stdout",
-                        lambda text: writes.append((time.monotonic(), text)) or real_write(text))
+
+    def write(text):
+        writes.append(text)
+        first_line.touch()
+        return real_write(text)
+
+    monkeypatch.setattr(cli, "_write_stdout", write)
     res = invoke(own_tree, "--format", "jsonl", "--jobs", "2")
     assert len(res.stdout.splitlines()) == len(EXPECTED_RUNS)
+    assert not waited_out.exists(), "no line went out while a run was still working"
     assert len(writes) >= 2
-    assert '"pfb-digits.csv"' not in writes[0][1] and "pfb-digits.csv" in writes[-1][1]
-    assert writes[-1][0] - writes[0][0] > 1.5  # the first lines went out long before
+    assert "pfb-digits.csv" not in writes[0]
+    assert any("pfb-digits.csv" in w for w in writes[1:])
 
 
 # The command line in a subprocess with one run held until the test opens a gate: the
