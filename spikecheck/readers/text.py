@@ -40,6 +40,7 @@ from spikecheck.readers.textlines import (
 )
 from spikecheck.readers.textsteps import (
     finish_epoch_iter,
+    finish_epoch_rows,
     finish_rows,
     finish_step,
 )
@@ -83,7 +84,8 @@ class Style:
     where the line prints several) plus {INT}, {NUM} and {GAP}. `kind` says where steps
     come from: "step" (a global step group), "epoch_iter" (the iteration restarts every
     epoch: global step = epoch * iterations per epoch + iteration), "row" (no step at all:
-    Hugging Face printed dicts). `header` is an expression for epoch header lines that
+    Hugging Face printed dicts), "epoch_rows" (no step, an epoch on the line or a header:
+    one point per line, numbered). `header` is an expression for epoch header lines that
     precede their counter lines (Keras). `kv` lists the keys a line offers (for --list).
     """
 
@@ -294,6 +296,12 @@ _LOSS_KV = (r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(LOSS_KEYS, ke
             + r")(?![\w-])['\"]?[ \t]{0,20}[:=,]?[ \t]{0,20}['\"]?" + NUM)
 
 
+# How a learned layout's counter gives steps: a global one (also a table's step column),
+# none (one point per line under an epoch marker: row numbers), else epoch_iter (a counter
+# that may restart each epoch, decided from the data).
+_LAYOUT_KINDS = {"global": "step", None: "epoch_rows"}
+
+
 def layout_style(layout: LineLayout) -> Style:
     """The line model's layout as a style of the table, read by the same machinery."""
     note = Note(NoteCode.LEARNED_STYLE, {
@@ -301,10 +309,10 @@ def layout_style(layout: LineLayout) -> Style:
         "perplexity": bool(layout.ppl), "wrapped": bool(layout.wrapped)})
     return Style(
         name="line model", example=layout.example, regex=layout.regex, metric=layout.key,
-        kind="step" if layout.counter_form == "global" else "epoch_iter", keyed=True,
+        kind=_LAYOUT_KINDS.get(layout.counter_form, "epoch_iter"), keyed=True,
         epoch_base=None, header=layout.header, note=note, kv=_LOSS_KV,
         samples="always" if layout.samples else "never", log_of_value=layout.ppl,
-        counter_may_be_global=True,
+        counter_may_be_global=True, flags=re.MULTILINE,  # a table's rows are anchored
     )
 
 
@@ -622,6 +630,9 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
     if style.kind == "row":
         return finish_rows(src.name, options, metric, cols, values, notes, unparsable)
     epochs = header_epochs if header is not None else cols.get("epoch")
+    if style.kind == "epoch_rows":
+        return finish_epoch_rows(src.name, style, options, metric, epochs, values, notes,
+                                 unparsable)
     return finish_epoch_iter(src.name, style, options, metric, cols, values, epochs, notes,
                              unparsable)
 
