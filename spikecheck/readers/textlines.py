@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spikecheck.readers.vocabulary import (
     PERPLEXITY_KEYS,
@@ -56,7 +56,7 @@ LOSS_ANY = re.compile(
 # loss_cls and loss_bbox with no total, leave the loss undecided).
 GENERIC_LOSS = re.compile(
     r"(?<![\w/.-])" + _NOT_TRAIN_BEFORE
-    + r"(?P<key>[A-Za-z_][\w/.-]{0,60}?(?:[Ll]oss|LOSS)\w{0,30})(?![\w/.-])" + _SEP
+    + r"(?P<key>(?:[A-Za-z_][\w/.-]{0,60}?)?(?:[Ll]oss|LOSS)\w{0,30})(?![\w/.-])" + _SEP
     + r"(?P<val>" + NUM + r")(?P<avg>[ \t]{1,5}\([ \t]{0,3}" + NUM + r"[ \t]{0,3}\))?"
 )
 # A word that makes a line an evaluation line when it comes before the loss key, standing
@@ -306,6 +306,11 @@ def _learn_keyed(lines: list[str]) -> LineLayout | None:
             header = HEADER_EPOCH
     if not agreeing:
         return None
+    if counter_form == "bracket" and len({m.group("iter") for i, _ in agreeing
+                                          for m in _BRACKET_RX.finditer(lines[i])}) < 2:
+        # the same `[0]` on every line: a process tag, not a counter
+        return _rows_layout(lines, [(i, replace(t, counter=None)) for i, t in chosen], key,
+                            header_lines)
     orders = Counter(_order(t) for _, t in agreeing)
     pieces = orders.most_common(1)[0][0]
     if counter_form == "bracket":
@@ -422,6 +427,22 @@ def _rows_layout(lines: list[str], chosen: list[tuple[int, _LineTokens]], key: s
         running_mean_pairs=False, samples=False, wrapped=False, lines=len(agreeing))
 
 
+def undecided_loss_names(lines: list[str]) -> list[str]:
+    """Two or more names holding "loss" and no listed key (loss_cls, loss_bbox), on lines
+    or as a table's columns: the loss names, else [] (nothing undecided)."""
+    names: Counter[str] = Counter()
+    for line in lines:
+        for f in _loss_keys(line):
+            if f.re is GENERIC_LOSS:
+                names[f.group("key")] += 1
+        cols = [c.strip() for c in _COLUMN_SPLIT.split(line.strip())]
+        if 3 <= len(cols) and len(line) <= 400 and not any(_NUMBER_RX.fullmatch(c) for c in cols):
+            losses = [c for c in cols if is_training_loss_name(c)]
+            if len(losses) > 1:
+                names.update(losses)
+    return [k for k, _ in names.most_common()] if len(names) > 1 else []
+
+
 # --------------------------------------------------------------------------- tables
 
 
@@ -535,6 +556,11 @@ def suggest_pattern(text: str) -> tuple[str | None, str]:
             keys[m.group("key")] += 1
             loss_lines.append(line.strip())
     if not loss_lines:
+        undecided = undecided_loss_names(lines)
+        if undecided:
+            return None, (f"found {len(undecided)} loss-like names and no total loss among "
+                          f"them ({', '.join(undecided[:6])}): which is the training loss is "
+                          "not decided")
         labels = Counter(re.findall(r"(?<![\w-])([A-Za-z_][\w-]{0,30})[ \t]{0,5}[:=][ \t]{0,5}"
                                     r"[-+]?[0-9]", "\n".join(lines)))
         if labels:
