@@ -37,6 +37,7 @@ from spikecheck.readers.textlines import (
     LineLayout,
     learn_layout,
     suggest_pattern,
+    undecided_loss_names,
 )
 from spikecheck.readers.textsteps import (
     finish_epoch_iter,
@@ -246,14 +247,15 @@ def _decode_head(src: InputSource, n: int, whole_lines: bool = True) -> str:
 # --------------------------------------------------------------------------- sniffing
 
 
-def detect_style(text: str) -> tuple[Style | None, int, str | None]:
+def detect_style(text: str, metric: str | None = None) -> tuple[Style | None, int, str | None]:
     """The style whose lines occur most often in text, on how many lines, and its key.
 
     Lines, not matches: one line holding a thousand printed dicts is one line, and does
     not outvote the log's hundred loss lines of another style. The table's styles compete
     with the line model's layout learned from the same text: the line model wins only when
     it explains more lines (a table style knows more about its trainer: running means,
-    update counters).
+    update counters). `metric` (--metric) decides between loss names the line model
+    would otherwise leave undecided.
     """
     best, best_n, best_key = None, 0, None
     for style in STYLES:
@@ -269,7 +271,7 @@ def detect_style(text: str) -> tuple[Style | None, int, str | None]:
     # small log's whole run).
     if best_n and best_n >= sum(1 for _ in LOSS_ANY.finditer(text)):
         return best, best_n, best_key
-    layout = learn_layout(text)
+    layout = learn_layout(text, metric)
     if layout is not None:
         style = layout_style(layout)
         n = lines_matched(_rx(style, layout.key), text)
@@ -348,7 +350,7 @@ class TextReader:
         """One series: the chosen style's loss, steps derived as the style dictates."""
         if options.pattern:
             return [_read_pattern(src, options)]
-        style, key = self._style_for(src)
+        style, key = self._style_for(src, options.metric)
         series = _read_style(src, style, options, key)
         framework = TEXT_STYLES.get(style.name)
         return [replace(series, framework=framework) if framework else series]
@@ -358,7 +360,14 @@ class TextReader:
         if options.pattern:
             s = _read_pattern(src, options)
             return [(s.metric, len(s))]
-        style, key = self._style_for(src)
+        try:
+            style, key = self._style_for(src, options.metric)
+        except NoTrainingLoss:
+            undecided = undecided_loss_names(
+                _decode_head(src, SNIFF_TEXT, whole_lines=False).split("\n"))
+            if undecided:
+                return undecided
+            raise
         if not style.keyed or style.kv is None:
             n = sum(len(_rx(style, key).findall(c)) for c in iter_chunks(src))
             return [(style.metric, n)]
@@ -372,11 +381,12 @@ class TextReader:
         found = [(k, n) for k, n in counts.most_common() if "loss" in k.lower()]
         return found or [(style.metric, 0)]
 
-    def _style_for(self, src: InputSource) -> tuple[Style, str | None]:
+    def _style_for(self, src: InputSource, metric: str | None = None
+                   ) -> tuple[Style, str | None]:
         cached = getattr(self, "_detected", None)
         if cached is not None and cached[0] is src and cached[1] is not None:
             return cached[1], cached[2]
-        _, style, n, key = _detect_head(src)
+        _, style, n, key = _detect_head(src, metric)
         if style is not None:
             return style, key
         # Nothing in the head (a long preamble, an endless line): look further, chunk by
@@ -384,7 +394,7 @@ class TextReader:
         candidate: tuple[Style, int, str | None] | None = None
         seen = 0
         for chunk in iter_chunks(src):
-            style, n, key = detect_style(chunk)
+            style, n, key = detect_style(chunk, metric)
             if style is not None and (candidate is None or n > candidate[1]):
                 candidate = (style, n, key)
             seen += len(chunk)
@@ -395,13 +405,14 @@ class TextReader:
         raise NoTrainingLoss(_no_style_message(src))
 
 
-def _detect_head(src: InputSource) -> tuple[str, Style | None, int, str | None]:
+def _detect_head(src: InputSource, metric: str | None = None
+                 ) -> tuple[str, Style | None, int, str | None]:
     """Detect on the first 64 KB, and on the whole sniff head when that is not decisive."""
     text = _decode_head(src, QUICK_TEXT)
-    style, n, key = detect_style(text)
+    style, n, key = detect_style(text, metric)
     if n < 20 and len(src.head(QUICK_TEXT)) >= QUICK_TEXT:
         text = _decode_head(src, SNIFF_TEXT)
-        style, n, key = detect_style(text)
+        style, n, key = detect_style(text, metric)
     return text, style, n, key
 
 

@@ -245,20 +245,21 @@ def _epoch_on(line: str) -> bool:
     return any(rx.search(line) for rx in _EPOCH_RX.values())
 
 
-def learn_layout(text: str) -> LineLayout | None:
+def learn_layout(text: str, metric: str | None = None) -> LineLayout | None:
     """The layout most loss lines of `text` share, or None when there is no consistent one.
 
     A layout needs a loss-like key and a counter on the same lines (an epoch marker is
     optional: on the line or on a header line before it). With no counter, an epoch
     marker (on the line or a header before it) makes one point per line: the per-epoch
     logs many examples print. A whitespace table under a header row naming its columns
-    (spaCy's, fastai's) is read by its columns.
+    (spaCy's, fastai's) is read by its columns. `metric` (--metric) picks among loss
+    names that are otherwise undecided.
     """
     lines = _sample_lines(text)
-    return _learn_keyed(lines) or learn_table(lines)
+    return _learn_keyed(lines, metric) or learn_table(lines, metric)
 
 
-def _learn_keyed(lines: list[str]) -> LineLayout | None:
+def _learn_keyed(lines: list[str], metric: str | None = None) -> LineLayout | None:
     per_line: list[tuple[int, list[_LineTokens]]] = []
     key_count: Counter[str] = Counter()
     header_lines = 0
@@ -272,7 +273,7 @@ def _learn_keyed(lines: list[str]) -> LineLayout | None:
             header_lines += 1
     if not per_line:
         return None
-    key = _choose_key(key_count)
+    key = metric if metric in key_count else _choose_key(key_count)
     if key is None:
         return None
     chosen = [(i, next(t for t in toks if t.key == key)) for i, toks in per_line
@@ -427,9 +428,10 @@ def _rows_layout(lines: list[str], chosen: list[tuple[int, _LineTokens]], key: s
         running_mean_pairs=False, samples=False, wrapped=False, lines=len(agreeing))
 
 
-def undecided_loss_names(lines: list[str]) -> list[str]:
+def undecided_loss_names(lines: list[str]) -> list[tuple[str, int]]:
     """Two or more names holding "loss" and no listed key (loss_cls, loss_bbox), on lines
-    or as a table's columns: the loss names, else [] (nothing undecided)."""
+    or as a table's columns: each name and the lines it is on, else [] (nothing
+    undecided)."""
     names: Counter[str] = Counter()
     for line in lines:
         for f in _loss_keys(line):
@@ -440,7 +442,7 @@ def undecided_loss_names(lines: list[str]) -> list[str]:
             losses = [c for c in cols if is_training_loss_name(c)]
             if len(losses) > 1:
                 names.update(losses)
-    return [k for k, _ in names.most_common()] if len(names) > 1 else []
+    return names.most_common() if len(names) > 1 else []
 
 
 # --------------------------------------------------------------------------- tables
@@ -454,7 +456,7 @@ _CELL = r"[^ \t\n]{{1,40}}"
 MIN_TABLE_ROWS = 3
 
 
-def learn_table(lines: list[str]) -> LineLayout | None:
+def learn_table(lines: list[str], metric: str | None = None) -> LineLayout | None:
     """A whitespace table under a header row that names its columns (spaCy's `E  #  LOSS
     NER  ...`, fastai's `epoch  train_loss  valid_loss ...`): one training-loss column
     (two or more and no total leave the loss undecided), a step column or an epoch
@@ -464,6 +466,8 @@ def learn_table(lines: list[str]) -> LineLayout | None:
         if len(names) < 3 or len(line) > 400 or any(_NUMBER_RX.fullmatch(c) for c in names):
             continue
         losses = [j for j, c in enumerate(names) if is_training_loss_name(c)]
+        if metric in names:
+            losses = [names.index(metric)]
         if len(losses) > 1:
             total = [j for j in losses if names[j].lower() in ("loss", "train_loss",
                                                                "total_loss", "train loss")]
@@ -556,11 +560,11 @@ def suggest_pattern(text: str) -> tuple[str | None, str]:
             keys[m.group("key")] += 1
             loss_lines.append(line.strip())
     if not loss_lines:
-        undecided = undecided_loss_names(lines)
+        undecided = [k for k, _ in undecided_loss_names(lines)]
         if undecided:
             return None, (f"found {len(undecided)} loss-like names and no total loss among "
                           f"them ({', '.join(undecided[:6])}): which is the training loss is "
-                          "not decided")
+                          "not decided, pass --metric with one of them")
         labels = Counter(re.findall(r"(?<![\w-])([A-Za-z_][\w-]{0,30})[ \t]{0,5}[:=][ \t]{0,5}"
                                     r"[-+]?[0-9]", "\n".join(lines)))
         if labels:
