@@ -418,7 +418,8 @@ def _rows_layout(lines: list[str], chosen: list[tuple[int, _LineTokens]], key: s
         parts = [EPOCH_FORMS[epoch_form], loss_src] if order else \
             [loss_src, EPOCH_FORMS[epoch_form]]
         regex = "{GAP}".join(parts)
-    elif header_lines and not epochs:
+    elif header_lines >= 2 and not epochs:  # headers of two epochs at least (one `epoch: 10`
+        # in a config dump is no header)
         epoch_form, agreeing, regex, header = None, no_counter, loss_src, HEADER_EPOCH
     else:
         return None
