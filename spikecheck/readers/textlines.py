@@ -10,6 +10,13 @@ and a counter, the pieces are put together, in the order the lines print them, i
 expression with the same placeholders as a table style; that one compiled expression then
 runs over the whole file in chunks like any listed style (so big files stay fast).
 
+Beside that main form: `key (...) at step N: v` and `key N v` (the counter inside the
+labelled number), a bare `[N]` counter, Chinese counters and epochs (`训练次数：100`,
+`第 3 轮`), lines with an epoch marker and no counter (one point per line, numbered), and
+whitespace tables under a header row naming their columns. An unlisted name holding
+"loss" is the key only when it is the only one (undecided otherwise: --metric picks), and
+no loss after an evaluation word on its line is training loss.
+
 The words this model knows (loss keys, perplexity keys, what is not training loss) come
 from vocabulary.py, the one list every reader uses.
 """
