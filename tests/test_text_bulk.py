@@ -20,7 +20,9 @@ from spikecheck.readers.interface import InputSource
 from spikecheck.readers.registry import read_input
 from spikecheck.readers.text import INT_GROUPS, STYLES, _column, _rx, _scan, layout_style
 from spikecheck.readers.textlines import learn_layout
+from tests.test_text_styles_heldout import KNOWN_MISSES
 from tests.text_styles import FORMATS
+from tests.text_styles_heldout import FORMATS as HELDOUT
 
 
 def _same_series(a, b) -> None:
@@ -72,6 +74,23 @@ def test_most_corpus_lines_are_read_in_bulk():
         pytest.skip("needs the corpus format tests of this module to run first")
     mostly = [n for n, share in BULK_SHARE.items() if share >= 0.8]
     assert len(mostly) >= 0.8 * len(FORMATS), BULK_SHARE
+
+
+HELDOUT_READ = [f for f in HELDOUT if f.name not in KNOWN_MISSES]
+
+
+@pytest.mark.parametrize("fmt", HELDOUT_READ, ids=[f.name for f in HELDOUT_READ])
+def test_every_heldout_format_reads_the_same_in_bulk(tmp_path, monkeypatch, fmt):
+    """The layouts learned for formats the reader was not built against (epoch-only rows,
+    tables, [N] counters, key pairs) read the same in bulk, and in bulk: only a layout
+    whose loss sits on the line after its counter (OLMo) is read per line."""
+    text, _ = fmt.write()
+    p = tmp_path / "train.log"
+    p.write_text(text)
+    stats = _read_both(p, monkeypatch)
+    assert stats.bulk_lines + stats.per_line_lines == stats.lines
+    if not fmt.name.startswith("OLMo"):
+        assert stats.bulk_lines >= 0.6 * stats.lines, stats
 
 
 @pytest.mark.parametrize("fmt", FORMATS[::4], ids=[f.name for f in FORMATS[::4]])

@@ -37,9 +37,11 @@ from spikecheck.readers.textlines import (
     LineLayout,
     learn_layout,
     suggest_pattern,
+    undecided_loss_names,
 )
 from spikecheck.readers.textsteps import (
     finish_epoch_iter,
+    finish_epoch_rows,
     finish_rows,
     finish_step,
 )
@@ -83,7 +85,8 @@ class Style:
     where the line prints several) plus {INT}, {NUM} and {GAP}. `kind` says where steps
     come from: "step" (a global step group), "epoch_iter" (the iteration restarts every
     epoch: global step = epoch * iterations per epoch + iteration), "row" (no step at all:
-    Hugging Face printed dicts). `header` is an expression for epoch header lines that
+    Hugging Face printed dicts), "epoch_rows" (no step, an epoch on the line or a header:
+    one point per line, numbered). `header` is an expression for epoch header lines that
     precede their counter lines (Keras). `kv` lists the keys a line offers (for --list).
     """
 
@@ -244,14 +247,15 @@ def _decode_head(src: InputSource, n: int, whole_lines: bool = True) -> str:
 # --------------------------------------------------------------------------- sniffing
 
 
-def detect_style(text: str) -> tuple[Style | None, int, str | None]:
+def detect_style(text: str, metric: str | None = None) -> tuple[Style | None, int, str | None]:
     """The style whose lines occur most often in text, on how many lines, and its key.
 
     Lines, not matches: one line holding a thousand printed dicts is one line, and does
     not outvote the log's hundred loss lines of another style. The table's styles compete
     with the line model's layout learned from the same text: the line model wins only when
     it explains more lines (a table style knows more about its trainer: running means,
-    update counters).
+    update counters). `metric` (--metric) decides between loss names the line model
+    would otherwise leave undecided.
     """
     best, best_n, best_key = None, 0, None
     for style in STYLES:
@@ -267,7 +271,7 @@ def detect_style(text: str) -> tuple[Style | None, int, str | None]:
     # small log's whole run).
     if best_n and best_n >= sum(1 for _ in LOSS_ANY.finditer(text)):
         return best, best_n, best_key
-    layout = learn_layout(text)
+    layout = learn_layout(text, metric)
     if layout is not None:
         style = layout_style(layout)
         n = lines_matched(_rx(style, layout.key), text)
@@ -294,6 +298,12 @@ _LOSS_KV = (r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(LOSS_KEYS, ke
             + r")(?![\w-])['\"]?[ \t]{0,20}[:=,]?[ \t]{0,20}['\"]?" + NUM)
 
 
+# How a learned layout's counter gives steps: a global one (also a table's step column),
+# none (one point per line under an epoch marker: row numbers), else epoch_iter (a counter
+# that may restart each epoch, decided from the data).
+_LAYOUT_KINDS = {"global": "step", None: "epoch_rows"}
+
+
 def layout_style(layout: LineLayout) -> Style:
     """The line model's layout as a style of the table, read by the same machinery."""
     note = Note(NoteCode.LEARNED_STYLE, {
@@ -301,10 +311,10 @@ def layout_style(layout: LineLayout) -> Style:
         "perplexity": bool(layout.ppl), "wrapped": bool(layout.wrapped)})
     return Style(
         name="line model", example=layout.example, regex=layout.regex, metric=layout.key,
-        kind="step" if layout.counter_form == "global" else "epoch_iter", keyed=True,
+        kind=_LAYOUT_KINDS.get(layout.counter_form, "epoch_iter"), keyed=True,
         epoch_base=None, header=layout.header, note=note, kv=_LOSS_KV,
         samples="always" if layout.samples else "never", log_of_value=layout.ppl,
-        counter_may_be_global=True,
+        counter_may_be_global=True, flags=re.MULTILINE,  # a table's rows are anchored
     )
 
 
@@ -340,7 +350,7 @@ class TextReader:
         """One series: the chosen style's loss, steps derived as the style dictates."""
         if options.pattern:
             return [_read_pattern(src, options)]
-        style, key = self._style_for(src)
+        style, key = self._style_for(src, options.metric)
         series = _read_style(src, style, options, key)
         framework = TEXT_STYLES.get(style.name)
         return [replace(series, framework=framework) if framework else series]
@@ -350,7 +360,14 @@ class TextReader:
         if options.pattern:
             s = _read_pattern(src, options)
             return [(s.metric, len(s))]
-        style, key = self._style_for(src)
+        try:
+            style, key = self._style_for(src, options.metric)
+        except NoTrainingLoss:
+            undecided = undecided_loss_names(
+                _decode_head(src, SNIFF_TEXT, whole_lines=False).split("\n"))
+            if undecided:
+                return undecided
+            raise
         if not style.keyed or style.kv is None:
             n = sum(len(_rx(style, key).findall(c)) for c in iter_chunks(src))
             return [(style.metric, n)]
@@ -364,11 +381,12 @@ class TextReader:
         found = [(k, n) for k, n in counts.most_common() if "loss" in k.lower()]
         return found or [(style.metric, 0)]
 
-    def _style_for(self, src: InputSource) -> tuple[Style, str | None]:
+    def _style_for(self, src: InputSource, metric: str | None = None
+                   ) -> tuple[Style, str | None]:
         cached = getattr(self, "_detected", None)
         if cached is not None and cached[0] is src and cached[1] is not None:
             return cached[1], cached[2]
-        _, style, n, key = _detect_head(src)
+        _, style, n, key = _detect_head(src, metric)
         if style is not None:
             return style, key
         # Nothing in the head (a long preamble, an endless line): look further, chunk by
@@ -376,7 +394,7 @@ class TextReader:
         candidate: tuple[Style, int, str | None] | None = None
         seen = 0
         for chunk in iter_chunks(src):
-            style, n, key = detect_style(chunk)
+            style, n, key = detect_style(chunk, metric)
             if style is not None and (candidate is None or n > candidate[1]):
                 candidate = (style, n, key)
             seen += len(chunk)
@@ -387,13 +405,14 @@ class TextReader:
         raise NoTrainingLoss(_no_style_message(src))
 
 
-def _detect_head(src: InputSource) -> tuple[str, Style | None, int, str | None]:
+def _detect_head(src: InputSource, metric: str | None = None
+                 ) -> tuple[str, Style | None, int, str | None]:
     """Detect on the first 64 KB, and on the whole sniff head when that is not decisive."""
     text = _decode_head(src, QUICK_TEXT)
-    style, n, key = detect_style(text)
+    style, n, key = detect_style(text, metric)
     if n < 20 and len(src.head(QUICK_TEXT)) >= QUICK_TEXT:
         text = _decode_head(src, SNIFF_TEXT)
-        style, n, key = detect_style(text)
+        style, n, key = detect_style(text, metric)
     return text, style, n, key
 
 
@@ -622,6 +641,9 @@ def _read_style(src: InputSource, style: Style, options: ReadOptions,
     if style.kind == "row":
         return finish_rows(src.name, options, metric, cols, values, notes, unparsable)
     epochs = header_epochs if header is not None else cols.get("epoch")
+    if style.kind == "epoch_rows":
+        return finish_epoch_rows(src.name, style, options, metric, epochs, values, notes,
+                                 unparsable)
     return finish_epoch_iter(src.name, style, options, metric, cols, values, epochs, notes,
                              unparsable)
 

@@ -106,6 +106,17 @@ def finish_rows(source: str, options: ReadOptions, metric: str, cols: dict[str, 
                      unparsable=unparsable, superseded=dropped)
 
 
+def finish_epoch_rows(source: str, style: Style, options: ReadOptions, metric: str,
+                      epochs: np.ndarray, values: np.ndarray, notes: list[Note],
+                      unparsable: int = 0) -> LossSeries:
+    """Loss lines with an epoch and no step (`Epoch: 001, Loss: 1.94`, or under an `Epoch 3`
+    header): numbered as rows, the epoch counted from 0 (-1, before any header: none)."""
+    known = epochs >= 0
+    base = _epoch_base(style, epochs[known]) if known.any() else 0
+    e0 = np.where(known, epochs.astype(np.float64) - base, np.nan)
+    return finish_rows(source, options, metric, {"epoch": e0}, values, notes, unparsable)
+
+
 def finish_epoch_iter(source: str, style: Style, options: ReadOptions, metric: str,
                       cols: dict[str, np.ndarray], values: np.ndarray,
                       epochs: np.ndarray | None, notes: list[Note], unparsable: int = 0
