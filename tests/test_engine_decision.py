@@ -499,3 +499,20 @@ def test_dips_found_on_the_final_step_are_placed_there_not_at_the_folds_deepest_
     # the epoch is deeper in the fold. The exact test found the final step: no drop.
     rep = analyze(seed_run("seed-numpy-adam-ls1-fixed-s6"), SEED_GEOMETRY)
     assert rep.verdict == "clean", [d.evidence for d in rep.diagnosis]
+
+
+def test_with_no_flags_a_few_spikes_a_whole_number_of_steps_apart_are_pointed_out():
+    # three 30x spikes at 1999, 3999 and 7999 (a 2000-step epoch whose short final batch
+    # shows in some epochs): too few for a period test, but the report names the gap
+    steps, loss = curve(10000, seed=4)
+    spiky = loss.copy()
+    spiky[[1999, 3999, 7999]] *= 30
+    rep = run(steps, spiky)
+    assert rep.verdict == "spikes-not-epoch-aligned"
+    assert "--steps-per-epoch 2000" in rep.diagnosis[0].evidence
+    # the same spikes at unrelated steps: nothing to point at
+    other = loss.copy()
+    other[[1999, 4321, 7003]] *= 30
+    rep = run(steps, other)
+    assert rep.verdict == "spikes-not-epoch-aligned"
+    assert "--steps-per-epoch" not in rep.diagnosis[0].evidence

@@ -222,16 +222,42 @@ def decide(ev: Evidence, th: Thresholds = THRESHOLDS) -> Decision:
             return Decision(Verdict.PERIODIC, [dx.make(Cause.UNKNOWN, 0.5, why)])
     if major:
         al = ev.alignment
+        common = None if geom.known else common_gap([s.peak_step for s in major])
         why = f"{len(major)} spike{'s' if len(major) > 1 else ''} at no fixed phase"
         if geom.known and al.share_of_events is not None:
             why += (f" ({al.events_on_boundary} of {al.events} anomalies near an epoch "
                     "boundary, as chance allows)")
+        elif common is not None:
+            # too few to prove a period, but worth checking against the epoch
+            why = (f"{len(major)} spikes a whole number of {common} steps apart, too few to "
+                   "tell a period from chance (no epoch geometry given): if an epoch is "
+                   f"{common} steps, pass --steps-per-epoch {common} (or --dataset-size and "
+                   "--batch-size) to test them against it")
         else:
             why += " (no epoch geometry given and no recurring period found)"
         top = max(major, key=lambda s: s.height)
         why += f"; largest {top.height:.3g}x at step {top.peak_step}"
         return Decision(Verdict.ISOLATED, [dx.make(Cause.RANDOM, 0.7, why)])
     return Decision(Verdict.CLEAN, [])
+
+
+def common_gap(peaks: list[int], tol: int = 1, min_period: int = 20, most: int = 8
+               ) -> int | None:
+    """The step count (at least min_period) of which every gap between three or more
+    peaks is a whole multiple (at most `most` times it, within tol steps): spikes an exact
+    number of epochs apart (a short final batch that shows in some epochs only), or None."""
+    t = sorted({int(p) for p in peaks})
+    if len(t) < 3:
+        return None
+    gaps = [b - a for a, b in zip(t, t[1:])]
+    for m in range(1, most + 1):  # the smallest gap may itself span m periods
+        period = round(min(gaps) / m)
+        if period < min_period:
+            break
+        ks = [round(g / period) for g in gaps]
+        if all(1 <= k <= most and abs(g - k * period) <= tol for g, k in zip(gaps, ks)):
+            return period
+    return None
 
 
 def _whole_epochs(pfit: PeriodFit, geom: EpochGeometry) -> bool:
