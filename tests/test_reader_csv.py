@@ -238,3 +238,17 @@ def test_small_files_read_without_pyarrow_give_the_pyarrow_result(monkeypatch):
         assert _read_or_error(path, monkeypatch, 1 << 20) == \
             _read_or_error(path, monkeypatch, 0), path
     assert light > 20  # the light path is really taken, not always deferred to pyarrow
+
+
+def test_a_loss_named_for_its_function_is_read_where_no_column_says_loss(tmp_path):
+    # a regression's CSV: train_mse is the training loss, val_mse evaluation
+    p = tmp_path / "reg.csv"
+    p.write_text("step,val_mse,train_mse\n" + "".join(
+        f"{i},{0.5 + i / 100:.3f},{1.0 / (i + 1):.4f}\n" for i in range(40)))
+    (s,) = read_input(str(p), ReadOptions())
+    assert s.metric == "train_mse"
+    assert s.values[0] == 1.0
+    only_eval = tmp_path / "eval.csv"
+    only_eval.write_text("step,val_mse\n" + "".join(f"{i},0.5\n" for i in range(40)))
+    with pytest.raises(ReadError, match="no loss column"):
+        read_input(str(only_eval), ReadOptions())

@@ -394,6 +394,11 @@ def test_no_training_loss_tag_is_a_clear_error(tmp_path):
     (["TRAIN/LOSS", "lr"], "TRAIN/LOSS"),
     (["my_recon_loss", "my_val_loss", "test/loss"], "my_recon_loss"),
     (["val_loss", "accuracy"], None),
+    # a loss named for its function, where no tag says loss (a regression's train/mse)
+    (["train/mse", "val/mse", "lr"], "train/mse"),
+    (["train/mse", "train/loss"], "train/loss"),
+    (["val/mse", "test_mae"], None),
+    (["train/msec_per_step"], None),
 ])
 def test_choose_metric(tags, want):
     assert choose_metric(tags) == want

@@ -30,6 +30,7 @@ from spikecheck.readers.vocabulary import (
     LOSS_NAMES,
     STEP_NAMES,
     as_loss,
+    is_loss_function_name,
     is_perplexity_name,
     is_training_loss_name,
     per_epoch_only,
@@ -436,6 +437,10 @@ class CsvReader:
                 notes.append(Note(NoteCode.OTHER_LOSS_COLUMNS,
                                   {"columns": [names[c] for c in others]}))
             return [lossy[0]]
+        named = [i for i, h in enumerate(layout.header)
+                 if is_loss_function_name(h) and i not in (step_col, epoch_col)]
+        if named:
+            return [named[0]]  # train_mse: the loss named for its function
         ppl = [i for i, h in enumerate(layout.header)
                if is_perplexity_name(h) and i not in (step_col, epoch_col)]
         if ppl:

@@ -28,6 +28,7 @@ from spikecheck.readers.interface import InputSource, NoTrainingLoss, ReadError,
 from spikecheck.readers.vocabulary import (
     EPOCH_NAMES,
     as_loss,
+    is_loss_function_name,
     is_perplexity_name,
     is_training_loss_name,
     per_epoch_only,
@@ -395,6 +396,8 @@ def loss_rank(tag: str) -> tuple | None:
     t = tag.lower()
     if is_training_loss_name(tag):
         return (4, 0 if "train" in t else 1, len(tag), tag)
+    if is_loss_function_name(tag):
+        return (5, 0 if "train" in t else 1, len(tag), tag)  # train/mse: no tag says loss
     if is_perplexity_name(tag):
         return (6, 0, len(tag), tag)  # only without a loss tag: read as log(perplexity)
     return None

@@ -82,6 +82,18 @@ def is_training_loss_name(name: str) -> bool:
     return ("loss" in name.lower() or name in _LOSS_LABELS) and is_training_name(name)
 
 
+# Loss functions named for what they compute (a regression logs train/mse): training loss
+# when nothing is named a loss, as the last word of the name (train_mse, loss/huber).
+LOSS_FUNCTION_WORDS = ("mse", "rmse", "mae", "huber", "bce", "l1", "smooth_l1", "smoothl1")
+_LOSS_FUNCTION = re.compile(rf"(^|[{_NAME_SEPARATORS}])({'|'.join(LOSS_FUNCTION_WORDS)})$", re.I)
+
+
+def is_loss_function_name(name: str) -> bool:
+    """train/mse, train_mae, huber: a training loss named for its function (a fallback
+    where no name holds 'loss'), not an evaluation metric."""
+    return bool(_LOSS_FUNCTION.search(name)) and is_training_name(name)
+
+
 def is_perplexity_name(name: str) -> bool:
     """A training perplexity (ppl, train/perplexity): the loss is its logarithm."""
     return bool(_PERPLEXITY_WORDS.search(name)) and is_training_name(name)
@@ -216,7 +228,7 @@ def infer_iters_per_epoch(epochs: np.ndarray, iters: np.ndarray) -> int:
 __all__ = [
     "EPOCH_NAMES", "LOSS_NAMES", "MAX_STEP", "NOT_TRAINING", "NOT_TRAINING_WORDS",
     "PERPLEXITY_KEYS", "PRINTED_LOSS_KEYS", "STEP_NAMES", "as_loss", "infer_iters_per_epoch",
-    "is_epoch_aggregate_name", "is_perplexity_name", "is_training_loss_name",
-    "is_training_name", "not_training_before", "per_epoch_only", "perplexity_note",
-    "resolve_restarts", "restart_note",
+    "is_epoch_aggregate_name", "is_loss_function_name", "is_perplexity_name",
+    "is_training_loss_name", "is_training_name", "not_training_before", "per_epoch_only",
+    "perplexity_note", "resolve_restarts", "restart_note",
 ]
