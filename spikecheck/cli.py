@@ -957,6 +957,15 @@ TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
                     if hasattr(signal, name))
 
 
+def _one_blas_thread() -> None:
+    """OpenBLAS, loaded with numpy, starts a thread per core that spins while the main one
+    works: 40-60 ms of a small log's 0.2 s on 2 cores, for linear algebra spikecheck only
+    does on two columns (polyfit, corrcoef) where threads do not help. Unless the user chose
+    a count, this process and its --jobs workers keep one; it must run before numpy loads
+    (spikecheck.cli imports no numpy: tests/test_startup_imports.py)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def run() -> None:
     """Entry point guard: no traceback ever reaches the user; signals get their codes."""
     try:
@@ -965,6 +974,7 @@ def run() -> None:
             signal.signal(signum, _on_terminate)
     except (ValueError, OSError):  # not the main thread
         pass
+    _one_blas_thread()
     from spikecheck.cli_group import entry  # `plan` next to the analysis command
     from spikecheck.readers import memory
 

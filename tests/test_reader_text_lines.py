@@ -234,3 +234,26 @@ def test_ppl_value_transform_matches_math_log(tmp_path):
     s = read(tmp_path, "".join(f"Epoch {e}, {i:5d}/  100; ppl: {math.e ** 2:6.2f}\n"
                                for e in (1, 2, 3) for i in range(10, 101, 10)))
     assert np.allclose(s.values, math.log(7.39))
+
+
+def test_loss_key_scan_matches_the_expression_without_its_first_character_check(fixtures):
+    """LOSS_ANY checks that a key can start at a position before its six lookbehinds run
+    there (for speed): its matches are those of the expression without that check, on
+    every text log of the repository and on keys next to validation words and dashes."""
+    import re
+
+    from spikecheck.readers import textlines
+
+    fast = textlines.LOSS_ANY
+    plain = re.compile(fast.pattern.removeprefix(textlines._KEY_START), fast.flags)
+    assert plain.pattern != fast.pattern
+    texts = [p.read_text(errors="replace")[:256 * 1024]
+             for p in sorted([*fixtures.rglob("*.log"), *fixtures.rglob("*.txt")])]
+    texts.append("val loss: 1.5 loss: 2.0 -loss: 3 train-loss=4 Loss 5 ppl=6 ce: 7 eval_ce 8\n"
+                 "step 3 | lm loss: 2.504220E+00 | xent 0.5 (0.6) nll=1e-3 cost: nan\n")
+    found = 0
+    for text in texts:
+        got = [(m.span(), m.groupdict()) for m in fast.finditer(text)]
+        assert got == [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+        found += len(got)
+    assert len(texts) > 50 and found > 10_000

@@ -297,11 +297,16 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
         y, steps = y[pick], steps[pick]
         if base is not None:
             base = base[pick]
-    pos = (steps - origin) / spe
-    ep = np.floor(pos).astype(np.int64)
-    frac = pos - ep
-    keep = ep >= 1  # the first epoch is dominated by the initial fall of the loss
+    pos = np.subtract(steps, origin, dtype=np.float64)
+    pos /= spe
+    whole = np.floor(pos)
+    ep = whole.astype(np.int64)
+    frac = np.subtract(pos, whole, out=pos)  # pos - ep: whole is ep exactly (steps <= 2**53)
+    del whole
     ordered = bool(np.all(ep[1:] >= ep[:-1]))  # steps in order: runs, not a sort
+    # the first epoch is dominated by the initial fall of the loss; in order, the epochs
+    # from 1 on are a tail of the arrays, taken as views instead of copies
+    keep = slice(int(np.searchsorted(ep, 1)), None) if ordered else ep >= 1
     if _distinct(ep[keep], ordered).size < 3:
         return None
     ppe = spe / max(1, log_every)
@@ -388,9 +393,14 @@ def _sorted_sample(n: int, k: int) -> np.ndarray:
     """
     if k >= n:
         return np.arange(n)
-    edges = np.arange(k + 1, dtype=np.int64) * n // k
-    lengths = np.diff(edges)
-    return edges[:-1] + (np.random.default_rng(0).random(k) * lengths).astype(np.int64)
+    edges = np.arange(k + 1, dtype=np.int64)
+    edges *= n  # in place: i * n // k, without two more k-sized arrays to fault in
+    edges //= k
+    draw = np.random.default_rng(0).random(k)
+    draw *= np.diff(edges)
+    pick = draw.astype(np.int64)
+    pick += edges[:-1]
+    return pick
 
 
 def _distinct(a: np.ndarray, ordered: bool) -> np.ndarray:

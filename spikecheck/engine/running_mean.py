@@ -152,7 +152,12 @@ def looks_like_running_mean(values: np.ndarray, pos: Positions) -> bool:
     differenced noise, lag-1 correlation about -0.5). Noise that merely calms down through
     each epoch (after a warm restart) shows the first but not the second.
     """
-    sig = running_mean_signature(values, pos)
+    return is_running_mean_signature(running_mean_signature(values, pos))
+
+
+def is_running_mean_signature(sig: tuple[float, float] | None) -> bool:
+    """Whether a running_mean_signature (shrink slope, lag-1 correlation) is a running
+    mean's: changes shrinking about like 1/k and not anti-correlated."""
     return sig is not None and STEEPEST <= sig[0] <= SHRINK_SLOPE and sig[1] > RAW_CORRELATION
 
 

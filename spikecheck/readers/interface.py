@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -111,6 +109,8 @@ class InputSource:
         magic = raw.read(2)
         raw.seek(0)
         if magic == b"\x1f\x8b":
+            import gzip  # imported on first use, as tempfile below: not a plain log's start-up
+
             self.gzipped = True
             return _Capped(gzip.GzipFile(fileobj=raw, mode="rb"), raw, self.limit,  # type: ignore[return-value]
                            self.name)
@@ -131,6 +131,8 @@ class InputSource:
                 return os.fdopen(os.dup(self._spool.fileno()), "rb", buffering=0)  # type: ignore[union-attr]
             except (AttributeError, OSError, io.UnsupportedOperation):
                 pass  # a spool in memory (tests): copied below
+        import tempfile
+
         out = tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller
         try:
             with self.open() as f:
@@ -168,6 +170,8 @@ def _spool_stdin(limit: int) -> BinaryIO:
     stdin = sys.stdin
     if stdin is None or getattr(stdin, "buffer", None) is None:
         raise ReadError("<stdin>: standard input is closed; pass a file or pipe a log in")
+    import tempfile
+
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the InputSource
     total = 0
     try:
@@ -194,6 +198,8 @@ def _write_spool(f: BinaryIO, block: bytes, name: str) -> None:
     try:
         f.write(block)
     except OSError as exc:
+        import tempfile
+
         raise ReadError(f"{name}: cannot write to a temporary file in "
                         f"{tempfile.gettempdir()} ({exc.strerror or exc})") from None
 

@@ -117,7 +117,7 @@ def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> lis
     if arg != "-" and Path(arg).is_dir():
         if forced not in (None, "tensorboard"):
             raise ReadError(f"{arg}: is a directory; pass the log file itself")
-        reader = get_reader("tensorboard") if "tensorboard" in available() else None
+        reader = get_reader("tensorboard") if _present("tensorboard") else None
         if reader is None:
             raise ReadError(f"{arg}: is a directory; pass the log file itself")
         _step_column_applies(arg, "tensorboard", options)

@@ -13,8 +13,6 @@ import contextlib
 import os
 import posixpath
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator
 
 from spikecheck.readers.interface import DEFAULT_MAX_INPUT_BYTES, ReadError, human_bytes
@@ -44,6 +42,9 @@ def _filesystem(url: str):
 def local_copy(url: str, limit: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[str]:
     """A local path holding the file or directory at `url`, removed afterwards; at most
     `limit` bytes are copied (0: no limit)."""
+    import shutil  # only for remote paths: a local log's start-up does without
+    import tempfile
+
     fs, path = _filesystem(url)
     tmp = tempfile.mkdtemp(prefix="spikecheck-remote-")
     try:
