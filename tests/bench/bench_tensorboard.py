@@ -71,9 +71,13 @@ def _read(path: Path):
 
 
 def _scan_all(path: Path):
-    from spikecheck.readers.tensorboard import scan_path
+    """Every scalar tag of one event file (or of the event files of one run directory)."""
+    from spikecheck.readers.tensorboard import TensorBoardReader, _Opened, scan_run
 
-    return scan_path(path)
+    if path.is_dir():
+        return scan_run(TensorBoardReader._files(path), str(path), lambda tag: True,
+                        strict=False)
+    return scan_run([(str(path), lambda: _Opened(path=path))], str(path), lambda tag: True)
 
 
 def _timed(fn, path: Path, repeat: int) -> tuple[float, float, list[float], object]:
