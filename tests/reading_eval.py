@@ -12,6 +12,10 @@ Scores (held-out recorded before any change to the reader, on this branch's firs
 
     before reading-6:  dev 48/48   heldout 22/49   (dev2 12/25, test 10/24)
     after reading-6:   dev 48/48   heldout 39/49   (dev2 23/25, test 16/24)
+    then:              dev 49/49   heldout 40/49   (dev2 23/25, test 17/24): a dev format
+                       that prints the loss tensor itself (`loss: tensor(2.30, grad_fn=..)`)
+                       was added and read; peft's test entry prints its loss the same way
+                       and reads since, so it no longer measures reading it has not seen
 """
 
 from __future__ import annotations

@@ -110,6 +110,12 @@ FORMATS: tuple[LineFormat, ...] = (
         lambda e, c, v: f"[{e}, {c:5d}] loss: {v:.3f}",
         _every(1, 40, 1), lambda e, c: e * 40 + c, digits=3),
     LineFormat(
+        "loss tensor printed (no .item())", "PyTorch's Tensor repr: a hand-written loop's "
+        "print(f'Epoch {epoch}/{epochs}, step {i}, loss: {loss}') of the loss itself",
+        lambda e, c, v: (f"Epoch {e}/10, step {c}, loss: tensor({v:.4f}, "
+                         "grad_fn=<NllLossBackward0>)"),
+        _every(1, 30), lambda e, c: e * 30 + c, epochs=(1, 2, 3)),
+    LineFormat(
         "timm train.py", "huggingface/pytorch-image-models: train.py",
         lambda e, c, v: (f"Train: {e} [{c:>4d}/{1251} ({100. * c / 1250:>3.0f}%)]  "
                          f"Loss: {v:#.3g} ({2.5:#.3g})  Time: 0.412s,  621.37/s  "

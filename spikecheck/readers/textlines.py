@@ -42,7 +42,10 @@ NUM = r"[-+]?(?:[0-9.]{1,300}(?:[eE][-+]?[0-9]{1,4})?|nan|NaN|NAN|inf|Inf|INF|In
 LOSS_KEYS: tuple[str, ...] = PRINTED_LOSS_KEYS
 PPL_KEYS: tuple[str, ...] = PERPLEXITY_KEYS
 
-_SEP = r"""['"]?[ \t]{0,20}[:=,：]?[ \t]{0,20}['"]?"""
+# Between a key and its value. The value may be printed as a PyTorch tensor, `loss:
+# tensor(2.3026, grad_fn=<...>)`: an f-string of the loss itself, not loss.item(), as
+# hand-written loops often print it.
+_SEP = r"""['"]?[ \t]{0,20}[:=,：]?[ \t]{0,20}['"]?(?:tensor\([ \t]{0,3})?"""
 _NOT_TRAIN_BEFORE = not_training_before()
 
 
