@@ -10,8 +10,7 @@ from click.testing import CliRunner
 
 from spikecheck.cli import main
 from spikecheck.notes import NoteCode
-from spikecheck.readers import ReadOptions
-from spikecheck.readers.registry import read_input
+from tests.test_reader_text_lines import read  # one log written and read, with options
 
 TWO_PARTS = "".join(f"step {i} | loss_cls: {0.5 + i % 3 * 0.01:.4f} | loss_bbox: "
                     f"{0.2 + i % 5 * 0.01:.4f}\n" for i in range(1, 61))
@@ -23,13 +22,6 @@ SPACY_TWO = ("E    #       LOSS TOK2VEC  LOSS NER  ENTS_F  SCORE \n"
 
 def cli(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def read(tmp_path, text, **kw):
-    p = tmp_path / "train.log"
-    p.write_text(text)
-    (s,) = read_input(str(p), ReadOptions(**kw))
-    return s
 
 
 def test_two_loss_parts_and_no_total_stop_with_their_names(tmp_path):
