@@ -516,3 +516,39 @@ def test_with_no_flags_a_few_spikes_a_whole_number_of_steps_apart_are_pointed_ou
     rep = run(steps, other)
     assert rep.verdict == "spikes-not-epoch-aligned"
     assert "--steps-per-epoch" not in rep.diagnosis[0].evidence
+
+
+def _seed_case_variant(opt: str, buggy: bool, mode: str, seed: int = 21):
+    """A seed-case run (N = 22225, B = 16, no label smoothing) trained in numpy and logged
+    as fixtures/seedcase/sweep_variants.py logs it (seed 21 is one of its dev seeds)."""
+    import importlib.util
+
+    path = FIXTURES / "seedcase" / "sweep_variants.py"
+    spec = importlib.util.spec_from_file_location("sweep_variants", path)
+    sweep = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sweep)
+    rows = sweep.seed_case.train(opt, buggy, 0.0, seed=seed)
+    steps, values = sweep.logged(np.array([r[2] for r in rows]), mode, 1390)
+    return normalize(steps, values, metric="loss", source=f"{opt}-{mode}")
+
+
+def test_a_correct_loss_on_a_one_sample_batch_logged_every_10_steps_is_no_finding():
+    # The final step is logged in every epoch: 0.12x, 0.18x and 6.6x in three of them, as a
+    # single sample's loss is against the batch mean. That was 'epoch-aligned / unknown'.
+    rep = analyze(_seed_case_variant("adam", False, "inst:10"), SEED_GEOMETRY)
+    assert rep.verdict == "clean", [d.evidence for d in rep.diagnosis]
+    on = [s for s in rep.spikes if s.aligned]
+    assert {s.direction for s in on} == {"up", "down"} and all(s.offset == -1 for s in on)
+
+
+def test_a_jump_after_a_final_step_the_log_never_holds_is_the_short_batch_it_predicts():
+    # Lightning's default: that step's loss every 50 steps. The final step of a 1390-step
+    # epoch is logged in one epoch of seven; the momentum-carried jump after it in all.
+    series = _seed_case_variant("sgdm", True, "inst:50")
+    rep = analyze(series, SEED_GEOMETRY)
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
+    assert [d.cause for d in rep.diagnosis] == ["partial-final-batch"]
+    assert "too few to check" in rep.diagnosis[0].evidence
+    # with no short final batch (N a multiple of B) the same jump is a reset
+    full = analyze(series, GeometryInputs(steps_per_epoch=1390))
+    assert full.cause == "epoch-start-reset"

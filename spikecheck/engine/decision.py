@@ -93,6 +93,11 @@ class Thresholds:
     # A single-point peak stands this many times above the next point (log-scale ratio):
     # a short batch's spike, not a jump in the level that persists (a reset).
     isolated_peak: float = 1.5
+    # A jump after the boundary whose final step the log (almost) never holds: a short final
+    # batch predicting at least this B/r explains it as well as a reset does, and is the
+    # one the geometry names (Lightning logs every 50 steps, a per-epoch counter printed
+    # every k batches never reaches the last ones).
+    min_unseen_final_height: float = 4.0
     # The first logged points of a run, at least startup_points and this share of them,
     # are its start-up: a jump there (the optimizer's first steps) is no instability.
     startup_points: int = 5
@@ -317,7 +322,8 @@ def boundary_effect(ev: Evidence, th: Thresholds = THRESHOLDS
                 found.append((eff.p_down, "down", "exact"))
     if al.chance_probability is not None and al.events_on_boundary >= 3 and \
             al.chance_probability < th.alpha_events and al.boundaries and \
-            al.boundaries_with_spike / al.boundaries >= th.min_boundary_share:
+            al.boundaries_with_spike / al.boundaries >= th.min_boundary_share and \
+            not small_batch_noise(ev, th):
         direction = fold.best_direction if fold is not None and fold.best_p < 0.01 else "up"
         found.append((al.chance_probability, direction, "events"))
     if fold is not None and fold.best_p < th.alpha_fold and fold.boundaries >= th.min_boundaries:
@@ -351,6 +357,20 @@ def boundary_effect(ev: Evidence, th: Thresholds = THRESHOLDS
         return None, None
     _, direction, how = min(found, key=lambda f: f[0])
     return direction, how
+
+
+def small_batch_noise(ev: Evidence, th: Thresholds = THRESHOLDS) -> bool:
+    """The aligned events are a correct loss's short final batch, noisier both ways: all on
+    the final step of a batch the geometry says is short, some down, and none up near the
+    B/r a batch-size-dependent loss would read there (a single sample's loss is often a
+    fraction of the batch mean, sometimes several times it)."""
+    h, _ = dx.expected_partial_height(ev.geometry)
+    on = [s for s in ev.spikes if s.aligned]
+    if h is None or h <= 1 or not on or any(s.offset != -1 for s in on):
+        return False
+    up = [s.height for s in on if s.direction == "up"]
+    down = [s for s in on if s.direction == "down"]
+    return bool(down) and all(u < h / th.height_tolerance for u in up)
 
 
 def shape_at_boundary(ps: PhaseStructure, th: Thresholds = THRESHOLDS) -> bool:
@@ -553,6 +573,18 @@ def _boundary_cause(ev: Evidence, direction: str | None, position: str | None,
             d = dx.partial_batch_diagnosis(geom, fin.ratio, ev.inferred,
                                            tolerance=th.height_tolerance, aftermath=True)
             return [_with_evidence(d, lead + d.evidence)] + _unexplained_drop(ev, th)
+        if h is not None and h >= th.min_unseen_final_height and not ev.inferred and (
+                fin is None or fin.epochs < th.min_boundaries):
+            d = dx.partial_batch_diagnosis(geom, None, ev.inferred,
+                                           tolerance=th.height_tolerance, aftermath=True)
+            seen = 0 if fin is None else fin.epochs
+            why = (f"{lead}the loss jumps at the first logged points of each epoch"
+                   f"{_times(measured)}; the final step itself is logged in {seen} of "
+                   f"{ev.observed_boundaries} epochs, too few to check, and "
+                   + d.evidence.split("; ", 1)[1]
+                   + "; a loss that does not depend on the batch size would make this a "
+                   "reset of the optimizer or learning rate instead")
+            return [_with_confidence(_with_evidence(d, why), 0.6)]
         if h is not None and h > 1 and k > 1:
             # Logged every k steps, a final-step spike lands in the first logged point of
             # the next epoch: the short batch is the likelier explanation.
