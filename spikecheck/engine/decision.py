@@ -225,6 +225,10 @@ def decide(ev: Evidence, th: Thresholds = THRESHOLDS) -> Decision:
                             f"{pfit.period:.0f} steps is {lo:,}-{hi:,} samples at these "
                             "batch settings")
             return Decision(Verdict.PERIODIC, [dx.make(Cause.UNKNOWN, 0.5, why)])
+    unseen = _spikes_on_unseen_final_steps(ev, major, th)
+    if unseen is not None:
+        return Decision(Verdict.INCONCLUSIVE, [], inconclusive=Inconclusive.FINAL_STEP_UNSEEN,
+                        inconclusive_detail=unseen)
     if major:
         al = ev.alignment
         common = None if geom.known else common_gap([s.peak_step for s in major])
@@ -263,6 +267,26 @@ def common_gap(peaks: list[int], tol: int = 1, min_period: int = 20, most: int =
         if all(1 <= k <= most and abs(g - k * period) <= tol for g, k in zip(gaps, ks)):
             return period
     return None
+
+
+def _spikes_on_unseen_final_steps(ev: Evidence, major: list[SpikeEvent], th: Thresholds
+                                  ) -> str | None:
+    """The sentence for spikes that all sit on the final step of a short final batch the
+    flags predict at least min_unseen_final_height, in a log that holds that step in too
+    few epochs to test it (Lightning logs every 50 steps): not an instability at random
+    steps, not yet a proven epoch effect. None otherwise."""
+    geom, fin = ev.geometry, ev.final
+    h, _ = dx.expected_partial_height(geom)
+    seen = 0 if fin is None else fin.epochs
+    if not major or h is None or h < th.min_unseen_final_height or ev.inferred or \
+            seen >= th.min_boundaries or any(s.offset != -1 for s in major):
+        return None
+    heights = ", ".join(f"{s.height:.3g}x at step {s.peak_step}" for s in major)
+    return (f"the log holds the final step of an epoch in only {seen} of "
+            f"{ev.observed_boundaries} epochs, and every large spike sits there ({heights}); "
+            f"the final batch holds {geom.final_batch} of {geom.batch_size} samples, where a "
+            f"batch-size-dependent loss would spike {h:.3g}x: likely that, but too few "
+            "epochs show it to tell")
 
 
 def _whole_epochs(pfit: PeriodFit, geom: EpochGeometry) -> bool:

@@ -28,6 +28,9 @@ INCONCLUSIVE_ADVICE = {
                     "--batch-size); an epoch of a few steps cannot place a spike",
     "sparse-log": "log the loss every step (or every few steps) instead of a few times an "
                   "epoch",
+    "final-step-unseen": "log the loss every step (or on the last step of each epoch) to see "
+                         "whether every short final batch spikes; or drop the last batch "
+                         "(drop_last=True) and see the spikes go",
     "per-epoch-log": "log the loss every step (Keras: a callback's on_train_batch_end; "
                      "Lightning: self.log(..., on_step=True)); this log has one value per "
                      "epoch",
