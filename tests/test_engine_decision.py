@@ -566,3 +566,19 @@ def test_a_spike_on_the_one_logged_final_step_of_a_short_batch_is_no_random_inst
     # the same spike with no short batch in the geometry stays an isolated spike
     full = analyze(series, GeometryInputs(steps_per_epoch=1390))
     assert full.verdict == "spikes-not-epoch-aligned"
+
+
+def test_a_final_step_spike_is_measured_against_the_level_before_it_not_its_aftermath():
+    # 16x on the final step, then 12 steps at about 3x (the oversized update carried on by
+    # momentum): a centred rolling median sits in that aftermath and read the spike as ~5x.
+    rng = np.random.default_rng(7)
+    spe, epochs = 200, 8
+    steps = np.arange(spe * epochs)
+    loss = 0.5 * np.exp(rng.normal(0, 0.05, steps.size))
+    for end in range(spe - 1, steps.size - 1, spe):
+        loss[end] *= 16
+        loss[end + 1:end + 13] *= 3 * np.exp(-np.arange(12) / 20)
+    rep = run(steps, loss, dataset_size=(spe - 1) * 16 + 1, batch_size=16)
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
+    assert rep.diagnosis[0].measured_height == pytest.approx(16, rel=0.15)
+    assert "about as predicted" in rep.diagnosis[0].evidence

@@ -142,7 +142,7 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
         spikes, alignment = _align(raw, d, steps, values, phase, spe, origin, tol, geom)
         fold = fold_by_epoch(d.z, d.resid, phase, d.log_scale, points_per_epoch=spe / k)
         if fold is not None:
-            final = offset_effect(d.z, d.resid, phase, -1, d.log_scale, fold)
+            final = offset_effect(d.z, d.resid, phase, -1, d.log_scale, fold, y=d.y)
             start = offset_effect(d.z, d.resid, phase, 0, d.log_scale, fold)
         pstruct = phase_structure(d.y, steps, spe, origin, k, base=d.baseline)
         shift = level_shift(d.y, phase, spe / k)

@@ -244,14 +244,24 @@ class OffsetEffect:
 
 
 def offset_effect(z: np.ndarray, resid: np.ndarray, phase: Phase, offset: int,
-                  log_scale: bool, fold: FoldResult, tests: int = 8) -> OffsetEffect | None:
-    """Test the points logged exactly at `offset` against the background of the fold."""
+                  log_scale: bool, fold: FoldResult, tests: int = 8,
+                  y: np.ndarray | None = None) -> OffsetEffect | None:
+    """Test the points logged exactly at `offset` against the background of the fold.
+
+    With `y` (the analysis-scale series), each point is measured against the median of the
+    points logged before it (see before_level): for the final step, whose oversized update
+    lifts the steps after it, a centred median would rise with that aftermath and hide part
+    of the spike (a 45x step read as 9x).
+    """
     at = np.flatnonzero(phase.valid & (phase.offset == offset))
     if at.size == 0:
         return None
-    zc = np.clip(z[at], -Z_CLIP, Z_CLIP)
+    zat, rat = np.asarray(z[at], dtype=np.float64), np.asarray(resid[at], dtype=np.float64)
+    if y is not None:
+        zat, rat = before_level(y, zat, rat, at)
+    zc = np.clip(zat, -Z_CLIP, Z_CLIP)
     n = int(at.size)
-    med = float(np.median(resid[at]))
+    med = float(np.median(rat))
     ratio = exp_capped(med) if log_scale else 1.0 + med
     up = int(np.count_nonzero(zc > HIT_Z))
     down = int(np.count_nonzero(zc < -HIT_Z))
@@ -267,6 +277,24 @@ def offset_effect(z: np.ndarray, resid: np.ndarray, phase: Phase, offset: int,
         p_down = min(p_down, binom_sf(down, n, fold.p_hit_down))
     return OffsetEffect(offset, n, ratio, min(1.0, p_up * tests), min(1.0, p_down * tests),
                         up, down, tests)
+
+
+LEFT_WINDOW = 10  # the points before a step it is measured against: half the detrend window
+
+
+def before_level(y: np.ndarray, z: np.ndarray, resid: np.ndarray, at: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(z, residual) of the points at `at` against the median of the LEFT_WINDOW points
+    logged before each, on the same local scale as the centred residual; points with fewer
+    than three before them, or a zero residual (no scale to read), keep the centred ones."""
+    z, resid = z.copy(), resid.copy()
+    for j, i in enumerate(at):
+        if i < 3 or resid[j] == 0 or z[j] == 0:
+            continue
+        scale = resid[j] / z[j]
+        r = float(y[i]) - float(np.median(y[max(0, i - LEFT_WINDOW):i]))
+        resid[j], z[j] = r, r / scale
+    return z, resid
 
 
 @dataclass(frozen=True)
