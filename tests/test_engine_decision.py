@@ -582,3 +582,13 @@ def test_a_final_step_spike_is_measured_against_the_level_before_it_not_its_afte
     assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
     assert rep.diagnosis[0].measured_height == pytest.approx(16, rel=0.15)
     assert "about as predicted" in rep.diagnosis[0].evidence
+
+
+def test_an_inferred_epoch_is_the_whole_step_count_most_spikes_share_not_a_fit_through_all():
+    # Logged as `running_loss / 10` every 10 steps: one epoch's spike row falls a row late
+    # (its aftermath row higher than the spike's own), and a fit through all eight peaks
+    # said 1390.95 steps: each boundary drifted a step further from its spike (3 of 6 hit).
+    series = _seed_case_variant("sgd", True, "mean:10", seed=20, smoothing=0.1)
+    rep = analyze(series, GeometryInputs())
+    assert rep.geometry.steps_per_epoch == 1390
+    assert rep.alignment.boundaries_with_spike == rep.alignment.boundaries == 7

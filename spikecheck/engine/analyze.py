@@ -123,10 +123,10 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
                 fixed = resolve_geometry(check.corrected, steps, None, None)
                 geom = replace(fixed, disagreements=geom.disagreements, notes=geom.notes)
             else:
-                geom = _with_period(geom, pfit, steps, d, k)
+                geom = _with_period(geom, pfit, steps, d, k, raw)
             inferred = True
     elif not geom.known and pfit is not None and pfit.strength >= thresholds.period_strength:
-        geom = _with_period(geom, pfit, steps, d, k)
+        geom = _with_period(geom, pfit, steps, d, k, raw)
         inferred = True
     warnings.extend(geom.disagreements)
 
@@ -424,7 +424,7 @@ def _period_from_level_shifts(steps: np.ndarray, d: Detrended, tol: int, m: int 
 
 
 def _with_period(geom: EpochGeometry, fit: PeriodFit, steps: np.ndarray, d: Detrended,
-                 k: int) -> EpochGeometry:
+                 k: int, raw: list[RawEvent] | None = None) -> EpochGeometry:
     """Geometry from a discovered period; the recurring anomaly marks the epoch's end.
 
     Spike events give the period and phase directly. From level shifts or the
@@ -443,10 +443,35 @@ def _with_period(geom: EpochGeometry, fit: PeriodFit, steps: np.ndarray, d: Detr
         period = float(round(fit.period)) if abs(fit.period - round(fit.period)) < 0.1 \
             else fit.period
         origin = float(round(fit.origin)) + max(1, k)
+        if fit.method == "events" and raw:
+            exact = _exact_period(fit.period, steps[[e.peak for e in raw]], k)
+            if exact is not None:
+                period, origin = exact[0], exact[1] + max(1, k)
     else:
         period, origin = _snap_period(fit.period, steps, d, k)
     origin = origin - math.floor((origin - steps[0]) / period) * period
     return geom.with_period(period, origin, steps)
+
+
+def _exact_period(period: float, peaks: np.ndarray, k: int, share: float = 0.6
+                  ) -> tuple[float, float] | None:
+    """(period, the step of a peak on it): the whole number of steps near a fitted period on
+    which most spike peaks sit at one exact phase. Epochs are whole steps; a fit through
+    every peak is pulled off by the epochs whose peak fell a logged row late (a k-step mean
+    holding the aftermath more than the spike), and 1390.95 steps put each epoch's boundary
+    a step further from its spike. None when no candidate holds `share` of the peaks."""
+    if peaks.size < 3 or period < 16:
+        return None
+    best: tuple[int, float, float] | None = None
+    for c in range(int(round(period)) - 2, int(round(period)) + 3):
+        ph = np.mod(peaks, c)
+        vals, counts = np.unique(ph, return_counts=True)
+        j = int(np.argmax(counts))
+        key = (int(counts[j]), -abs(c - period))
+        if counts[j] >= share * peaks.size and (best is None or key > best[:2]):
+            first = float(peaks[np.flatnonzero(ph == vals[j])[0]])
+            best = (key[0], key[1], float(c), first)
+    return None if best is None else (best[2], best[3])
 
 
 def _snap_period(period: float, steps: np.ndarray, d: Detrended, k: int
