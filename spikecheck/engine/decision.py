@@ -455,10 +455,10 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
             # The epoch was placed on the recurring spike: an isolated one-point peak is a
             # short batch; a jump that persists into the next points is a new epoch.
             nxt = st.ratio if st is not None else 1.0
-            if fin.ratio >= th.isolated_peak * max(nxt, 1e-12):
+            if fin.peak_ratio >= th.isolated_peak * max(nxt, 1e-12):
                 return "final-step", fin.ratio
             return "epoch-start", fin.ratio
-        if not st_up or fin.ratio >= st.ratio or _short_final_batch(geom):
+        if not st_up or fin.peak_ratio >= st.ratio or _short_final_batch(geom):
             return "final-step", fin.ratio
         return "epoch-start", st.ratio
     if direction == "up" and st_up and not _short_final_batch(geom) and k == 1:
@@ -531,7 +531,7 @@ def _isolated_final_peak(ev: Evidence, th: Thresholds) -> bool:
             fin.epochs < 2 or fin.p_up >= 1e-3 or fin.ratio <= 1.0:
         return False
     nxt = st.ratio if st is not None else 1.0
-    return fin.ratio >= th.isolated_peak * max(nxt, 1e-12)
+    return fin.peak_ratio >= th.isolated_peak * max(nxt, 1e-12)
 
 
 def _short_final_batch(geom: EpochGeometry) -> bool:

@@ -241,6 +241,15 @@ class OffsetEffect:
     hits_up: int  # epochs where the point is a clear excursion up (z > HIT_Z)
     hits_down: int
     tests: int = 8  # the Bonferroni factor in p_up and p_down
+    # the median ratio to the centred baseline, as the point after it is measured: what
+    # "stands this much above the next point" compares (ratio may be against the points
+    # before it)
+    ratio_centred: float | None = None
+
+    @property
+    def peak_ratio(self) -> float:
+        """The ratio to compare with the next point's."""
+        return self.ratio if self.ratio_centred is None else self.ratio_centred
 
 
 def offset_effect(z: np.ndarray, resid: np.ndarray, phase: Phase, offset: int,
@@ -257,7 +266,10 @@ def offset_effect(z: np.ndarray, resid: np.ndarray, phase: Phase, offset: int,
     if at.size == 0:
         return None
     zat, rat = np.asarray(z[at], dtype=np.float64), np.asarray(resid[at], dtype=np.float64)
+    centred = None
     if y is not None:
+        mc = float(np.median(rat))
+        centred = exp_capped(mc) if log_scale else 1.0 + mc
         zat, rat = before_level(y, zat, rat, at)
     zc = np.clip(zat, -Z_CLIP, Z_CLIP)
     n = int(at.size)
@@ -276,7 +288,7 @@ def offset_effect(z: np.ndarray, resid: np.ndarray, phase: Phase, offset: int,
     if down >= 3:
         p_down = min(p_down, binom_sf(down, n, fold.p_hit_down))
     return OffsetEffect(offset, n, ratio, min(1.0, p_up * tests), min(1.0, p_down * tests),
-                        up, down, tests)
+                        up, down, tests, centred)
 
 
 LEFT_WINDOW = 10  # the points before a step it is measured against: half the detrend window
