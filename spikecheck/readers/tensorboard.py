@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from spikecheck.frameworks import HF, KERAS
+from spikecheck.nomask import median as np_median
 from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.interface import InputSource, NoTrainingLoss, ReadError, ReadOptions
 from spikecheck.readers.vocabulary import (
@@ -548,7 +549,7 @@ def _steps_per_epoch(steps: np.ndarray, epochs: np.ndarray) -> int | None:
     if ok.sum() < 3 or np.all(epochs[ok] == np.round(epochs[ok])):
         return None
     ratio = steps[ok] / epochs[ok]
-    med = float(np.median(ratio))
+    med = float(np_median(ratio))
     if med >= 1 and float(np.max(np.abs(ratio - med))) <= 0.01 * med:
         return int(round(med))
     return None
