@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from spikecheck.nomask import distinct
 from spikecheck.notes import Note, NoteCode
 
 
@@ -167,7 +168,7 @@ def boundaries_in_range(spe: float, origin: float, steps: np.ndarray) -> np.ndar
     if k1 - k0 + 1 > 4 * steps.size + 1000:
         # A stray huge step (a timestamp in the step column) spans more epochs than there
         # are points: keep the starts of the epochs that hold points, not every epoch.
-        ks = np.unique(np.floor((steps - origin) / spe + 1e-9).astype(np.int64))
+        ks = distinct(np.floor((steps - origin) / spe + 1e-9).astype(np.int64))
         ks = ks[(ks >= k0) & (ks <= k1)]
         return origin + spe * ks.astype(np.float64)
     return origin + spe * np.arange(k0, k1 + 1, dtype=np.float64)

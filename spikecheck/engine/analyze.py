@@ -50,6 +50,8 @@ from spikecheck.geometry import (
     implied_dataset_sizes,
     resolve_geometry,
 )
+from spikecheck.nomask import distinct
+from spikecheck.nomask import median as np_median
 from spikecheck.notes import Note, NoteCode
 from spikecheck.report import Alignment, FoldedPoint, Period, Report, SpikeEvent
 from spikecheck.series import LossSeries
@@ -262,7 +264,7 @@ def kept_after_spike(raw: list[RawEvent], d: Detrended, spikes: list[SpikeEvent]
         peak = float(d.resid[e.peak])
         if peak > 0:
             shares.append(max(0.0, float(d.resid[e.peak + 1])) / peak)
-    return float(np.median(shares)) if len(shares) >= 3 else None
+    return float(np_median(shares)) if len(shares) >= 3 else None
 
 
 def observed_boundaries(steps: np.ndarray, boundaries: np.ndarray, log_every: int) -> int:
@@ -374,9 +376,9 @@ def _period_from_level_scan(steps: np.ndarray, d: Detrended, tol: int
     if fit is None or fit.strength < THRESHOLDS.period_strength:
         return None
     at = np.flatnonzero(np.mod(steps - fit.origin, fit.period) == 0)
-    jump = float(np.median(shift[at])) if at.size else 0.0
+    jump = float(np_median(shift[at])) if at.size else 0.0
     jump = exp_capped(jump) if d.log_scale else 1.0 + jump / max(
-        float(np.median(np.abs(d.baseline[head]))), 1e-300)
+        float(np_median(np.abs(d.baseline[head]))), 1e-300)
     if jump < THRESHOLDS.min_level_jump:
         return None
     return PeriodFit(fit.period, fit.origin, fit.strength, fit.support, "level-scan",
@@ -388,10 +390,10 @@ def _typical_height(steps: np.ndarray, d: Detrended, fit: PeriodFit) -> float:
     at = np.flatnonzero(np.mod(steps - fit.origin, fit.period) == 0)
     if at.size == 0:
         return 1.0
-    r = float(np.median(d.resid[at]))
+    r = float(np_median(d.resid[at]))
     if d.log_scale:
         return exp_capped(r)
-    base = float(np.median(np.abs(d.baseline[at])))
+    base = float(np_median(np.abs(d.baseline[at])))
     return 1.0 + r / base if base > 0 else 1.0
 
 
@@ -402,8 +404,8 @@ def _period_from_level_shifts(steps: np.ndarray, d: Detrended, tol: int, m: int 
     if n < 8 * m:
         return None
     shift = _level_shift_series(d.y, m)
-    med = float(np.median(shift))
-    sd = float(np.median(np.abs(shift - med))) * 1.4826
+    med = float(np_median(shift))
+    sd = float(np_median(np.abs(shift - med))) * 1.4826
     if sd <= 0:
         return None
     z = (shift - med) / sd
@@ -465,7 +467,9 @@ def _exact_period(period: float, peaks: np.ndarray, k: int, share: float = 0.6
     best: tuple[int, float, float] | None = None
     for c in range(int(round(period)) - 2, int(round(period)) + 3):
         ph = np.mod(peaks, c)
-        vals, counts = np.unique(ph, return_counts=True)
+        srt = np.sort(ph)
+        vals = distinct(srt)
+        counts = np.searchsorted(srt, vals, side="right") - np.searchsorted(srt, vals)
         j = int(np.argmax(counts))
         key = (int(counts[j]), -abs(c - period))
         if counts[j] >= share * peaks.size and (best is None or key > best[:2]):
@@ -605,7 +609,7 @@ def _looks_like_running_mean(y: np.ndarray, steps: np.ndarray, spe: float, origi
     late = dy[p >= 0.5 * spe]
     if early.size < 5 or late.size < 5:
         return False
-    e_med, l_med = float(np.median(early)), float(np.median(late))
+    e_med, l_med = float(np_median(early)), float(np_median(late))
     if l_med <= 0:
         return e_med > 0
     ratio = e_med / l_med
@@ -613,7 +617,7 @@ def _looks_like_running_mean(y: np.ndarray, steps: np.ndarray, spe: float, origi
     centers, meds = [], []
     for a, b in zip(edges[:-1], edges[1:]):
         sel = dy[(p >= a) & (p < b)]
-        med = float(np.median(sel)) if sel.size >= 3 else 0.0  # once per bin
+        med = float(np_median(sel)) if sel.size >= 3 else 0.0  # once per bin
         if med > 0:
             centers.append(math.log((a + b) / 2))
             meds.append(math.log(med))
@@ -648,13 +652,13 @@ def _coarse_running_mean(dy: np.ndarray, p: np.ndarray) -> bool:
     if dy.size < 10:
         return False
     first = p <= np.min(p) + 1e-9
-    levels = np.unique(p)
+    levels = distinct(p)
     if levels.size < 3:
         return False
     last = p >= levels[-1] - 1e-9
     if np.count_nonzero(first) < 5 or np.count_nonzero(last) < 5:
         return False
-    e_med, l_med = float(np.median(dy[first])), float(np.median(dy[last]))
+    e_med, l_med = float(np_median(dy[first])), float(np_median(dy[last]))
     return l_med > 0 and e_med / l_med >= 4 or (l_med == 0 and e_med > 0)
 
 

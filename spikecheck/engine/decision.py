@@ -20,8 +20,9 @@ from spikecheck.engine.folding import FoldResult, LevelShift, OffsetEffect, Phas
 from spikecheck.engine.geometry_check import period_matches
 from spikecheck.engine.period import PeriodFit
 from spikecheck.engine.same_order import SameOrder
-from spikecheck.engine.stats import exp_capped, expm1_capped
+from spikecheck.engine.stats import exp_capped, expm1_capped, quantile
 from spikecheck.geometry import EpochGeometry
+from spikecheck.nomask import median as np_median
 from spikecheck.report import Alignment, Diagnosis, SpikeEvent
 from spikecheck.verdicts import Cause, Inconclusive, Verdict
 
@@ -478,7 +479,7 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
         on = [s for s in ev.spikes if s.aligned and s.direction == "up"]
         last = [s for s in on if s.offset == -1]
         if len(last) >= 3 and len(last) >= 0.6 * len(on):
-            return "final-step", float(np.median([s.height for s in last]))
+            return "final-step", float(np_median([s.height for s in last]))
         # A log of k-step means holds the final step in the first row at or after it
         # (offset -1 to k-2): spikes on that row, gone by the next one, are that step's;
         # a reset's jump would persist through the rows after it.
@@ -487,7 +488,7 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
         if len(covering) >= 3 and len(covering) >= 0.6 * len(on) and \
                 ev.kept_after_spike is not None and \
                 ev.kept_after_spike <= th.max_kept_after_spike:
-            return "final-step", float(np.median([s.height for s in covering]))
+            return "final-step", float(np_median([s.height for s in covering]))
     if fold is None or direction is None:
         return None, None
     sign = 1 if direction == "up" else -1
@@ -695,7 +696,7 @@ def _level_after_first_step(ev: Evidence) -> float | None:
     at = (fold.rel >= 1) & (fold.rel <= 3)
     if not np.any(at):
         return None
-    return float(np.median(fold.ratio[at]))
+    return float(np_median(fold.ratio[at]))
 
 
 def _unexplained_drop(ev: Evidence, th: Thresholds) -> list[Diagnosis]:
@@ -784,7 +785,7 @@ def _sharp(fold: FoldResult | None) -> bool:
         return False
     top = float(ex.max())
     rest = np.sort(ex)[:-1]
-    return top >= 8 and top >= 4 * float(np.quantile(rest, 0.75))
+    return top >= 8 and top >= 4 * quantile(rest, 0.75)
 
 
 def _major_spikes(ev: Evidence, th: Thresholds) -> list[SpikeEvent]:

@@ -13,6 +13,8 @@ import numpy as np
 
 from spikecheck.engine.median_network import median_of_columns
 from spikecheck.engine.stats import binom_sf, exp_capped, median, norm_sf
+from spikecheck.nomask import distinct
+from spikecheck.nomask import median as np_median
 
 PROFILE = (-5, 10)  # folded offsets reported, in logged points from the epoch start
 BACKGROUND_GAP = (-10, 20)  # offsets excluded from the background
@@ -188,7 +190,7 @@ def fold_by_epoch(z: np.ndarray, resid: np.ndarray, phase: Phase, log_scale: boo
     splits = np.cumsum(n)[:-1]
     for j, group in enumerate(np.split(r_near[order], splits)):
         if group.size:
-            med = float(np.median(group))
+            med = float(np_median(group))
             ratio[j] = exp_capped(med) if log_scale else med
     # One wild epoch must not make an offset look like a boundary effect: the mean is
     # tested with the single most extreme epoch left out in the direction tested, and
@@ -268,12 +270,12 @@ def offset_effect(z: np.ndarray, resid: np.ndarray, phase: Phase, offset: int,
     zat, rat = np.asarray(z[at], dtype=np.float64), np.asarray(resid[at], dtype=np.float64)
     centred = None
     if y is not None:
-        mc = float(np.median(rat))
+        mc = float(np_median(rat))
         centred = exp_capped(mc) if log_scale else 1.0 + mc
         zat, rat = before_level(y, zat, rat, at)
     zc = np.clip(zat, -Z_CLIP, Z_CLIP)
     n = int(at.size)
-    med = float(np.median(rat))
+    med = float(np_median(rat))
     ratio = exp_capped(med) if log_scale else 1.0 + med
     up = int(np.count_nonzero(zc > HIT_Z))
     down = int(np.count_nonzero(zc < -HIT_Z))
@@ -304,7 +306,7 @@ def before_level(y: np.ndarray, z: np.ndarray, resid: np.ndarray, at: np.ndarray
         if i < 3 or resid[j] == 0 or z[j] == 0:
             continue
         scale = resid[j] / z[j]
-        r = float(y[i]) - float(np.median(y[max(0, i - LEFT_WINDOW):i]))
+        r = float(y[i]) - float(np_median(y[max(0, i - LEFT_WINDOW):i]))
         resid[j], z[j] = r, r / scale
     return z, resid
 
@@ -373,7 +375,7 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
         med = np.bincount(e0, weights=base, minlength=ne) / np.maximum(counts, 1)
         med[counts == 0] = np.nan
     else:
-        med = np.array([np.median(g) if g.size else np.nan
+        med = np.array([np_median(g) if g.size else np.nan
                         for g in np.split(y[order], np.cumsum(counts)[:-1])])
     # The trend between epoch centres, so the steady fall of the loss within each epoch
     # is not mistaken for a shape that repeats every epoch.
@@ -398,7 +400,7 @@ def phase_structure(y: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     if not np.isfinite(split_r):
         split_r = 0.0
     amp = float((means.max() - means.min()) / mad)
-    dev = np.abs(means - np.median(means))
+    dev = np.abs(means - np_median(means))
     peaks = np.flatnonzero(dev > 0.5 * dev.max()) if dev.max() > 0 else np.empty(0, int)
     away = int(np.count_nonzero((peaks >= 2) & (peaks <= bins - 3)))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -446,7 +448,7 @@ def _sorted_sample(n: int, k: int) -> np.ndarray:
 def _distinct(a: np.ndarray, ordered: bool) -> np.ndarray:
     """np.unique(a), without its sort when `a` is already in order."""
     if not ordered or a.size == 0:
-        return np.unique(a)
+        return distinct(a)
     return a[np.concatenate(([True], a[1:] != a[:-1]))]
 
 
@@ -584,14 +586,14 @@ def level_shift(y: np.ndarray, phase: Phase, points_per_epoch: float) -> LevelSh
         return None
     cb = contrast(pick)
     cn = contrast(null)
-    center = float(np.median(cn))
+    center = float(np_median(cn))
     # The spread of few, partly overlapping null contrasts is itself uncertain: the larger
     # of the robust and the plain estimate keeps the test honest on short runs.
-    sd = max(float(np.median(np.abs(cn - center))) * 1.4826, float(np.std(cn))) or 1e-12
+    sd = max(float(np_median(np.abs(cn - center))) * 1.4826, float(np.std(cn))) or 1e-12
     # The median boundary, with the median's standard error: one boundary in the steep
     # early fall of the loss must not carry the mean. And a level step that is a habit of
     # the run shows at most boundaries, not at a few.
-    diff = float(np.median(cb) - center)
+    diff = float(np_median(cb) - center)
     t = diff / (1.2533 * sd / math.sqrt(pick.size))
     p = min(1.0, 2 * norm_sf(abs(t)))
     same_side = np.count_nonzero(np.sign(cb - center) == np.sign(diff)) / pick.size

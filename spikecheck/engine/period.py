@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spikecheck.engine.stats import median_of_gaps
+from spikecheck.nomask import distinct
 
 MAX_EVENTS = 400
 MAX_BINS = 1 << 18
@@ -42,7 +43,7 @@ def period_from_events(peaks: np.ndarray, heights: np.ndarray, tol: float,
     gaps = gaps[gaps > 6 * (2 * tol + 1)]
     if gaps.size == 0:
         return None
-    cands = np.unique(np.round(gaps))
+    cands = distinct(np.round(gaps))
     if cands.size > 300:
         counts = np.array([np.count_nonzero(np.abs(gaps - c) <= tol) for c in cands])
         cands = cands[np.argsort(counts)[-300:]]
@@ -78,7 +79,7 @@ def period_from_events(peaks: np.ndarray, heights: np.ndarray, tol: float,
     else:
         slope, icpt = p0, inph[0]
     # Support counts cycles, not events: a spike and its aftermath in one cycle are one.
-    cycles = int(np.unique(np.round((inph - inph[0]) / slope)).size) if slope > 0 else 1
+    cycles = int(distinct(np.round((inph - inph[0]) / slope)).size) if slope > 0 else 1
     strength = inph.size / t.size
     prob = float(np.exp(_log_binom_sf(cycles, t.size, float(q[j]))))
     return PeriodFit(float(slope), float(icpt), float(strength), cycles, "events", prob)
@@ -226,7 +227,7 @@ def _coincident_phases(s: np.ndarray, u: np.ndarray, p_min: int, p_max: int, top
     for m in range(1, 17):
         g = gaps[gaps % m == 0] // m
         cands.append(g[(g >= p_min) & (g <= p_max)])
-    allc = np.unique(np.concatenate(cands))
+    allc = distinct(np.concatenate(cands))
     if allc.size == 0:
         return []
     phases = np.sort(top[None, :] % allc[:, None], axis=1)  # (candidates, k)

@@ -18,6 +18,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from spikecheck.engine.stats import quantile
+from spikecheck.nomask import distinct
+from spikecheck.nomask import median as np_median
 from spikecheck.notes import Note, NoteCode
 from spikecheck.series import LossSeries
 
@@ -76,12 +79,12 @@ class Recovery:
 
     @property
     def typical_error(self) -> float:
-        return float(np.median(self.error))
+        return float(np_median(self.error))
 
     @property
     def relative_error(self) -> float:
         """Median error bound over the median recovered magnitude."""
-        level = float(np.median(np.abs(self.values)))
+        level = float(np_median(np.abs(self.values)))
         return self.typical_error / level if level > 0 else math.inf
 
 
@@ -234,7 +237,7 @@ def _group_medians(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
 
 def _shrink_slope(size: np.ndarray, count: np.ndarray) -> float | None:
     """Slope of log(median change) against log(position) over log-spaced position bins."""
-    edges = np.unique(np.geomspace(count.min(), count.max() + 1, 9).astype(np.int64))
+    edges = distinct(np.geomspace(count.min(), count.max() + 1, 9).astype(np.int64))
     xs, ys = [], []
     floor = None
     pos_sizes = size[size > 0]
@@ -250,12 +253,12 @@ def _shrink_slope(size: np.ndarray, count: np.ndarray) -> float | None:
         sel = order[bounds[j]:bounds[j + 1]]
         if sel.size < 3:
             continue
-        m = float(np.median(size[sel]))
+        m = float(np_median(size[sel]))
         if m <= 0:
             if floor is None:
                 continue
             m = floor
-        xs.append(math.log(float(np.median(count[sel]))))
+        xs.append(math.log(float(np_median(count[sel]))))
         ys.append(math.log(m))
     if len(xs) < 4:
         return None
@@ -428,8 +431,8 @@ def _light_final_steps(logged: np.ndarray, pos: Positions, keep: np.ndarray,
         return None
     move = np.zeros(kept.size)
     move[1:] = np.abs(recovered[1:] - logged[kept[:-1]])  # value against the mean before it
-    typical = float(np.median(move[others]))
-    if typical <= 0 or float(np.median(move[last])) >= LIGHT_FINAL * typical:
+    typical = float(np_median(move[others]))
+    if typical <= 0 or float(np_median(move[last])) >= LIGHT_FINAL * typical:
         return None
     return pos.count[kept] == int(round(steps_per_epoch))
 
@@ -440,7 +443,7 @@ def recovery_info(rec: Recovery, how: str) -> dict:
         "recognised": how,
         "weights": rec.weights,
         "decimals": rec.resolution.decimals,
-        "median_window_steps": float(np.median(rec.steps_covered)),
+        "median_window_steps": float(np_median(rec.steps_covered)),
         "per_step_share": round(float(np.mean(rec.steps_covered == 1)), 4),
         "median_error": _round(rec.typical_error),
         "max_error": _round(float(np.max(rec.error))),
@@ -454,7 +457,7 @@ def recovery_note(rec: Recovery, how: str) -> Note:
     return Note(NoteCode.RUNNING_MEAN_RECOVERED, {
         "recognised": how, "weights": rec.weights, "merged": rec.merged,
         "per_step_share": float(np.mean(rec.steps_covered == 1)),
-        "median_window_steps": float(np.median(rec.steps_covered)),
+        "median_window_steps": float(np_median(rec.steps_covered)),
         "typical_error": rec.typical_error, "max_error": float(np.max(rec.error)),
         "relative_error": rec.relative_error, **_resolution_params(rec.resolution)})
 
@@ -549,7 +552,7 @@ def epochs_from_resets(series: LossSeries) -> tuple[float, float] | None:
     if fit is None or abs(fit.period - round(fit.period)) > 1e-9:
         return None
     spe = float(round(fit.period))
-    gap = float(np.median(np.diff(steps)))
+    gap = float(np_median(np.diff(steps)))
     # The change into an epoch's first step is a whole batch against the last epoch's mean;
     # the change into the step before it, the last of an epoch, is a batch's worth divided
     # by the steps of the epoch (even with a spike on that step, a fraction of a batch).
@@ -560,7 +563,7 @@ def epochs_from_resets(series: LossSeries) -> tuple[float, float] | None:
 
     def typical_change_into(step: float) -> float | None:
         at = np.abs(phase - np.mod(step - steps[0], spe)) < 0.5
-        return float(np.median(dy[at])) if np.count_nonzero(at) >= 2 else None
+        return float(np_median(dy[at])) if np.count_nonzero(at) >= 2 else None
 
     best: tuple[float, float] | None = None
     for o in (fit.origin - gap, fit.origin, fit.origin + gap):
@@ -581,7 +584,7 @@ def _changes_not_anticorrelated(values: np.ndarray) -> bool:
     if values.size < MIN_POINTS or not np.all(np.isfinite(values)):
         return False
     d = np.diff(np.log(values) if np.all(values > 0) else values)
-    lo, hi = np.quantile(d, [0.05, 0.95])
+    lo, hi = quantile(d, 0.05), quantile(d, 0.95)  # np.quantile's numbers, without numpy.ma
     d = np.clip(d, lo, hi)
     a, b = d[:-1], d[1:]
     if np.std(a) == 0 or np.std(b) == 0:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from spikecheck.engine.stats import norm_sf
+from spikecheck.nomask import distinct
+from spikecheck.nomask import median as np_median
 
 EDGE = 2  # logged points at each end of the epoch left out (a short batch, a reset)
 MIN_POSITIONS = 12  # positions two epochs must share for their correlation to count
@@ -59,7 +61,7 @@ def same_order(resid: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     # can make that 10^8: never listed, only the MAX_PAIRS spread over them)
     if pairs < 1:
         return None
-    picks = np.unique(np.linspace(0, pairs - 1, min(pairs, MAX_PAIRS)).astype(np.int64))
+    picks = distinct(np.linspace(0, pairs - 1, min(pairs, MAX_PAIRS)).astype(np.int64))
     starts = first + 2 * picks
 
     def epoch_points(e: int) -> tuple[np.ndarray, np.ndarray]:
@@ -86,7 +88,7 @@ def same_order(resid: np.ndarray, steps: np.ndarray, spe: float, origin: float,
     if len(zs) < 2:
         return None
     total = sum(zs) / math.sqrt(len(zs))
-    return SameOrder(len(zs), float(np.median(cors)), float(norm_sf(total)))
+    return SameOrder(len(zs), float(np_median(cors)), float(norm_sf(total)))
 
 
 def _spearman(a: np.ndarray, b: np.ndarray) -> float | None:

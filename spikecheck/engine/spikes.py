@@ -8,6 +8,8 @@ import numpy as np
 
 from spikecheck.engine.median_network import sliding_median
 from spikecheck.engine.stats import median
+from spikecheck.nomask import median as np_median
+from spikecheck.nomask import median_of_rows
 
 Z_SPIKE = 6.0  # robust z above which a point is an anomaly
 MIN_LOG_HEIGHT = np.log(1.25)  # and at least 25% above (or below) the baseline
@@ -110,14 +112,14 @@ def _edge_medians(head: np.ndarray, h: int) -> np.ndarray:
     m = head.size
     i, j = np.triu_indices(m, 1)
     with np.errstate(over="ignore", invalid="ignore"):  # losses near 1e308 stay finite
-        slope = float(np.median((head[j] - head[i]) / (j - i)))
-        level = float(np.median(head - slope * np.arange(m)))  # the line at index 0
+        slope = float(np_median((head[j] - head[i]) / (j - i)))
+        level = float(np_median(head - slope * np.arange(m)))  # the line at index 0
         pad = 2 * level - head[h:0:-1]  # the points before the start, reflected through it
     if not np.all(np.isfinite(pad)):
         pad = np.full(h, head[0])  # beyond float range: the end value, as before
     ext = np.concatenate((pad, head))
     windows = np.lib.stride_tricks.sliding_window_view(ext, 2 * h + 1)[:h]
-    return np.median(windows, axis=1)
+    return median_of_rows(windows)
 
 
 def local_scale(resid: np.ndarray, block: int = BLOCK) -> np.ndarray:
@@ -130,13 +132,13 @@ def local_scale(resid: np.ndarray, block: int = BLOCK) -> np.ndarray:
     a = np.abs(resid)
     nb = max(1, n // block)
     if nb < 2:
-        s = np.median(a) * 1.4826
+        s = np_median(a) * 1.4826
         return np.full(n, max(float(s), 1e-12 * max(1.0, float(a.max()) if n else 1.0)))
     cut = nb * block
     # every 4th point of a block estimates its median well enough, four times cheaper
-    med = np.median(a[:cut].reshape(nb, block)[:, ::4], axis=1)
+    med = median_of_rows(a[:cut].reshape(nb, block)[:, ::4])
     if cut < n:
-        med = np.append(med, np.median(a[cut:]))
+        med = np.append(med, np_median(a[cut:]))
         centers = np.append(np.arange(nb) * block + block / 2, (cut + n) / 2)
     else:
         centers = np.arange(nb) * block + block / 2

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from spikecheck.frameworks import HF
+from spikecheck.nomask import median as np_median
 from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.chunks import iter_chunks
 from spikecheck.readers.interface import InputSource, ReadError, ReadOptions, sniff_encoding
@@ -345,7 +346,7 @@ def _hf_steps_per_epoch(doc: dict, steps: np.ndarray, epochs: np.ndarray | None
     ok = np.isfinite(epochs) & (epochs > 0.05)
     if not ok.any():
         return None
-    ratio = float(np.median(steps[ok] / epochs[ok]))
+    ratio = float(np_median(steps[ok] / epochs[ok]))
     if abs(ratio - spe) <= 0.02 * spe and abs(spe - round(spe)) < 1e-6:
         return int(round(spe))
     return None

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from spikecheck.frameworks import HF, KERAS
+from spikecheck.nomask import median as np_median
 from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.interface import InputSource, NoTrainingLoss, ReadError, ReadOptions
 from spikecheck.readers.vocabulary import (
@@ -152,11 +153,20 @@ class RunData:
     unreadable_records: int = 0  # corrupted or undecodable records (of any tag)
 
 
+# From this size the command line keeps freed memory for reuse (readers/memory.py): at 1M
+# events fresh zeroed pages for every temporary cost about 15 ms of the read alone.
+BIG_BYTES = 8 << 20
+
+
 def _scan_one(name: str, source, want: Callable[[str], bool], record_info: bool = False):
     from spikecheck.readers import tfrecord
 
     if source.size == 0:
         raise ReadError(f"{name}: file is empty")
+    if source.size >= BIG_BYTES:  # its windows, then the engine's arrays, reuse freed memory
+        from spikecheck.readers import memory
+
+        memory.reuse_freed_memory()
     scan = tfrecord.Scanner(source, want, record_info).run()
     issues = scan.issues
     if scan.n_records == 0:
@@ -548,7 +558,7 @@ def _steps_per_epoch(steps: np.ndarray, epochs: np.ndarray) -> int | None:
     if ok.sum() < 3 or np.all(epochs[ok] == np.round(epochs[ok])):
         return None
     ratio = steps[ok] / epochs[ok]
-    med = float(np.median(ratio))
+    med = float(np_median(ratio))
     if med >= 1 and float(np.max(np.abs(ratio - med))) <= 0.01 * med:
         return int(round(med))
     return None

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from spikecheck.nomask import distinct
 from spikecheck.readers import chunks, memory
 from spikecheck.readers.interface import InputSource, ReadError
 
@@ -559,7 +560,7 @@ class _Scan:
             if (lay_of < 0).any():
                 const_of = np.array([0 if p is None else p.constants[g] for p in ones], dtype)
                 out[:] = const_of[shape_of]
-            present = np.unique(lay_of[lay_of >= 0])
+            present = distinct(lay_of[lay_of >= 0])
             if not present.size:
                 cols.append(out)
                 continue

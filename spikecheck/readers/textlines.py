@@ -34,6 +34,28 @@ from spikecheck.readers.vocabulary import (
     not_training_before,
 )
 
+
+class LazyPattern:
+    """A regular expression compiled on its first use. The line model's expressions are
+    needed only when a log's layout is learned; a log a listed style reads never compiles
+    them (their compiling was 3-4 ms of a small log's start-up)."""
+
+    __slots__ = ("_src", "_flags", "_rx")
+
+    def __init__(self, src: str, flags: int = 0) -> None:
+        self._src, self._flags, self._rx = src, flags, None
+
+    @property
+    def rx(self) -> re.Pattern[str]:
+        """The compiled expression (what a match's .re is)."""
+        if self._rx is None:
+            self._rx = re.compile(self._src, self._flags)
+        return self._rx
+
+    def __getattr__(self, name: str):
+        return getattr(self.rx, name)
+
+
 INT = r"[0-9]{1,15}"
 NUM = r"[-+]?(?:[0-9.]{1,300}(?:[eE][-+]?[0-9]{1,4})?|nan|NaN|NAN|inf|Inf|INF|Infinity)"
 
@@ -69,7 +91,7 @@ LOSS_ANY = re.compile(
 # Any other name that holds "loss" (step_loss, avr_loss, train/CrossEntropyLoss): a key only
 # when a log's loss lines print no listed key and exactly one such name (two of them, say
 # loss_cls and loss_bbox with no total, leave the loss undecided).
-GENERIC_LOSS = re.compile(
+GENERIC_LOSS = LazyPattern(
     r"(?<![\w/.-])" + _NOT_TRAIN_BEFORE
     + r"(?P<key>(?:[A-Za-z_][\w/.-]{0,60}?)?(?:[Ll]oss|LOSS)\w{0,30})(?![\w/.-])" + _SEP
     + r"(?P<val>" + NUM + r")(?P<avg>[ \t]{1,5}\([ \t]{0,3}" + NUM + r"[ \t]{0,3}\))?"
@@ -77,7 +99,7 @@ GENERIC_LOSS = re.compile(
 # A word that makes a line an evaluation line when it comes before the loss key, standing
 # alone (`Test set: Average loss`, `Validation Step 1000, Total Loss`, `eval | step:`),
 # not as part of a name (`model_test`, `val_acc` are not).
-EVAL_WORD = re.compile(r"(?<![\w./-])(?i:val|valid|validation|eval|evaluation|test|testing)"
+EVAL_WORD = LazyPattern(r"(?<![\w./-])(?i:val|valid|validation|eval|evaluation|test|testing)"
                        r"(?![\w./-])")
 
 # Epoch markers. {INT} in the templates is filled in by text.py's _compile.
@@ -118,8 +140,8 @@ def _fill(src: str) -> str:
     return src.format(INT=INT)
 
 
-_EPOCH_RX = {name: re.compile(_fill(src)) for name, src in EPOCH_FORMS.items()}
-_COUNTER_RX = {name: re.compile(_fill(src)) for name, src in COUNTER_FORMS.items()}
+_EPOCH_RX = {name: LazyPattern(_fill(src)) for name, src in EPOCH_FORMS.items()}
+_COUNTER_RX = {name: LazyPattern(_fill(src)) for name, src in COUNTER_FORMS.items()}
 # An epoch header line (no loss on it): its one group is the epoch (re.split keeps it).
 HEADER_EPOCH = (r"^[^\n]{0,200}?(?:(?<![\w-])(?:Train[ \t]{1,3})?(?:[Ee]poch|EPOCH|[Cc]ycle|CYCLE)"
                 r"[ \t]{0,10}[:=#]?[ \t]{0,10}\[?[ \t]{0,10}"
@@ -128,7 +150,7 @@ HEADER_EPOCH = (r"^[^\n]{0,200}?(?:(?<![\w-])(?:Train[ \t]{1,3})?(?:[Ee]poch|EPO
 # A bare bracketed integer, `[100] loss=7.2` (clu's LoggingWriter): a counter only where a
 # line has no other.
 _BRACKET_COUNTER = r"(?<![\w\]\[])\[[ \t]{{0,5}}(?P<iter>{INT})[ \t]{{0,5}}\](?![\[(])"
-_BRACKET_RX = re.compile(_fill(_BRACKET_COUNTER))
+_BRACKET_RX = LazyPattern(_fill(_BRACKET_COUNTER))
 
 MAX_SAMPLE_LINES = 4000
 MAX_SAMPLE_CHARS = 256 * 1024  # the layout is learned from the head only
@@ -183,11 +205,11 @@ class _LineTokens:
 _AT_WORDS = r"[Ss]tep|[Ii]ter(?:ation)?|[Bb]atch"
 _AT_TAIL = (r"(?:[ \t]{{1,3}}\([^()\n]{{0,40}}\))?[ \t]{{1,3}}(?:at|for|@)[ \t]{{1,3}}"
             r"(?P<word>" + _AT_WORDS + r")[ \t]{{0,3}}(?P<iter>{INT})[ \t]{{0,3}}[:=][ \t]{{0,3}}")
-LOSS_AT = re.compile(
+LOSS_AT = LazyPattern(
     r"(?<![\w-])" + _NOT_TRAIN_BEFORE + "(?P<key>" + "|".join(re.escape(k) for k in _ALL_KEYS)
     + r")(?![\w-])" + _fill(_AT_TAIL) + r"(?P<val>" + NUM + r")"
 )
-_PAIR_TAIL = re.compile(r"[ \t]{1,10}" + NUM + r"(?![\w.])")
+_PAIR_TAIL = LazyPattern(r"[ \t]{1,10}" + NUM + r"(?![\w.])")
 _INTEGER = re.compile(r"[0-9]{1,15}")
 
 
@@ -219,7 +241,7 @@ def _tokens(line: str) -> list[_LineTokens]:
     counter = None
     samples = False
     after = epoch[2] if epoch is not None else 0  # a counter after the epoch marker first
-    if found[0].re is LOSS_AT:
+    if found[0].re is LOSS_AT.rx:
         f = found[0]
         counter = ("at", f.start("word"), f.group("word"))
     for name, rx in _COUNTER_RX.items():
@@ -451,7 +473,7 @@ def undecided_loss_names(lines: list[str]) -> list[tuple[str, int]]:
     names: Counter[str] = Counter()
     for line in lines:
         for f in _loss_keys(line):
-            if f.re is GENERIC_LOSS:
+            if f.re is GENERIC_LOSS.rx:
                 names[f.group("key")] += 1
         cols = [c.strip() for c in _COLUMN_SPLIT.split(line.strip())]
         if 3 <= len(cols) and len(line) <= 400 and not any(_NUMBER_RX.fullmatch(c) for c in cols):

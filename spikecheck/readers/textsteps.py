@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from spikecheck.nomask import distinct
 from spikecheck.notes import Note, NoteCode
 from spikecheck.readers.interface import ReadOptions
 from spikecheck.readers.vocabulary import (
@@ -241,7 +242,7 @@ def _samples_to_steps(style: Style, options: ReadOptions, iters: np.ndarray,
     step_of = None
     if style.samples == "auto":
         vals = iters[(iters > 0) & (iters != totals)]
-        if np.unique(vals).size < 5:
+        if distinct(vals).size < 5:
             return iters, totals, hint
         step_of = int(np.gcd.reduce(vals))
         if step_of <= 1:

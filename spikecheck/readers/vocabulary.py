@@ -17,6 +17,7 @@ import re
 
 import numpy as np
 
+from spikecheck.nomask import distinct
 from spikecheck.notes import Note, NoteCode
 from spikecheck.series import MAX_STEP, unwrap_int32  # normalize()'s step rules; readers share them
 
@@ -128,7 +129,7 @@ def per_epoch_only(epochs: np.ndarray | None, name: str = "",
         return False  # an epoch repeated: not one point per epoch (no sort needed to say it)
     if e.size < 2 or not np.all(e == np.round(e)):
         return False
-    u = np.unique(e)
+    u = distinct(e)
     return int(u.size) == int(e.size) and bool(np.all(np.diff(u) == 1))
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spikecheck.nomask import distinct
+
 MAX_POINTS = 4000
 
 
@@ -53,7 +55,7 @@ class Curve:
             grid = padded.reshape(buckets, size)
             lo = base + np.nanargmin(grid, axis=1)
             hi = base + np.nanargmax(grid, axis=1)
-        idx = np.unique(np.concatenate([lo, hi, [0, n - 1]]))
+        idx = distinct(np.concatenate([lo, hi, [0, n - 1]]))
         return cls(s[idx], v[idx], n, True)
 
     @classmethod

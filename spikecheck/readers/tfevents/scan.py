@@ -68,6 +68,8 @@ class FileScan:
         if not parts:
             z = np.zeros(0, np.int64)
             return z, z.copy(), np.zeros(0, np.float64)
+        if len(parts) > 1:
+            parts = _in_key_order(parts)
         if len(parts) == 1:
             k, s, v = parts[0]
         else:  # one column at a time, each list dropped once joined
@@ -83,6 +85,21 @@ class FileScan:
             order = np.argsort(k, kind="stable")
             k, s, v = k[order], s[order], v[order]
         return k, s, v
+
+
+def _in_key_order(parts: list) -> list:
+    """The pieces in the order of their keys when each holds increasing keys and their key
+    ranges do not overlap (records of one length are decoded together, so the pieces of a
+    file whose lengths alternate come out of order): joined in that order they need no
+    sort, and keys are unique, so the result is the sorted one. Otherwise as given."""
+    ordered = sorted((p for p in parts if p[0].size), key=lambda p: int(p[0][0]))
+    last = None
+    for k, _, _ in ordered:
+        if (last is not None and int(k[0]) <= last) or \
+                (k.size > 1 and not np.all(k[1:] > k[:-1])):
+            return parts
+        last = int(k[-1])
+    return ordered or parts
 
 
 class Scanner:
