@@ -592,3 +592,22 @@ def test_an_inferred_epoch_is_the_whole_step_count_most_spikes_share_not_a_fit_t
     rep = analyze(series, GeometryInputs())
     assert rep.geometry.steps_per_epoch == 1390
     assert rep.alignment.boundaries_with_spike == rep.alignment.boundaries == 7
+
+
+@pytest.mark.parametrize("peaks, inconclusive", [
+    ((938, 1877), True),   # two 939-step epochs' final steps: the log ends on the second
+    ((500, 1400), False),  # 900 apart but 501 steps into the log: not an epoch's end
+    ((1877,), True),       # the only spike on the last logged step
+    ((1200,), False),      # one spike inside the log
+])
+def test_with_no_flags_spikes_where_a_short_log_would_end_its_epochs_are_inconclusive(
+        peaks, inconclusive):
+    steps, loss = curve(1878, seed=5)
+    for p in peaks:
+        loss[p] *= 15
+    rep = run(steps, loss)
+    if inconclusive:
+        assert (rep.verdict, rep.inconclusive) == ("inconclusive", "few-boundaries")
+        assert "--steps-per-epoch" in rep.inconclusive_detail
+    else:
+        assert rep.verdict == "spikes-not-epoch-aligned"

@@ -160,6 +160,9 @@ class Evidence:
     # How alike consecutive epochs' quick wiggles are step for step (the same batches in
     # the same order every epoch).
     same_order: SameOrder | None = None
+    # the first and last logged steps
+    first_step: int = 0
+    last_step: int | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,10 @@ def decide(ev: Evidence, th: Thresholds = THRESHOLDS) -> Decision:
     if unseen is not None:
         return Decision(Verdict.INCONCLUSIVE, [], inconclusive=Inconclusive.FINAL_STEP_UNSEEN,
                         inconclusive_detail=unseen)
+    short = None if geom.known else _too_short_for_its_spikes(ev, major)
+    if short is not None:
+        return Decision(Verdict.INCONCLUSIVE, [], inconclusive=Inconclusive.FEW_BOUNDARIES,
+                        inconclusive_detail=short)
     if major:
         al = ev.alignment
         common = None if geom.known else common_gap([s.peak_step for s in major])
@@ -288,6 +295,31 @@ def _spikes_on_unseen_final_steps(ev: Evidence, major: list[SpikeEvent], th: Thr
             f"the final batch holds {geom.final_batch} of {geom.batch_size} samples, where a "
             f"batch-size-dependent loss would spike {h:.3g}x: likely that, but too few "
             "epochs show it to tell")
+
+
+def _too_short_for_its_spikes(ev: Evidence, major: list[SpikeEvent]) -> str | None:
+    """With no geometry, the sentence for spikes that sit where a log of whole epochs would
+    put its epochs' final steps, in a log too short to show whether they recur: one spike on
+    the last logged step, or two spikes G steps apart, the first G steps into the log and no
+    room for a third. Calling them 'not tied to the epoch' would be a guess. None otherwise."""
+    last = ev.last_step
+    if not major or len(major) > 2 or last is None:
+        return None
+    peaks = sorted(s.peak_step for s in major)
+    if len(peaks) == 1:
+        if peaks[0] < last:
+            return None
+        return (f"the only spike sits on the last logged step ({peaks[0]}): if the log is whole "
+                "epochs, that is an epoch's final step, and the log cannot show whether it "
+                "recurs; pass --steps-per-epoch (or --dataset-size and --batch-size)")
+    gap = peaks[1] - peaks[0]
+    into = peaks[0] + 1 - ev.first_step
+    if gap < 20 or abs(into - gap) > 1 or peaks[1] + gap <= last:
+        return None
+    return (f"2 spikes {gap} steps apart, the first {into} steps into the log: where a "
+            f"{gap}-step epoch's final steps would be, and the log holds no third boundary to "
+            f"tell an epoch effect from chance; pass --steps-per-epoch {gap} if that is the "
+            "epoch (or --dataset-size and --batch-size)")
 
 
 def _whole_epochs(pfit: PeriodFit, geom: EpochGeometry) -> bool:
