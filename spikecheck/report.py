@@ -108,7 +108,7 @@ class Period:
 
     steps: float | None = None
     strength: float | None = None  # 0..1: share of events (or autocorrelation) it explains
-    # "events", "level-shifts", "phase-scan", "level-scan" or "autocorrelation"
+    # "events", "level-shifts", "phase-scan", "level-scan", "step-count" or "autocorrelation"
     method: str | None = None
     matches_epoch: bool | None = None
     implied_dataset_sizes: tuple[int, int] | None = None

@@ -502,12 +502,20 @@ def test_dips_found_on_the_final_step_are_placed_there_not_at_the_folds_deepest_
 
 
 def test_with_no_flags_a_few_spikes_a_whole_number_of_steps_apart_are_pointed_out():
-    # three 30x spikes at 1999, 3999 and 7999 (a 2000-step epoch whose short final batch
-    # shows in some epochs): too few for a period test, but the report names the gap
+    # three 30x spikes at 1999, 3999 and 7999: the final steps of 2000-step epochs counted
+    # from step 0 (a short final batch that shows in some epochs): the epoch they give
     steps, loss = curve(10000, seed=4)
     spiky = loss.copy()
     spiky[[1999, 3999, 7999]] *= 30
     rep = run(steps, spiky)
+    assert (rep.geometry.source, rep.geometry.steps_per_epoch) == ("inferred", 2000)
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
+    assert rep.period.method == "step-count"
+    # 2000 apart but 300 steps off the counter's multiples: too few to tell a period from
+    # chance, and the report names the gap
+    shifted = loss.copy()
+    shifted[[2299, 4299, 8299]] *= 30
+    rep = run(steps, shifted)
     assert rep.verdict == "spikes-not-epoch-aligned"
     assert "--steps-per-epoch 2000" in rep.diagnosis[0].evidence
     # the same spikes at unrelated steps: nothing to point at
@@ -611,3 +619,22 @@ def test_with_no_flags_spikes_where_a_short_log_would_end_its_epochs_are_inconcl
         assert "--steps-per-epoch" in rep.inconclusive_detail
     else:
         assert rep.verdict == "spikes-not-epoch-aligned"
+
+
+def test_with_no_flags_a_few_spikes_on_whole_multiples_of_the_step_count_give_the_epoch():
+    # The seed case logged every 10 steps: its 1-sample batch spikes in four epochs of eight
+    # (steps 1389, 4169, 8339, 9729), too few for the events fit; all four are exact
+    # multiples of 1390 steps counted from 0 minus one: the final steps of 1390-step epochs.
+    series = _seed_case_variant("sgdm", True, "inst:10")
+    rep = analyze(series, GeometryInputs())
+    assert rep.geometry.source == "inferred" and rep.geometry.steps_per_epoch == 1390
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
+
+
+def test_spikes_whose_steps_share_only_a_small_divisor_give_no_epoch():
+    steps, loss = curve(11120, seed=9)
+    for p in (1379, 4141, 8327, 9733):  # near the seed case's, on no common step count
+        loss[p] *= 20
+    rep = run(steps, loss)
+    assert rep.geometry.source != "inferred"
+    assert rep.verdict == "spikes-not-epoch-aligned"

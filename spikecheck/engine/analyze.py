@@ -339,7 +339,42 @@ def _discover_period(steps: np.ndarray, d: Detrended, raw: list[RawEvent], tol: 
     fit = period_from_autocorrelation(steps, d.z, min_period=8 * tol)
     if fit is not None and fit.strength >= ACF_STRENGTH and fit.support >= 4:
         return fit
-    return None
+    return _period_from_step_count(steps, d, raw)
+
+
+def _period_from_step_count(steps: np.ndarray, d: Detrended, raw: list[RawEvent],
+                            min_spikes: int = 3, min_height: float = 2.0,
+                            min_period: int = 20) -> PeriodFit | None:
+    """A period from where a few large spikes sit in the step counter: every one on an
+    exact multiple of P steps (counted from 0, or from 1: the final step of a P-step epoch)
+    for a P of at least min_period. Too few spikes for the events fit (a short batch that
+    spikes in some epochs only), but their steps are not random: three random steps share
+    a divisor of P with a chance under 1/P^2. P is the largest such divisor."""
+    up = [e for e in raw if e.direction > 0]
+    if len(up) < min_spikes:
+        return None
+    peaks = steps[[e.peak for e in up]]
+    height = np.exp(np.asarray(d.resid[[e.peak for e in up]], dtype=np.float64)) \
+        if d.log_scale else np.full(len(up), np.inf)
+    big = peaks[height >= min_height].astype(np.int64)
+    if big.size < min_spikes:
+        return None
+    best = None
+    for shift in (1, 0):
+        g = int(np.gcd.reduce(big + shift))
+        if g >= min_period and (best is None or g > best[0]):
+            best = (g, shift)
+    if best is None:
+        return None
+    period, shift = best
+    cycles = (int(steps[-1]) + 1) / period
+    if cycles < 2 or big.size < THRESHOLDS.min_boundary_share * cycles:
+        # a period is recurrence (two cycles at least), and spikes at 3 of 100 boundaries
+        # of a small common divisor are no epoch effect
+        return None
+    # the epoch starts on the step after a final-step spike (counted from 0) or on it
+    return PeriodFit(float(period), float(big[0] + shift), 1.0, int(big.size), "step-count",
+                     float(min(1.0, (3.0 / period) ** (big.size - 1))))
 
 
 def _level_shift_series(y: np.ndarray, m: int) -> np.ndarray:
@@ -450,6 +485,9 @@ def _with_period(geom: EpochGeometry, fit: PeriodFit, steps: np.ndarray, d: Detr
             exact = _exact_period(fit.period, steps[[e.peak for e in raw]], k)
             if exact is not None:
                 period, origin = exact[0], exact[1] + max(1, k)
+    elif fit.method == "step-count":
+        # the spikes' step numbers place the boundary exactly (see _period_from_step_count)
+        period, origin = fit.period, fit.origin
     else:
         period, origin = _snap_period(fit.period, steps, d, k)
     origin = origin - math.floor((origin - steps[0]) / period) * period

@@ -35,7 +35,8 @@ def period_matches(period: float, spe: float, log_every: int = 1, method: str = 
     can resolve: spike events place it to a fraction of a step (over many cycles), an
     autocorrelation peak only to a bin."""
     k = max(1, log_every)
-    tol = 0.3 + (k - 1) / 2 if method in ("events", "phase-scan") else max(1.0, 0.002 * spe) + k / 2
+    sharp = method in ("events", "phase-scan", "step-count")
+    tol = 0.3 + (k - 1) / 2 if sharp else max(1.0, 0.002 * spe) + k / 2
     return abs(period - spe) <= tol
 
 
