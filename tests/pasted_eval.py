@@ -1,0 +1,106 @@
+"""Pasted-log evaluation: every excerpt of tests/pasted_logs.py written to a file and read
+with no flags, as `spikecheck paste.log` would; per excerpt pass/fail and what went wrong,
+and a score per half.
+
+    python tests/pasted_eval.py            # both halves: dev, test
+    python tests/pasted_eval.py dev -v     # one half, with the reader's notes on failures
+
+An excerpt passes when it reads as one series with the expected number of points, its
+first and last value as printed, the epochs it shows (when 2 or more), no value of a line
+that is not training loss, and the per-epoch mark when it has one line per epoch. A log
+that cannot be read must stop with ReadError (exit 2), never another exception: that is
+counted apart (`crash`).
+
+Scores (before: on this branch's first commit, before any change to the reader):
+
+    before reading-7:  dev 12/21   test 10/20   (0 crashes)
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from spikecheck.readers import ReadOptions  # noqa: E402
+from spikecheck.readers.interface import ReadError  # noqa: E402
+from spikecheck.readers.registry import read_input  # noqa: E402
+from tests import pasted_logs  # noqa: E402
+from tests.pasted_logs import PastedLog  # noqa: E402
+
+SETS: dict[str, tuple[PastedLog, ...]] = {"dev": pasted_logs.DEV, "test": pasted_logs.TEST}
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name)[:60] + ".log"
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+def check_pasted(entry: PastedLog, workdir: Path) -> tuple[str, str, list[str]]:
+    """('pass' | 'fail' | 'crash', what went wrong, the reader's notes) for one excerpt."""
+    path = workdir / _slug(entry.name)
+    path.write_text(entry.text, encoding="utf-8")
+    try:
+        series = read_input(str(path), ReadOptions())
+    except ReadError as exc:
+        return "fail", f"not read (exit 2): {str(exc)[:200]}", []
+    except Exception as exc:  # noqa: BLE001 - anything but ReadError is a crash here
+        return "crash", f"{type(exc).__name__}: {str(exc)[:200]}", []
+    if len(series) != 1:
+        return "fail", f"{len(series)} series, not 1", []
+    (s,) = series
+    notes = [str(getattr(n, "code", n)) for n in s.notes]
+    values = s.values.tolist()
+    if len(values) != entry.points:
+        head = f" (first {values[0]!r}, last {values[-1]!r})" if values else ""
+        return "fail", f"{len(values)} points, want {entry.points}{head} " \
+                       f"(metric {s.metric!r})", notes
+    if not _close(values[0], entry.first) or not _close(values[-1], entry.last):
+        return "fail", (f"first/last {values[0]!r}/{values[-1]!r}, want "
+                        f"{entry.first!r}/{entry.last!r} (metric {s.metric!r})"), notes
+    wrong = [v for v in entry.not_loss if any(_close(x, v) for x in values)]
+    if wrong:
+        return "fail", f"read values of lines that are not training loss: {wrong}", notes
+    if entry.epochs is not None and entry.epochs > 1:
+        if s.epochs is None:
+            return "fail", f"epochs: none read, want {entry.epochs}", notes
+        got = len(set(np.asarray(s.epochs)[np.isfinite(s.epochs)].tolist()))
+        if got != entry.epochs:
+            return "fail", f"epochs: {got} read, want {entry.epochs}", notes
+    if entry.per_epoch and not s.per_epoch:
+        return "fail", "per-epoch log not marked per-epoch", notes
+    return "pass", "", notes
+
+
+def run(names: list[str], verbose: bool = False) -> dict[str, tuple[int, int, int]]:
+    """Print every excerpt's result and each half's score: (passed, total, crashes)."""
+    scores: dict[str, tuple[int, int, int]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            entries = SETS[name]
+            passed = crashed = 0
+            print(f"== {name} ({len(entries)} pasted logs)")
+            for entry in entries:
+                result, why, notes = check_pasted(entry, Path(tmp))
+                passed += result == "pass"
+                crashed += result == "crash"
+                tag = {"pass": "PASS", "fail": "FAIL", "crash": "CRASH"}[result]
+                print(f"  {tag:5s} {entry.name}" + ("" if result == "pass" else f": {why}"))
+                if verbose and result != "pass" and notes:
+                    print("        notes: " + ", ".join(notes))
+            scores[name] = (passed, len(entries), crashed)
+    for name, (p, n, c) in scores.items():
+        print(f"{name} {p}/{n}" + (f" ({c} crashes)" if c else ""))
+    return scores
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    run(args or list(SETS), verbose="-v" in sys.argv)
