@@ -38,3 +38,35 @@ def test_no_sniff_score_exceeds_its_ceiling():
             assert score <= SNIFF_CEILING[name], (path, name, score)
             top[name] = max(top[name], score)
     assert top["csv"] == SNIFF_CEILING["csv"] and top["text"] == SNIFF_CEILING["text"]
+
+
+def _paste(tmp_path: Path, body: str) -> str:
+    p = tmp_path / "comment.md"
+    p.write_text(body, encoding="utf-8")
+    return str(p)
+
+
+def test_a_fenced_csv_in_a_pasted_comment_is_read(tmp_path: Path):
+    from spikecheck.readers import ReadOptions
+    from spikecheck.readers.registry import read_input
+
+    rows = "\n".join(f"0,{i},,{2.0 - i / 100}," for i in range(10, 200, 10))
+    path = _paste(tmp_path, "Here is my metrics.csv, the loss jumps:\n\n```csv\n"
+                            "epoch,step,train_loss_epoch,train_loss_step,val_loss\n"
+                            f"{rows}\n```\n\nAny idea?\n")
+    (s,) = read_input(path, ReadOptions())
+    assert s.steps.tolist() == list(range(10, 200, 10))
+    assert s.values[0] == 1.9 and s.source == path
+
+
+def test_a_fence_with_no_log_in_it_keeps_the_first_error(tmp_path: Path):
+    import pytest
+
+    from spikecheck.readers import ReadError, ReadOptions
+    from spikecheck.readers.registry import read_input
+
+    path = _paste(tmp_path, "My loss spikes.\n\n```python\nfor x in loader:\n    "
+                            "loss.backward()\n```\n")
+    with pytest.raises(ReadError) as err:
+        read_input(path, ReadOptions())
+    assert "comment.md" in str(err.value)

@@ -50,6 +50,29 @@ def _is_num(x: object) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
+def _is_numeric_text(x: object) -> bool:
+    """A number written as a string (fairseq's JSON logs quote every float: "3.180")."""
+    if not isinstance(x, str) or not 0 < len(x) <= 40:
+        return False
+    try:
+        float(x)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_value(x: object) -> bool:
+    """A number, or a number written as a string: a value a loss key can hold."""
+    return _is_num(x) or _is_numeric_text(x)
+
+
+def _count(x: object) -> object:
+    """A step as written, or the integer a quoted step spells ("num_updates": "100")."""
+    if isinstance(x, str) and x.isascii() and x.isdigit() and len(x) <= 16:
+        return int(x)
+    return x
+
+
 def _is_count(x: object) -> bool:
     """A number usable as a step, epoch or iteration: finite and below 2^53 (an integer
     of 400 digits is no count, and no float either: compared as an int)."""
@@ -112,7 +135,7 @@ class JsonReader:
                    else (r for _, r in _iter_records(src)))
         for rec in records:
             for k, v in rec.items():
-                if _is_num(v) and "loss" in k.lower():
+                if _is_value(v) and "loss" in k.lower():
                     counts[k] += 1
         return counts.most_common()
 
@@ -414,7 +437,7 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
             if key is None:
                 skipped["records without a step"] += 1
                 return
-            steps.append(rec[key])
+            steps.append(_count(rec[key]))
             epochs.append(_num(rec.get("epoch")))
         values.append(_num(v))
 
@@ -508,7 +531,7 @@ def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes, unparsabl
 
 def _step_key(rec: dict) -> str | None:
     for k in STEP_KEYS:
-        if _is_count(rec.get(k)):
+        if _is_count(_count(rec.get(k))):
             return k
     return None
 
@@ -519,7 +542,7 @@ def _decisive(records: list[dict], metric: str | None) -> bool:
     for r in records:
         if want is not None and want in r:
             return True
-        if want is None and any(_looks_like_loss(k) and _is_num(v) for k, v in r.items()):
+        if want is None and any(_looks_like_loss(k) and _is_value(v) for k, v in r.items()):
             return True
     return False
 
@@ -528,7 +551,7 @@ def _decide(records: list[dict], metric: str | None, name: str) -> tuple[str, st
     """The flavour and the metric key from the first records."""
     keys: Counter[str] = Counter()
     for r in records:
-        keys.update(k for k, v in r.items() if _is_num(v))
+        keys.update(k for k, v in r.items() if _is_value(v))
     if "mode" in keys or any("mode" in r for r in records):
         if any("iter" in r and "epoch" in r for r in records):
             flavour = "mmcv"

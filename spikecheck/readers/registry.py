@@ -8,10 +8,18 @@ import time: every reader is imported to sniff.
 from __future__ import annotations
 
 import importlib
+import io
 import os
 from pathlib import Path
 
-from spikecheck.readers.interface import InputSource, NoTrainingLoss, Reader, ReadError, ReadOptions
+from spikecheck.readers.interface import (
+    InputSource,
+    InputTooLarge,
+    NoTrainingLoss,
+    Reader,
+    ReadError,
+    ReadOptions,
+)
 from spikecheck.series import LossSeries, SeriesError
 
 # name -> "module:Class"; the order breaks ties in sniff scores.
@@ -25,6 +33,9 @@ READERS: dict[str, str] = {
 # so far is neither imported nor asked (a CSV sniffed at 80 never loads the text reader).
 # tests/test_reader_registry.py checks these against every log in the repository.
 SNIFF_CEILING: dict[str, int] = {"tensorboard": 100, "json": 95, "csv": 80, "text": 60}
+# A text that holds a Markdown code fence and reads as no log is a pasted comment: its code
+# blocks are read on their own. Only this much of it is looked at (a comment, not a log).
+FENCED_MAX_BYTES = 4 << 20
 
 
 def get_reader(name: str) -> Reader:
@@ -128,7 +139,58 @@ def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> lis
     except OSError as exc:
         raise ReadError(f"{arg}: {exc.strerror or exc}") from None
     _step_column_applies(src.name, reader.name, options)
-    return _guard(src.name, lambda: reader.read(src, options))
+    try:
+        return _guard(src.name, lambda: reader.read(src, options))
+    except InputTooLarge:
+        raise
+    except ReadError:
+        series = _read_fenced(src, options, forced)
+        if series is None:
+            raise
+        return series
+
+
+def _fenced_blocks(src: InputSource) -> list[bytes]:
+    """The Markdown code blocks (``` or ~~~ fences) of a pasted comment, largest first;
+    none when its head shows no fence or it is larger than a comment."""
+    head = src.head()
+    if b"```" not in head and b"~~~" not in head:
+        return []
+    with src.open() as f:
+        data = f.read(FENCED_MAX_BYTES + 1)
+    if len(data) > FENCED_MAX_BYTES:
+        return []
+    blocks: list[bytes] = []
+    body: list[bytes] = []
+    fence = b""
+    for line in data.splitlines(keepends=True):
+        bare = line.strip()
+        if not fence:
+            if bare.startswith((b"```", b"~~~")):
+                fence, body = bare[:3], []
+        elif bare.startswith(fence) and not bare.strip(fence[:1]):
+            blocks.append(b"".join(body))
+            fence = b""
+        else:
+            body.append(line)
+    if fence:
+        blocks.append(b"".join(body))  # a paste cut before its closing fence
+    whole = data.strip()
+    return sorted((b for b in blocks if b.strip() and b.strip() != whole),
+                  key=len, reverse=True)
+
+
+def _read_fenced(src: InputSource, options: ReadOptions, forced: str | None
+                 ) -> list[LossSeries] | None:
+    """The series of the first code block of a pasted comment that reads as a log."""
+    for block in _fenced_blocks(src):
+        inner = InputSource(None, src.name, io.BytesIO(block), src.limit)
+        try:
+            reader = choose_reader(inner, forced)
+            return _guard(src.name, lambda r=reader, i=inner: r.read(i, options))
+        except ReadError:
+            continue
+    return None
 
 
 def _step_column_applies(name: str, format_name: str, options: ReadOptions) -> None:
