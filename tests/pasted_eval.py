@@ -85,6 +85,77 @@ def check_pasted(entry: PastedLog, workdir: Path) -> tuple[str, str, list[str]]:
     return "pass", "", notes
 
 
+def _ansi(text: str) -> str:
+    """Colour as rich/loguru/mmengine consoles do: the first word green, numbers bold."""
+    out = []
+    for line in text.split("\n"):
+        head, sep, rest = line.partition(" ")
+        out.append(f"\x1b[32m{head}\x1b[0m{sep}{rest}" if head else line)
+    return "\n".join(out)
+
+
+_WARNING = ("/opt/conda/lib/python3.10/site-packages/torch/optim/lr_scheduler.py:139: "
+            "UserWarning: Detected call of `lr_scheduler.step()` before `optimizer.step()`.\n"
+            "  warnings.warn(\"Detected call of `lr_scheduler.step()` before\")")
+
+
+def _interleave_warning(text: str) -> str:
+    lines = text.split("\n")
+    mid = len(lines) // 2
+    return "\n".join(lines[:mid] + _WARNING.split("\n") + lines[mid:])
+
+
+def _wrap80(text: str) -> str:
+    """A terminal copy of long lines: hard breaks every 80 columns."""
+    out = []
+    for line in text.split("\n"):
+        while len(line) > 80:
+            out.append(line[:80])
+            line = line[80:]
+        out.append(line)
+    return "\n".join(out)
+
+
+def _prefix(p: str):
+    return lambda text: "\n".join(p + line for line in text.split("\n"))
+
+
+# Console noise real logs carry and rendered pastes lose; the ground truth is unchanged.
+NOISES = {
+    "ansi-colour": _ansi,
+    "crlf": lambda text: text.replace("\n", "\r\n"),
+    "rank-prefix": _prefix("[rank0]: "),
+    "srun-prefix": _prefix("0: "),
+    "docker-timestamps": _prefix("2024-03-01T10:00:00.123456789Z "),
+    "warning-inside": _interleave_warning,
+    "wrapped-80": _wrap80,
+}
+
+
+def run_noise(names: list[str], verbose: bool = False) -> dict[str, dict[str, int]]:
+    """Each excerpt that reads clean, read again under each noise: passes per noise."""
+    from dataclasses import replace
+
+    table: dict[str, dict[str, int]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            clean = [e for e in SETS[name] if e.points and
+                     check_pasted(e, Path(tmp))[0] == "pass"]
+            row = {}
+            for noise, fn in NOISES.items():
+                ok = 0
+                for e in clean:
+                    result, why, _ = check_pasted(replace(e, text=fn(e.text)), Path(tmp))
+                    ok += result == "pass"
+                    if verbose and result != "pass":
+                        print(f"  {noise:18s} {result.upper():5s} {e.name}: {why}")
+                row[noise] = ok
+            table[name] = row
+            print(f"{name} noise ({len(clean)} excerpts that read clean): "
+                  + "  ".join(f"{k} {v}" for k, v in row.items()))
+    return table
+
+
 def run(names: list[str], verbose: bool = False) -> dict[str, tuple[int, int, int]]:
     """Print every excerpt's result and each half's score: (passed, total, crashes)."""
     scores: dict[str, tuple[int, int, int]] = {}
@@ -109,4 +180,7 @@ def run(names: list[str], verbose: bool = False) -> dict[str, tuple[int, int, in
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
-    run(args or list(SETS), verbose="-v" in sys.argv)
+    if "--noise" in sys.argv:
+        run_noise(args or list(SETS), verbose="-v" in sys.argv)
+    else:
+        run(args or list(SETS), verbose="-v" in sys.argv)

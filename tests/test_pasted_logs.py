@@ -6,11 +6,12 @@ end in anything but a series or a clear ReadError (exit 2)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from tests.pasted_eval import check_pasted
+from tests.pasted_eval import NOISES, check_pasted
 from tests.pasted_logs import DEV, ENTRIES, TEST
 
 # Test excerpts the reader does not read (yet), with why; never tuned on.
@@ -58,3 +59,16 @@ def test_test_paste_reads_as_expected(tmp_path: Path, entry):
 def test_no_paste_crashes(tmp_path: Path, entry):
     result, why, _ = check_pasted(entry, tmp_path)
     assert result != "crash", why
+
+
+def _clean_dev():
+    return [e for e in DEV if e.points]
+
+
+@pytest.mark.parametrize("noise", sorted(NOISES))
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e.name) for e in _clean_dev()])
+def test_dev_paste_reads_under_console_noise(tmp_path: Path, entry, noise):
+    # The same paste as a console or a launcher leaves it: colour codes, CRLF, a rank,
+    # srun or docker tag on every line, a warning inside, lines hard-wrapped at 80.
+    result, why, notes = check_pasted(replace(entry, text=NOISES[noise](entry.text)), tmp_path)
+    assert result == "pass", f"{why} (notes: {', '.join(notes)})"

@@ -149,11 +149,11 @@ def test_text_does_not_claim_json(corpus):
 
 
 def test_numbers_written_as_strings_are_read(tmp_path):
-    # fairseq's JSON logs quote every float ("loss": "3.180") and, in progress records,
-    # the update count too ("num_updates": "100"); the valid records hold no "loss".
+    # fairseq's JSON logs quote every float ("loss": "3.180"); the valid records hold no
+    # "loss". A quoted step stays unusable (tests/test_hostile_inputs.py).
     p = tmp_path / "fairseq.json"
     rows = []
-    for e, (n, loss) in enumerate([("100", "9.125"), ("200", "8.5"), ("300", "8.25")], 1):
+    for e, (n, loss) in enumerate([(100, "9.125"), (200, "8.5"), (300, "8.25")], 1):
         rows.append({"epoch": e, "loss": loss, "nll_loss": "7.9", "num_updates": n,
                      "clip": "100%"})
         rows.append({"epoch": e, "valid_loss": "9.9", "num_updates": n})

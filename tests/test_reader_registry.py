@@ -70,3 +70,43 @@ def test_a_fence_with_no_log_in_it_keeps_the_first_error(tmp_path: Path):
     with pytest.raises(ReadError) as err:
         read_input(path, ReadOptions())
     assert "comment.md" in str(err.value)
+
+
+def test_a_csv_behind_a_launcher_tag_is_read(tmp_path: Path):
+    # srun -l tags every line of a task's output with its rank: "0: "
+    from spikecheck.readers import ReadOptions
+    from spikecheck.readers.registry import read_input
+
+    rows = "".join(f"0: {i},{3.0 - i / 10:.2f}\n" for i in range(1, 9))
+    (s,) = read_input(_paste(tmp_path, "0: step,train_loss\n" + rows), ReadOptions())
+    assert s.steps.tolist() == list(range(1, 9)) and s.values[-1] == 2.2
+
+
+def test_a_log_hard_wrapped_by_a_terminal_is_joined(tmp_path: Path):
+    from spikecheck.readers import ReadOptions
+    from spikecheck.readers.registry import read_input
+
+    lines = [f"INFO - diffusion.py - 2023-01-04 22:14:{i:02d},391 - Epoch: 0, step: {i}, "
+             f"loss: {3301.66259765625 / i!r}, implicit loss: 0.6348565220832825, "
+             "data time: 0.10419130325317383" for i in range(1, 10)]
+    wrapped = "".join(line[j:j + 80] + "\n" for line in lines for j in range(0, len(line), 80))
+    (s,) = read_input(_paste(tmp_path, wrapped), ReadOptions())
+    assert s.steps.tolist() == list(range(1, 10))
+    assert s.values.tolist() == [3301.66259765625 / i for i in range(1, 10)]
+
+
+def test_json_lines_behind_docker_timestamps_keep_their_steps(tmp_path: Path):
+    # `docker logs -t` stamps every line; read as text, the records' num_updates were
+    # lost (steps became row numbers): the stamp comes off before the log is sniffed.
+    import json
+
+    from spikecheck.readers import ReadOptions
+    from spikecheck.readers.registry import list_metrics, read_input
+
+    rows = [json.dumps({"epoch": 0, "num_updates": 100 * i, "loss": 3.0 - i / 10})
+            for i in range(1, 9)]
+    path = _paste(tmp_path, "".join(f"2024-03-01T10:00:0{i}.123456789Z {r}\n"
+                                    for i, r in enumerate(rows)))
+    (s,) = read_input(path, ReadOptions())
+    assert s.steps.tolist() == [100 * i for i in range(1, 9)]
+    assert ("loss", 8) in list_metrics(path, ReadOptions())

@@ -66,13 +66,6 @@ def _is_value(x: object) -> bool:
     return _is_num(x) or _is_numeric_text(x)
 
 
-def _count(x: object) -> object:
-    """A step as written, or the integer a quoted step spells ("num_updates": "100")."""
-    if isinstance(x, str) and x.isascii() and x.isdigit() and len(x) <= 16:
-        return int(x)
-    return x
-
-
 def _is_count(x: object) -> bool:
     """A number usable as a step, epoch or iteration: finite and below 2^53 (an integer
     of 400 digits is no count, and no float either: compared as an int)."""
@@ -437,7 +430,7 @@ def _records_to_series(src: InputSource, records: Iterator[tuple[int, dict]],
             if key is None:
                 skipped["records without a step"] += 1
                 return
-            steps.append(_count(rec[key]))
+            steps.append(rec[key])
             epochs.append(_num(rec.get("epoch")))
         values.append(_num(v))
 
@@ -531,7 +524,7 @@ def _mmcv_series(src, options, metric, ep, iters, v, val_iters, notes, unparsabl
 
 def _step_key(rec: dict) -> str | None:
     for k in STEP_KEYS:
-        if _is_count(_count(rec.get(k))):
+        if _is_count(rec.get(k)):
             return k
     return None
 

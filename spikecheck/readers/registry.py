@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import io
 import os
+import re
 from pathlib import Path
 
 from spikecheck.readers.interface import (
@@ -33,9 +34,19 @@ READERS: dict[str, str] = {
 # so far is neither imported nor asked (a CSV sniffed at 80 never loads the text reader).
 # tests/test_reader_registry.py checks these against every log in the repository.
 SNIFF_CEILING: dict[str, int] = {"tensorboard": 100, "json": 95, "csv": 80, "text": 60}
-# A text that holds a Markdown code fence and reads as no log is a pasted comment: its code
-# blocks are read on their own. Only this much of it is looked at (a comment, not a log).
-FENCED_MAX_BYTES = 4 << 20
+# A text that reads as no log may be one packaged by a console or a comment: its lines
+# unprefixed (launchers tag every line), colour codes removed, its Markdown code blocks
+# read on their own. Only this much of it is looked at (a paste, not a training log).
+PASTE_MAX_BYTES = 4 << 20
+# What launchers put before every line of a process's output.
+_LAUNCHER_PREFIX = re.compile(
+    rb"(?:\[(?:rank|default)\d{1,6}\]:[ \t]?"  # torchrun --tee, torch elastic
+    rb"|\[\d{1,6},\d{1,6}\]<std(?:out|err)>:"  # mpirun --tag-output (Horovod)
+    rb"|\d{1,6}: "  # srun -l
+    rb"|\((?:\w{1,40} )?pid=\d{1,10}(?:, ip=[\d.]{7,15})?\) "  # Ray workers
+    rb"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z )"  # docker logs -t, kubectl
+)
+_ANSI = re.compile(rb"\x1b\[[0-9;?]{0,40}[A-Za-z]")
 
 
 def get_reader(name: str) -> Reader:
@@ -134,6 +145,8 @@ def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> lis
         _step_column_applies(arg, "tensorboard", options)
         return _guard(arg, lambda: reader.read_directory(Path(arg), options))  # type: ignore[attr-defined]
     src = InputSource.from_arg(arg, options.max_input_bytes)
+    if forced is None:
+        src = _guard(src.name, lambda: _untagged(src))
     try:
         reader = choose_reader(src, forced)
     except OSError as exc:
@@ -144,22 +157,67 @@ def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> lis
     except InputTooLarge:
         raise
     except ReadError:
-        series = _read_fenced(src, options, forced)
+        series = _read_pasted(src, options, forced)
         if series is None:
             raise
         return series
 
 
-def _fenced_blocks(src: InputSource) -> list[bytes]:
-    """The Markdown code blocks (``` or ~~~ fences) of a pasted comment, largest first;
-    none when its head shows no fence or it is larger than a comment."""
+def _unpackaged(data: bytes) -> bytes:
+    """The text without colour codes and without the launcher tag that most of its lines
+    carry (`[rank0]: `, `[1,0]<stdout>:`, `0: `, `(pid=12) `, a docker timestamp)."""
+    if b"\x1b" in data:
+        data = _ANSI.sub(b"", data)
+    lines = data.splitlines(keepends=True)
+    for _ in range(3):  # a docker timestamp before a rank tag: each layer comes off
+        if not _mostly_tagged(lines):
+            break
+        lines = [line[m.end():] if (m := _LAUNCHER_PREFIX.match(line)) else line
+                 for line in lines]
+    return b"".join(lines)
+
+
+def _mostly_tagged(lines: list[bytes]) -> bool:
+    """Whether half the non-blank lines or more carry a launcher tag."""
+    filled = sum(1 for line in lines if line.strip())
+    tagged = sum(1 for line in lines if _LAUNCHER_PREFIX.match(line))
+    return filled > 0 and tagged * 2 >= filled
+
+
+def _untagged(src: InputSource) -> InputSource:
+    """The input with the launcher tag its lines carry taken off before it is sniffed
+    (JSON Lines behind `[rank0]: ` are JSON Lines); a large log is left to the readers."""
     head = src.head()
-    if b"```" not in head and b"~~~" not in head:
-        return []
+    if not _mostly_tagged(head.splitlines()[:200]):
+        return src
     with src.open() as f:
-        data = f.read(FENCED_MAX_BYTES + 1)
-    if len(data) > FENCED_MAX_BYTES:
-        return []
+        data = f.read(PASTE_MAX_BYTES + 1)
+    if len(data) > PASTE_MAX_BYTES:
+        return src
+    return InputSource(None, src.name, io.BytesIO(_unpackaged(data)), src.limit)
+
+
+def _unwrapped(data: bytes) -> bytes:
+    """A terminal copy joined back: where no line is longer than a width W (60 or more
+    columns) and 3 or more are exactly W long, each such line continues on the next."""
+    lines = data.splitlines(keepends=True)
+    widths = [len(line.rstrip(b"\r\n").decode("utf-8", "replace")) for line in lines]
+    width = max(widths, default=0)
+    if width < 60 or widths.count(width) < 3:
+        return data
+    out: list[bytes] = []
+    joining = False
+    for line, w in zip(lines, widths):
+        if joining:
+            out[-1] = out[-1].rstrip(b"\r\n") + line
+        else:
+            out.append(line)
+        joining = w == width
+    return b"".join(out)
+
+
+def _fenced_blocks(data: bytes) -> list[bytes]:
+    """The Markdown code blocks (``` or ~~~ fences) of a pasted comment, largest first."""
     blocks: list[bytes] = []
     body: list[bytes] = []
     fence = b""
@@ -175,16 +233,29 @@ def _fenced_blocks(src: InputSource) -> list[bytes]:
             body.append(line)
     if fence:
         blocks.append(b"".join(body))  # a paste cut before its closing fence
-    whole = data.strip()
-    return sorted((b for b in blocks if b.strip() and b.strip() != whole),
-                  key=len, reverse=True)
+    return sorted((b for b in blocks if b.strip()), key=len, reverse=True)
 
 
-def _read_fenced(src: InputSource, options: ReadOptions, forced: str | None
+def _pasted_candidates(src: InputSource) -> list[bytes]:
+    """What a console or a comment may have wrapped the log in, taken off: the text
+    unpackaged, then its code blocks; none when nothing changes or it is no paste."""
+    with src.open() as f:
+        data = f.read(PASTE_MAX_BYTES + 1)
+    if len(data) > PASTE_MAX_BYTES:
+        return []
+    plain = _unpackaged(data)
+    joined = _unwrapped(plain)
+    out = [c for c in dict.fromkeys((plain, joined)) if c.strip() != data.strip()]
+    if b"```" in joined or b"~~~" in joined:
+        out += [b for b in _fenced_blocks(joined) if b.strip() != data.strip()]
+    return out
+
+
+def _read_pasted(src: InputSource, options: ReadOptions, forced: str | None
                  ) -> list[LossSeries] | None:
-    """The series of the first code block of a pasted comment that reads as a log."""
-    for block in _fenced_blocks(src):
-        inner = InputSource(None, src.name, io.BytesIO(block), src.limit)
+    """The series of a log that reads once unpackaged, or of a code block that does."""
+    for content in _pasted_candidates(src):
+        inner = InputSource(None, src.name, io.BytesIO(content), src.limit)
         try:
             reader = choose_reader(inner, forced)
             return _guard(src.name, lambda r=reader, i=inner: r.read(i, options))
@@ -225,6 +296,8 @@ def list_metrics(arg: str, options: ReadOptions, forced: str | None = None
         reader = get_reader("tensorboard")
         return _guard(arg, lambda: reader.list_directory(Path(arg), options))  # type: ignore[attr-defined]
     src = InputSource.from_arg(arg, options.max_input_bytes)
+    if forced is None:
+        src = _guard(src.name, lambda: _untagged(src))
     reader = _guard(src.name, lambda: choose_reader(src, forced))  # opening it may fail too
     return _guard(src.name, lambda: reader.list_metrics(src, options))
 
