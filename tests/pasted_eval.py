@@ -15,6 +15,13 @@ counted apart (`crash`).
 Scores (before: on this branch's first commit, before any change to the reader):
 
     before reading-7:  dev 23/25   test 22/25   (0 crashes)
+    after reading-7:   dev 25/25   test 22/25   (0 crashes)
+
+    python tests/pasted_eval.py --noise    # the clean reads again under console noise
+
+    before reading-7:  dev (22 clean) ansi 22, crlf 22, rank 21, srun 21, docker 21,
+                       warning 22, wrapped-80 19; test (22 clean) all 22, wrapped-80 20
+    after reading-7:   dev (24 clean) 24 under each noise; test (22 clean) 22 under each
 """
 
 from __future__ import annotations
