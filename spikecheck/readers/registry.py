@@ -177,6 +177,16 @@ def _unpackaged(data: bytes) -> bytes:
     return b"".join(lines)
 
 
+def _larger_than_a_paste(src: InputSource) -> bool:
+    """A plain file past PASTE_MAX_BYTES on disk (gzip and stdin are measured as read)."""
+    if src.path is None or src.head(2) == b"\x1f\x8b":
+        return False
+    try:
+        return src.path.stat().st_size > PASTE_MAX_BYTES
+    except OSError:
+        return False
+
+
 def _mostly_tagged(lines: list[bytes]) -> bool:
     """Whether half the non-blank lines or more carry a launcher tag."""
     filled = sum(1 for line in lines if line.strip())
@@ -188,7 +198,7 @@ def _untagged(src: InputSource) -> InputSource:
     """The input with the launcher tag its lines carry taken off before it is sniffed
     (JSON Lines behind `[rank0]: ` are JSON Lines); a large log is left to the readers."""
     head = src.head()
-    if not _mostly_tagged(head.splitlines()[:200]):
+    if not _mostly_tagged(head.splitlines()[:200]) or _larger_than_a_paste(src):
         return src
     with src.open() as f:
         data = f.read(PASTE_MAX_BYTES + 1)
@@ -239,6 +249,8 @@ def _fenced_blocks(data: bytes) -> list[bytes]:
 def _pasted_candidates(src: InputSource) -> list[bytes]:
     """What a console or a comment may have wrapped the log in, taken off: the text
     unpackaged, then its code blocks; none when nothing changes or it is no paste."""
+    if _larger_than_a_paste(src):
+        return []
     with src.open() as f:
         data = f.read(PASTE_MAX_BYTES + 1)
     if len(data) > PASTE_MAX_BYTES:
