@@ -110,3 +110,30 @@ def test_json_lines_behind_docker_timestamps_keep_their_steps(tmp_path: Path):
     (s,) = read_input(path, ReadOptions())
     assert s.steps.tolist() == [100 * i for i in range(1, 9)]
     assert ("loss", 8) in list_metrics(path, ReadOptions())
+
+
+def test_a_number_cut_by_a_terminal_wrap_is_read_whole(tmp_path: Path):
+    # Read as it is, `loss: 0.46` | `65` gave 0.46 with no word of warning.
+    from spikecheck.readers import ReadOptions
+    from spikecheck.readers.registry import read_input
+
+    lines = [f"2023/06/09 22:0{i}:21 - mmengine - INFO - Epoch(train) [148][{i}00/351] lr: "
+             f"2.3721e-03 eta: 5 days, 23:51:50 time: 1.0365 data_time: 0.0310 memory: 4859"
+             f"6 loss: 0.46{i}5" for i in range(1, 8)]
+    wrapped = "".join(line[j:j + 80] + "\n" for line in lines for j in range(0, len(line), 80))
+    (s,) = read_input(_paste(tmp_path, wrapped), ReadOptions())
+    assert s.values.tolist() == [float(f"0.46{i}5") for i in range(1, 8)]
+
+
+def test_fixed_width_lines_are_not_taken_for_a_wrap(tmp_path: Path):
+    from spikecheck.readers import ReadOptions
+    from spikecheck.readers.registry import read_input
+
+    keras = "".join(f"Epoch {e}/1000\n10954/10954 [==============================] - 659s "
+                    f"- loss: 0.04{e}5\n" for e in range(60, 68))
+    (s,) = read_input(_paste(tmp_path, keras), ReadOptions())
+    assert s.values.tolist() == [float(f"0.04{e}5") for e in range(60, 68)]
+    padded = "".join(f"{{'loss': 0.{i}037, 'learning_rate': 1e-05, 'epoch': 0.0{i}}}" + " " * 30
+                     + "\n" for i in range(1, 9))
+    (s,) = read_input(_paste(tmp_path, padded), ReadOptions())
+    assert s.values.tolist() == [float(f"0.{i}037") for i in range(1, 9)]

@@ -195,25 +195,71 @@ def _mostly_tagged(lines: list[bytes]) -> bool:
 
 
 def _untagged(src: InputSource) -> InputSource:
-    """The input with the launcher tag its lines carry taken off before it is sniffed
-    (JSON Lines behind `[rank0]: ` are JSON Lines); a large log is left to the readers."""
+    """The input with the launcher tag its lines carry taken off, and lines a terminal
+    surely hard-wrapped joined back, before it is sniffed (JSON Lines behind `[rank0]: `
+    are JSON Lines; `loss: 0.46` wrapped before `65` is 0.4665); a large log is left to
+    the readers."""
     head = src.head()
-    if not _mostly_tagged(head.splitlines()[:200]) or _larger_than_a_paste(src):
+    lines = _ANSI.sub(b"", head).splitlines(keepends=True)[:200]
+    tagged = _mostly_tagged(lines)
+    if not tagged and not _surely_wrapped(lines[:-1]) or _larger_than_a_paste(src):
         return src
     with src.open() as f:
         data = f.read(PASTE_MAX_BYTES + 1)
     if len(data) > PASTE_MAX_BYTES:
         return src
-    return InputSource(None, src.name, io.BytesIO(_unpackaged(data)), src.limit)
+    plain = _unpackaged(data)
+    if _surely_wrapped(plain.splitlines(keepends=True)):
+        plain = _unwrapped(plain)
+    return InputSource(None, src.name, io.BytesIO(plain), src.limit)
+
+
+def _widths(lines: list[bytes]) -> list[int]:
+    return [len(line.rstrip(b"\r\n").decode("utf-8", "replace")) for line in lines]
+
+
+def _wrap_width(lines: list[bytes], widths: list[int]) -> int:
+    """The width a terminal hard-wrapped these lines at, or 0: no line is wider, 3 or more
+    are exactly that wide (60 columns or more) and end in a character, not a blank."""
+    width = max(widths, default=0)
+    full = [i for i, w in enumerate(widths) if w == width and i + 1 < len(lines)
+            and not lines[i].rstrip(b"\r\n")[-1:].isspace()]
+    return width if width >= 60 and len(full) >= 3 else 0
+
+
+def _splits_a_word(end: bytes, start: bytes) -> bool:
+    """Whether a line break between these two characters (neither blank) cuts a token in
+    two: the next line does not open as a sentence or a record would."""
+    return not start.isupper() and start not in b"[<({"
+
+
+def _shape(line: bytes) -> bytes:
+    return bytes(b"0"[0] if 48 <= c <= 57 else c for c in line.lstrip()[:6])
+
+
+def _surely_wrapped(lines: list[bytes]) -> bool:
+    """A hard wrap beyond doubt: where a full-width line meets the next with no blank
+    between (a break at a blank tells nothing), most cut a token in two; and the lines
+    after them do not start as they do (a fixed-width log's next record would)."""
+    widths = _widths(lines)
+    width = _wrap_width(lines, widths)
+    if not width:
+        return False
+    full = [i for i, w in enumerate(widths) if w == width and i + 1 < len(lines)]
+    joins = [(lines[i].rstrip(b"\r\n")[-1:], lines[i + 1][:1]) for i in full]
+    telling = [(a, b) for a, b in joins if a and b and not a.isspace() and not b.isspace()]
+    cuts = sum(_splits_a_word(a, b) for a, b in telling)
+    same = sum(_shape(lines[i + 1]) == _shape(lines[i]) for i in full)
+    return len(telling) >= 2 and cuts * 3 >= len(telling) * 2 and same * 3 < len(full)
 
 
 def _unwrapped(data: bytes) -> bytes:
-    """A terminal copy joined back: where no line is longer than a width W (60 or more
-    columns) and 3 or more are exactly W long, each such line continues on the next."""
+    """A terminal copy joined back: each line as wide as the wrap width continues on the
+    next (see _wrap_width)."""
     lines = data.splitlines(keepends=True)
-    widths = [len(line.rstrip(b"\r\n").decode("utf-8", "replace")) for line in lines]
-    width = max(widths, default=0)
-    if width < 60 or widths.count(width) < 3:
+    widths = _widths(lines)
+    width = _wrap_width(lines, widths)
+    if not width:
         return data
     out: list[bytes] = []
     joining = False
