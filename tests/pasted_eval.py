@@ -12,16 +12,18 @@ excerpt with no training loss (`points` 0) passes when it stops with ReadError. 
 that cannot be read must stop with ReadError (exit 2), never another exception: that is
 counted apart (`crash`).
 
-Scores (before: on this branch's first commit, before any change to the reader):
+Scores (before: the base commit's reader, ffc60b8; round 2 was appended later and run
+first on the round-1 fixes, with the same result as on the base):
 
-    before reading-7:  dev 23/25   test 22/25   (0 crashes)
-    after reading-7:   dev 25/25   test 22/25   (0 crashes)
+    round 1 (50)     before: dev 23/25  test 22/25    after: dev 25/25  test 22/25
+    round 2 (14)     before: dev 6/7    test 7/7      after: dev 6/7    test 7/7
+    all (64)         before: dev 29/32  test 29/32    after: dev 31/32  test 29/32  (0 crashes)
 
     python tests/pasted_eval.py --noise    # the clean reads again under console noise
 
-    before reading-7:  dev (22 clean) ansi 22, crlf 22, rank 21, srun 21, docker 21,
-                       warning 22, wrapped-80 19; test (22 clean) all 22, wrapped-80 20
-    after reading-7:   dev (24 clean) 24 under each noise; test (22 clean) 22 under each
+    before: dev (27 clean) ansi 27, crlf 27, rank 26, srun 26, docker 26, warning 27,
+            wrapped-80 21; test (29 clean) 29 under each, wrapped-80 25
+    after:  dev (29 clean) 29 under each; test (29 clean) 29 under each, wrapped-80 27
 """
 
 from __future__ import annotations
