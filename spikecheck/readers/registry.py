@@ -200,6 +200,8 @@ def _untagged(src: InputSource) -> InputSource:
     are JSON Lines; `loss: 0.46` wrapped before `65` is 0.4665); a large log is left to
     the readers."""
     head = src.head()
+    if b"\x00" in head:  # binary: an event file, not a console's text
+        return src
     lines = _ANSI.sub(b"", head).splitlines(keepends=True)[:200]
     tagged = _mostly_tagged(lines)
     if not tagged and not _surely_wrapped(lines[:-1]) or _larger_than_a_paste(src):
@@ -299,7 +301,7 @@ def _pasted_candidates(src: InputSource) -> list[bytes]:
         return []
     with src.open() as f:
         data = f.read(PASTE_MAX_BYTES + 1)
-    if len(data) > PASTE_MAX_BYTES:
+    if len(data) > PASTE_MAX_BYTES or b"\x00" in data[:4096]:
         return []
     plain = _unpackaged(data)
     joined = _unwrapped(plain)
