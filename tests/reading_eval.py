@@ -16,6 +16,9 @@ Scores (held-out recorded before any change to the reader, on this branch's firs
                        that prints the loss tensor itself (`loss: tensor(2.30, grad_fn=..)`)
                        was added and read; peft's test entry prints its loss the same way
                        and reads since, so it no longer measures reading it has not seen
+    reading-7:         dev 49/49   heldout 41/49   (dev2 23/25, test 18/24): torchtitan (test)
+                       tags its lines `[rank0]:`; the launcher-tag mechanism made for pasted
+                       logs (tests/pasted_eval.py) takes it off, and the log reads since
 """
 
 from __future__ import annotations

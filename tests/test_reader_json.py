@@ -146,3 +146,27 @@ def test_text_does_not_claim_json(corpus):
     for p in (corpus / "json").iterdir():
         src = InputSource.from_arg(str(p))
         assert TextReader().sniff(src) < JsonReader().sniff(src)
+
+
+def test_numbers_written_as_strings_are_read(tmp_path):
+    # fairseq's JSON logs quote every float ("loss": "3.180"); the valid records hold no
+    # "loss". A quoted step stays unusable (tests/test_hostile_inputs.py).
+    p = tmp_path / "fairseq.json"
+    rows = []
+    for e, (n, loss) in enumerate([(100, "9.125"), (200, "8.5"), (300, "8.25")], 1):
+        rows.append({"epoch": e, "loss": loss, "nll_loss": "7.9", "num_updates": n,
+                     "clip": "100%"})
+        rows.append({"epoch": e, "valid_loss": "9.9", "num_updates": n})
+    p.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    s = read(p)
+    assert s.metric == "loss"
+    assert s.steps.tolist() == [100, 200, 300]
+    assert s.values.tolist() == [9.125, 8.5, 8.25]
+    assert s.epochs is not None and sorted(set(s.epochs.tolist())) == [1.0, 2.0, 3.0]
+
+
+def test_a_quoted_word_is_no_value(tmp_path):
+    p = tmp_path / "words.json"
+    p.write_text("\n".join(json.dumps({"step": i, "loss": "high"}) for i in range(5)) + "\n")
+    with pytest.raises(ReadError):
+        read(p)

@@ -23,8 +23,6 @@ KNOWN_MISSES: dict[str, str] = {
     "`loss train: 2.564` (loss followed by a word, not a value)",
     "ESPnet2 reporter": "the counter is glued to its words, number first: "
     "`1epoch:train:1-100batch:`; no counter form reads a number before its word",
-    "torchtitan train": "the CSV reader claims the log (its lines hold commas: `,000` in the "
-    "time, `1,234` in wps) and stops with a column error (exit 2, not silent)",
     "DeepSpeedExamples cifar": "`[ 1,   200] loss:  2.564`: no counter form reads `[epoch, "
     "i]` and the listed pytorch-tutorial style wants one space after `loss:`",
     "fairseq json progress": "the step is a quoted JSON value (`\"num_updates\": \"100\"`), "

@@ -51,6 +51,22 @@ def _is_num(x: object) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
+def _is_numeric_text(x: object) -> bool:
+    """A number written as a string (fairseq's JSON logs quote every float: "3.180")."""
+    if not isinstance(x, str) or not 0 < len(x) <= 40:
+        return False
+    try:
+        float(x)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_value(x: object) -> bool:
+    """A number, or a number written as a string: a value a loss key can hold."""
+    return _is_num(x) or _is_numeric_text(x)
+
+
 def _is_count(x: object) -> bool:
     """A number usable as a step, epoch or iteration: finite and below 2^53 (an integer
     of 400 digits is no count, and no float either: compared as an int)."""
@@ -113,7 +129,7 @@ class JsonReader:
                    else (r for _, r in _iter_records(src)))
         for rec in records:
             for k, v in rec.items():
-                if _is_num(v) and "loss" in k.lower():
+                if _is_value(v) and "loss" in k.lower():
                     counts[k] += 1
         return counts.most_common()
 
@@ -520,7 +536,7 @@ def _decisive(records: list[dict], metric: str | None) -> bool:
     for r in records:
         if want is not None and want in r:
             return True
-        if want is None and any(_looks_like_loss(k) and _is_num(v) for k, v in r.items()):
+        if want is None and any(_looks_like_loss(k) and _is_value(v) for k, v in r.items()):
             return True
     return False
 
@@ -529,7 +545,7 @@ def _decide(records: list[dict], metric: str | None, name: str) -> tuple[str, st
     """The flavour and the metric key from the first records."""
     keys: Counter[str] = Counter()
     for r in records:
-        keys.update(k for k, v in r.items() if _is_num(v))
+        keys.update(k for k, v in r.items() if _is_value(v))
     if "mode" in keys or any("mode" in r for r in records):
         if any("iter" in r and "epoch" in r for r in records):
             flavour = "mmcv"

@@ -8,10 +8,19 @@ import time: every reader is imported to sniff.
 from __future__ import annotations
 
 import importlib
+import io
 import os
+import re
 from pathlib import Path
 
-from spikecheck.readers.interface import InputSource, NoTrainingLoss, Reader, ReadError, ReadOptions
+from spikecheck.readers.interface import (
+    InputSource,
+    InputTooLarge,
+    NoTrainingLoss,
+    Reader,
+    ReadError,
+    ReadOptions,
+)
 from spikecheck.series import LossSeries, SeriesError
 
 # name -> "module:Class"; the order breaks ties in sniff scores.
@@ -25,6 +34,19 @@ READERS: dict[str, str] = {
 # so far is neither imported nor asked (a CSV sniffed at 80 never loads the text reader).
 # tests/test_reader_registry.py checks these against every log in the repository.
 SNIFF_CEILING: dict[str, int] = {"tensorboard": 100, "json": 95, "csv": 80, "text": 60}
+# A text that reads as no log may be one packaged by a console or a comment: its lines
+# unprefixed (launchers tag every line), colour codes removed, its Markdown code blocks
+# read on their own. Only this much of it is looked at (a paste, not a training log).
+PASTE_MAX_BYTES = 4 << 20
+# What launchers put before every line of a process's output.
+_LAUNCHER_PREFIX = re.compile(
+    rb"(?:\[(?:rank|default)\d{1,6}\]:[ \t]?"  # torchrun --tee, torch elastic
+    rb"|\[\d{1,6},\d{1,6}\]<std(?:out|err)>:"  # mpirun --tag-output (Horovod)
+    rb"|\d{1,6}: "  # srun -l
+    rb"|\((?:\w{1,40} )?pid=\d{1,10}(?:, ip=[\d.]{7,15})?\) "  # Ray workers
+    rb"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z )"  # docker logs -t, kubectl
+)
+_ANSI = re.compile(rb"\x1b\[[0-9;?]{0,40}[A-Za-z]")
 
 
 def get_reader(name: str) -> Reader:
@@ -123,12 +145,183 @@ def read_input(arg: str, options: ReadOptions, forced: str | None = None) -> lis
         _step_column_applies(arg, "tensorboard", options)
         return _guard(arg, lambda: reader.read_directory(Path(arg), options))  # type: ignore[attr-defined]
     src = InputSource.from_arg(arg, options.max_input_bytes)
+    if forced is None:
+        src = _guard(src.name, lambda: _untagged(src))
     try:
         reader = choose_reader(src, forced)
     except OSError as exc:
         raise ReadError(f"{arg}: {exc.strerror or exc}") from None
     _step_column_applies(src.name, reader.name, options)
-    return _guard(src.name, lambda: reader.read(src, options))
+    try:
+        return _guard(src.name, lambda: reader.read(src, options))
+    except InputTooLarge:
+        raise
+    except ReadError:
+        series = _read_pasted(src, options, forced)
+        if series is None:
+            raise
+        return series
+
+
+def _unpackaged(data: bytes) -> bytes:
+    """The text without colour codes and without the launcher tag that most of its lines
+    carry (`[rank0]: `, `[1,0]<stdout>:`, `0: `, `(pid=12) `, a docker timestamp)."""
+    if b"\x1b" in data:
+        data = _ANSI.sub(b"", data)
+    lines = data.splitlines(keepends=True)
+    for _ in range(3):  # a docker timestamp before a rank tag: each layer comes off
+        if not _mostly_tagged(lines):
+            break
+        lines = [line[m.end():] if (m := _LAUNCHER_PREFIX.match(line)) else line
+                 for line in lines]
+    return b"".join(lines)
+
+
+def _larger_than_a_paste(src: InputSource) -> bool:
+    """A plain file past PASTE_MAX_BYTES on disk (gzip and stdin are measured as read)."""
+    if src.path is None or src.head(2) == b"\x1f\x8b":
+        return False
+    try:
+        return src.path.stat().st_size > PASTE_MAX_BYTES
+    except OSError:
+        return False
+
+
+def _mostly_tagged(lines: list[bytes]) -> bool:
+    """Whether half the non-blank lines or more carry a launcher tag."""
+    filled = sum(1 for line in lines if line.strip())
+    tagged = sum(1 for line in lines if _LAUNCHER_PREFIX.match(line))
+    return filled > 0 and tagged * 2 >= filled
+
+
+def _untagged(src: InputSource) -> InputSource:
+    """The input with the launcher tag its lines carry taken off, and lines a terminal
+    surely hard-wrapped joined back, before it is sniffed (JSON Lines behind `[rank0]: `
+    are JSON Lines; `loss: 0.46` wrapped before `65` is 0.4665); a large log is left to
+    the readers."""
+    head = src.head()
+    if b"\x00" in head:  # binary: an event file, not a console's text
+        return src
+    lines = _ANSI.sub(b"", head).splitlines(keepends=True)[:200]
+    tagged = _mostly_tagged(lines)
+    if not tagged and not _surely_wrapped(lines[:-1]) or _larger_than_a_paste(src):
+        return src
+    with src.open() as f:
+        data = f.read(PASTE_MAX_BYTES + 1)
+    if len(data) > PASTE_MAX_BYTES:
+        return src
+    plain = _unpackaged(data)
+    if _surely_wrapped(plain.splitlines(keepends=True)):
+        plain = _unwrapped(plain)
+    return InputSource(None, src.name, io.BytesIO(plain), src.limit)
+
+
+def _widths(lines: list[bytes]) -> list[int]:
+    return [len(line.rstrip(b"\r\n").decode("utf-8", "replace")) for line in lines]
+
+
+def _wrap_width(lines: list[bytes], widths: list[int]) -> int:
+    """The width a terminal hard-wrapped these lines at, or 0: no line is wider, 3 or more
+    are exactly that wide (60 columns or more) and end in a character, not a blank."""
+    width = max(widths, default=0)
+    full = [i for i, w in enumerate(widths) if w == width and i + 1 < len(lines)
+            and not lines[i].rstrip(b"\r\n")[-1:].isspace()]
+    return width if width >= 60 and len(full) >= 3 else 0
+
+
+def _splits_a_word(end: bytes, start: bytes) -> bool:
+    """Whether a line break between these two characters (neither blank) cuts a token in
+    two: the next line does not open as a sentence or a record would."""
+    return not start.isupper() and start not in b"[<({"
+
+
+def _shape(line: bytes) -> bytes:
+    return bytes(b"0"[0] if 48 <= c <= 57 else c for c in line.lstrip()[:6])
+
+
+def _surely_wrapped(lines: list[bytes]) -> bool:
+    """A hard wrap beyond doubt: where a full-width line meets the next with no blank
+    between (a break at a blank tells nothing), most cut a token in two; and the lines
+    after them do not start as they do (a fixed-width log's next record would)."""
+    widths = _widths(lines)
+    width = _wrap_width(lines, widths)
+    if not width:
+        return False
+    full = [i for i, w in enumerate(widths) if w == width and i + 1 < len(lines)]
+    joins = [(lines[i].rstrip(b"\r\n")[-1:], lines[i + 1][:1]) for i in full]
+    telling = [(a, b) for a, b in joins if a and b and not a.isspace() and not b.isspace()]
+    cuts = sum(_splits_a_word(a, b) for a, b in telling)
+    same = sum(_shape(lines[i + 1]) == _shape(lines[i]) for i in full)
+    return len(telling) >= 2 and cuts * 3 >= len(telling) * 2 and same * 3 < len(full)
+
+
+def _unwrapped(data: bytes) -> bytes:
+    """A terminal copy joined back: each line as wide as the wrap width continues on the
+    next (see _wrap_width)."""
+    lines = data.splitlines(keepends=True)
+    widths = _widths(lines)
+    width = _wrap_width(lines, widths)
+    if not width:
+        return data
+    out: list[bytes] = []
+    joining = False
+    for line, w in zip(lines, widths):
+        if joining:
+            out[-1] = out[-1].rstrip(b"\r\n") + line
+        else:
+            out.append(line)
+        joining = w == width
+    return b"".join(out)
+
+
+def _fenced_blocks(data: bytes) -> list[bytes]:
+    """The Markdown code blocks (``` or ~~~ fences) of a pasted comment, largest first."""
+    blocks: list[bytes] = []
+    body: list[bytes] = []
+    fence = b""
+    for line in data.splitlines(keepends=True):
+        bare = line.strip()
+        if not fence:
+            if bare.startswith((b"```", b"~~~")):
+                fence, body = bare[:3], []
+        elif bare.startswith(fence) and not bare.strip(fence[:1]):
+            blocks.append(b"".join(body))
+            fence = b""
+        else:
+            body.append(line)
+    if fence:
+        blocks.append(b"".join(body))  # a paste cut before its closing fence
+    return sorted((b for b in blocks if b.strip()), key=len, reverse=True)
+
+
+def _pasted_candidates(src: InputSource) -> list[bytes]:
+    """What a console or a comment may have wrapped the log in, taken off: the text
+    unpackaged, then its code blocks; none when nothing changes or it is no paste."""
+    if _larger_than_a_paste(src):
+        return []
+    with src.open() as f:
+        data = f.read(PASTE_MAX_BYTES + 1)
+    if len(data) > PASTE_MAX_BYTES or b"\x00" in data[:4096]:
+        return []
+    plain = _unpackaged(data)
+    joined = _unwrapped(plain)
+    out = [c for c in dict.fromkeys((plain, joined)) if c.strip() != data.strip()]
+    if b"```" in joined or b"~~~" in joined:
+        out += [b for b in _fenced_blocks(joined) if b.strip() != data.strip()]
+    return out
+
+
+def _read_pasted(src: InputSource, options: ReadOptions, forced: str | None
+                 ) -> list[LossSeries] | None:
+    """The series of a log that reads once unpackaged, or of a code block that does."""
+    for content in _pasted_candidates(src):
+        inner = InputSource(None, src.name, io.BytesIO(content), src.limit)
+        try:
+            reader = choose_reader(inner, forced)
+            return _guard(src.name, lambda r=reader, i=inner: r.read(i, options))
+        except ReadError:
+            continue
+    return None
 
 
 def _step_column_applies(name: str, format_name: str, options: ReadOptions) -> None:
@@ -163,6 +356,8 @@ def list_metrics(arg: str, options: ReadOptions, forced: str | None = None
         reader = get_reader("tensorboard")
         return _guard(arg, lambda: reader.list_directory(Path(arg), options))  # type: ignore[attr-defined]
     src = InputSource.from_arg(arg, options.max_input_bytes)
+    if forced is None:
+        src = _guard(src.name, lambda: _untagged(src))
     reader = _guard(src.name, lambda: choose_reader(src, forced))  # opening it may fail too
     return _guard(src.name, lambda: reader.list_metrics(src, options))
 
