@@ -113,16 +113,16 @@ def test_json_lines_behind_docker_timestamps_keep_their_steps(tmp_path: Path):
 
 
 def test_a_number_cut_by_a_terminal_wrap_is_read_whole(tmp_path: Path):
-    # Read as it is, `loss: 0.46` | `65` gave 0.46 with no word of warning.
+    # Read as it is, `loss: 0.33` | `80` gave 0.33 with no word of warning.
     from spikecheck.readers import ReadOptions
     from spikecheck.readers.registry import read_input
 
-    lines = [f"2023/06/09 22:0{i}:21 - mmengine - INFO - Epoch(train) [148][{i}00/351] lr: "
-             f"2.3721e-03 eta: 5 days, 23:51:50 time: 1.0365 data_time: 0.0310 memory: 4859"
-             f"6 loss: 0.46{i}5" for i in range(1, 8)]
+    lines = [f"2024/02/17 09:1{i}:48 - mmengine - INFO - Epoch(train) [127][{i}00/351] lr: "
+             f"1.8450e-03 eta: 4 days, 11:02:37 time: 0.9821 data_time: 0.0277 memory: 3971"
+             f"2 loss: 0.33{i}8" for i in range(1, 8)]
     wrapped = "".join(line[j:j + 80] + "\n" for line in lines for j in range(0, len(line), 80))
     (s,) = read_input(_paste(tmp_path, wrapped), ReadOptions())
-    assert s.values.tolist() == [float(f"0.46{i}5") for i in range(1, 8)]
+    assert s.values.tolist() == [float(f"0.33{i}8") for i in range(1, 8)]
 
 
 def test_fixed_width_lines_are_not_taken_for_a_wrap(tmp_path: Path):

@@ -197,7 +197,7 @@ def _mostly_tagged(lines: list[bytes]) -> bool:
 def _untagged(src: InputSource) -> InputSource:
     """The input with the launcher tag its lines carry taken off, and lines a terminal
     surely hard-wrapped joined back, before it is sniffed (JSON Lines behind `[rank0]: `
-    are JSON Lines; `loss: 0.46` wrapped before `65` is 0.4665); a large log is left to
+    are JSON Lines; `loss: 0.33` wrapped before `80` is 0.3380); a large log is left to
     the readers."""
     head = src.head()
     if b"\x00" in head:  # binary: an event file, not a console's text
