@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.known_misses import param
 from tests.pasted_eval import NOISES, check_pasted
 from tests.pasted_logs import DEV, ENTRIES, TEST
 
@@ -43,10 +44,7 @@ def test_split_is_fixed_and_disjoint():
 
 
 def _param(entry):
-    if entry.name in KNOWN_MISSES:
-        return pytest.param(entry, id=entry.name, marks=pytest.mark.xfail(
-            strict=True, reason=KNOWN_MISSES[entry.name]))
-    return pytest.param(entry, id=entry.name)
+    return param(entry, KNOWN_MISSES)
 
 
 @pytest.mark.parametrize("entry", [_param(e) for e in DEV])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.known_misses import param
 from tests.reading_eval import check_format
 from tests.text_styles_heldout import DEV2, FORMATS, TEST
 
@@ -43,10 +44,7 @@ def test_split_is_fixed_and_disjoint():
 
 
 def _param(fmt):
-    if fmt.name in KNOWN_MISSES:
-        return pytest.param(fmt, id=fmt.name, marks=pytest.mark.xfail(
-            strict=True, reason=KNOWN_MISSES[fmt.name]))
-    return pytest.param(fmt, id=fmt.name)
+    return param(fmt, KNOWN_MISSES)
 
 
 @pytest.mark.parametrize("fmt", [_param(f) for f in DEV2])
