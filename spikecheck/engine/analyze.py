@@ -113,6 +113,9 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
 
     # Period discovery never needs the geometry; it checks it.
     pfit = _discover_period(steps, d, raw, tol)
+    if pfit is None and not geom.known:
+        # only where nothing else gives the epoch: a check of flags needs a real recurrence
+        pfit = _period_from_step_count(steps, d, raw)
     inferred = False
     mismatch = None
     if geom.known and pfit is not None and pfit.strength >= thresholds.period_strength:
@@ -339,7 +342,7 @@ def _discover_period(steps: np.ndarray, d: Detrended, raw: list[RawEvent], tol: 
     fit = period_from_autocorrelation(steps, d.z, min_period=8 * tol)
     if fit is not None and fit.strength >= ACF_STRENGTH and fit.support >= 4:
         return fit
-    return _period_from_step_count(steps, d, raw)
+    return None
 
 
 def _period_from_step_count(steps: np.ndarray, d: Detrended, raw: list[RawEvent],
