@@ -975,12 +975,12 @@ def run() -> None:
     except (ValueError, OSError):  # not the main thread
         pass
     _one_blas_thread()
-    from spikecheck.cli_group import entry  # `plan` next to the analysis command
-    from spikecheck.readers import memory
-
-    memory.CLI = True  # this process is spikecheck's own: big reads may tune its allocator
-
     try:
+        # imported inside the guard: a Ctrl-C while they load is an interruption like any
+        from spikecheck.cli_group import entry  # `plan` next to the analysis command
+        from spikecheck.readers import memory
+
+        memory.CLI = True  # this process is spikecheck's own: big reads may tune its allocator
         entry(standalone_mode=True)
     except SystemExit:
         raise

@@ -54,11 +54,28 @@ def test_a_reader_that_closes_the_pipe_early(run_csv, tmp_path, extra):
         assert junit.read_text().count("<testcase") == 1  # side outputs still written
 
 
+def _blocked_reading_stdin(pid: int, limit: float = 60.0) -> None:
+    """Wait until the process sleeps in a read of its stdin pipe (Linux: /proc/PID/wchan);
+    elsewhere, or if it never shows, after at least 2 s."""
+    start = time.monotonic()
+    wchan = Path(f"/proc/{pid}/wchan")
+    while time.monotonic() - start < limit:
+        try:
+            if "pipe" in wchan.read_text():
+                return
+        except OSError:
+            if time.monotonic() - start >= 2:
+                return
+        time.sleep(0.05)
+
+
 def test_ctrl_c_exits_130_with_one_line(run_csv):
     """Ctrl-C while waiting on stdin: 130 and one line, never "Aborted!" and exit 1."""
     p = subprocess.Popen([*CMD, "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=ENV)
-    time.sleep(2)  # let it start and block on stdin (an early signal exits 130 as well)
+    # A fixed 2 s sleep sent the signal while a loaded machine was still importing: exit 1
+    # and a traceback (the imports sat outside run()'s guard), one run in a few dozen.
+    _blocked_reading_stdin(p.pid)
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=120)
     assert p.returncode == 130
@@ -91,3 +108,24 @@ def test_stdin_closed():
     assert res.returncode == 2
     assert only_line(res.stderr) == ("spikecheck: error: <stdin>: standard input is closed; "
                                      "pass a file or pipe a log in")
+
+
+@pytest.mark.parametrize("module", ["spikecheck.cli", "spikecheck.cli_group"])
+def test_ctrl_c_while_the_command_line_is_importing_exits_130_with_one_line(module):
+    """A Ctrl-C that lands while the command line still loads (seconds, on a loaded CI
+    machine) ends as one after it: 130 and one line, not a traceback and exit 1."""
+    script = (
+        "import os, signal, sys\n"
+        "class Hook:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name == {module!r}:\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Hook())\n"
+        "sys.argv = ['spikecheck', '-']\n"
+        "from spikecheck.__main__ import main\n"
+        "main()\n")
+    res = subprocess.run([sys.executable, "-c", script], input=b"", capture_output=True,
+                         env=ENV, timeout=120)
+    assert res.returncode == 130
+    assert only_line(res.stderr) == "spikecheck: interrupted"
