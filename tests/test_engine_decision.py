@@ -638,3 +638,18 @@ def test_spikes_whose_steps_share_only_a_small_divisor_give_no_epoch():
     rep = run(steps, loss)
     assert rep.geometry.source != "inferred"
     assert rep.verdict == "spikes-not-epoch-aligned"
+
+
+def test_the_aftermath_of_a_short_batch_the_log_never_holds_is_tested_where_it_shows():
+    # Nesterov, logged every 50 steps: the 1-sample final step is logged in 1 epoch of 7,
+    # and no spike stands out, but the first logged point after every boundary is high
+    # (1.7x: the oversized update carried on). The flags predict it there: one test.
+    rep = analyze(_seed_case_variant("nesterov", True, "inst:50", seed=20), SEED_GEOMETRY)
+    assert (rep.verdict, rep.cause) == ("epoch-aligned-spikes", "partial-final-batch")
+    assert "too few to check" in rep.diagnosis[0].evidence
+    # the fixed twin, and the same run with no short batch in the geometry, are clean
+    twin = analyze(_seed_case_variant("nesterov", False, "inst:50", seed=20), SEED_GEOMETRY)
+    assert twin.verdict == "clean"
+    full = analyze(_seed_case_variant("nesterov", True, "inst:50", seed=20),
+                   GeometryInputs(steps_per_epoch=1390))
+    assert full.verdict == "clean"

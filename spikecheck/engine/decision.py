@@ -397,6 +397,9 @@ def boundary_effect(ev: Evidence, th: Thresholds = THRESHOLDS
         p = fin.p_up / fin.tests  # the one test the geometry names, uncorrected
         if p < th.alpha_predicted:
             found.append((p, "up", "exact"))
+    after = _predicted_aftermath(ev, th)
+    if after is not None:
+        found.append((after, "up", "aftermath"))
     if _short_final_batch(ev.geometry) and fin is not None and fin.ratio > 1.0 and \
             fin.epochs >= th.min_boundaries and shift is not None and shift.direction == "up":
         # A batch-size-dependent loss on a short final batch predicts both a high final
@@ -414,6 +417,28 @@ def boundary_effect(ev: Evidence, th: Thresholds = THRESHOLDS
         return None, None
     _, direction, how = min(found, key=lambda f: f[0])
     return direction, how
+
+
+def _predicted_aftermath(ev: Evidence, th: Thresholds) -> float | None:
+    """The chance of the excess on the first logged point after each boundary, when the
+    flags predict a short final batch of B/r >= min_unseen_final_height and the log holds
+    its final step in too few epochs to test it (Lightning's every 50 steps): the oversized
+    update shows in the steps after it. One pre-stated test, like the final step's, so
+    alpha_predicted with no correction for a scan; None when it does not apply."""
+    fold, fin = ev.fold, ev.final
+    h, _ = dx.expected_partial_height(ev.geometry)
+    if h is None or h < th.min_unseen_final_height or ev.inferred or fold is None or \
+            (fin is not None and fin.epochs >= th.min_boundaries) or \
+            fold.boundaries < th.min_boundaries:
+        return None
+    at = np.flatnonzero(fold.rel == 0)
+    if at.size == 0:
+        return None
+    j = int(at[0])
+    if fold.mean_z[j] - fold.bg_mean < th.min_fold_effect or not fold.ratio[j] > 1.0:
+        return None
+    p = float(fold.p_up[j])
+    return p if p < th.alpha_predicted else None
 
 
 def small_batch_noise(ev: Evidence, th: Thresholds = THRESHOLDS) -> bool:
@@ -477,6 +502,10 @@ def locate(ev: Evidence, direction: str | None, how: str | None,
         return "epoch-start", exp_capped(shift.shift)
     if how == "shape" and ev.shape is not None:
         return "epoch-start", exp_capped(ev.shape.edge) if ev.log_scale else None
+    if how == "aftermath" and fold is not None:
+        # seen after the boundary; the cause (a short batch it cannot see) is decided later
+        j = int(np.flatnonzero(fold.rel == 0)[0])
+        return "epoch-start", float(fold.ratio[j])
     k = max(1, geom.log_every)
     fin, st = ev.final, ev.start
     if how == "joint" and fin is not None:
