@@ -653,3 +653,15 @@ def test_the_aftermath_of_a_short_batch_the_log_never_holds_is_tested_where_it_s
     full = analyze(_seed_case_variant("nesterov", True, "inst:50", seed=20),
                    GeometryInputs(steps_per_epoch=1390))
     assert full.verdict == "clean"
+
+
+def test_logged_every_k_steps_the_step_count_period_is_counted_in_rows():
+    # Every 50 steps, every logged step + 1 is a multiple of 50: spikes on rows 12, 24 and 48
+    # share 600 steps but only 12 rows, no rarer than any three rows; no epoch from them.
+    steps, loss = curve(200, seed=11)
+    steps = steps * 50 + 49
+    for row in (11, 23, 47):
+        loss[row] *= 20
+    rep = run(steps, loss)
+    assert rep.geometry.source != "inferred"
+    assert rep.verdict == "spikes-not-epoch-aligned"

@@ -115,7 +115,7 @@ def analyze(series: LossSeries, inputs: GeometryInputs | None = None,
     pfit = _discover_period(steps, d, raw, tol)
     if pfit is None and not geom.known:
         # only where nothing else gives the epoch: a check of flags needs a real recurrence
-        pfit = _period_from_step_count(steps, d, raw)
+        pfit = _period_from_step_count(steps, d, raw, k)
     inferred = False
     mismatch = None
     if geom.known and pfit is not None and pfit.strength >= thresholds.period_strength:
@@ -346,13 +346,15 @@ def _discover_period(steps: np.ndarray, d: Detrended, raw: list[RawEvent], tol: 
 
 
 def _period_from_step_count(steps: np.ndarray, d: Detrended, raw: list[RawEvent],
-                            min_spikes: int = 3, min_height: float = 2.0,
+                            log_every: int = 1, min_spikes: int = 3, min_height: float = 2.0,
                             min_period: int = 20) -> PeriodFit | None:
     """A period from where a few large spikes sit in the step counter: every one on an
     exact multiple of P steps (counted from 0, or from 1: the final step of a P-step epoch)
     for a P of at least min_period. Too few spikes for the events fit (a short batch that
     spikes in some epochs only), but their steps are not random: three random steps share
-    a divisor of P with a chance under 1/P^2. P is the largest such divisor."""
+    a divisor of P with a chance under 1/P^2. P is the largest such divisor. Logged every
+    k steps, every step is already a multiple of k: P is counted in logged rows (P/k of at
+    least min_period)."""
     up = [e for e in raw if e.direction > 0]
     if len(up) < min_spikes:
         return None
@@ -365,7 +367,7 @@ def _period_from_step_count(steps: np.ndarray, d: Detrended, raw: list[RawEvent]
     best = None
     for shift in (1, 0):
         g = int(np.gcd.reduce(big + shift))
-        if g >= min_period and (best is None or g > best[0]):
+        if g >= min_period * max(1, log_every) and (best is None or g > best[0]):
             best = (g, shift)
     if best is None:
         return None
@@ -377,7 +379,7 @@ def _period_from_step_count(steps: np.ndarray, d: Detrended, raw: list[RawEvent]
         return None
     # the epoch starts on the step after a final-step spike (counted from 0) or on it
     return PeriodFit(float(period), float(big[0] + shift), 1.0, int(big.size), "step-count",
-                     float(min(1.0, (3.0 / period) ** (big.size - 1))))
+                     float(min(1.0, (3.0 * max(1, log_every) / period) ** (big.size - 1))))
 
 
 def _level_shift_series(y: np.ndarray, m: int) -> np.ndarray:
